@@ -1,0 +1,91 @@
+"""Run the Voila server for the live tools, with the settings a public-facing app needs.
+
+Sources are stripped and tracebacks never reach the browser (officers get a
+friendly message, not Python), and kernels are preheated so a tool opens fast.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ccin_learn.apps import APPS_DIR
+from ccin_learn.errors import KitError
+from ccin_learn.settings import BOOK_URL_VAR
+
+
+def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(apps_dir),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        "--pool_size=1",
+        "--theme=light",
+    ]
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex((host, port)) != 0
+
+
+def wait_for_port(process: subprocess.Popen[bytes], host: str, port: int, timeout: float) -> None:
+    """Wait until Voila accepts connections, or explain why it did not."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise KitError(
+                "the live tools server (Voila) stopped at start-up "
+                f"(exit code {process.returncode}); see its log"
+            )
+        if not port_is_free(host, port):
+            return
+        time.sleep(0.2)
+    raise KitError(
+        f"the live tools server (Voila) did not start on {host}:{port} within {timeout:.0f} s"
+    )
+
+
+@contextmanager
+def running_voila(
+    host: str, port: int, book_url: str, log_path: Path, timeout: float = 60
+) -> Iterator[str]:
+    """Start Voila for the apps folder; yield its base URL; stop it on exit.
+
+    Voila's own log goes to ``log_path`` so the console stays readable.
+    """
+    if not port_is_free(host, port):
+        raise KitError(
+            f"port {port} on {host} is already in use: stop the other server or pass --app-port"
+        )
+    env = {**os.environ, BOOK_URL_VAR: book_url}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            voila_command(host, port),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(process, host, port, timeout)
+        yield f"http://{host}:{port}/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

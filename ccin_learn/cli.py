@@ -1,0 +1,181 @@
+"""The ``ccin-learn`` command: one entry point, a sub-command per job.
+
+Exit codes: 0 done; 1 the job failed (the message says why); 2 the command
+was used wrongly; 130 interrupted. Errors are one line on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+from ccin_learn import __version__
+from ccin_learn.errors import KitError
+from ccin_learn.project import KitPaths, find_root
+from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+stderr = Console(stderr=True)
+
+root_option = click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="The kit folder holding _config.yml (default: found from the current folder).",
+)
+host_option = click.option("--host", default=HOST, show_default=True, help="Address to listen on.")
+port_type = click.IntRange(1, 65535)
+
+
+def kit_paths(root: Path | None) -> KitPaths:
+    return find_root(root)
+
+
+@contextmanager
+def progress_bar(title: str) -> Iterator[Callable[[str, int], None]]:
+    """A progress bar on stderr; yields ``update(phase, percent)``."""
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task(title, total=100)
+
+        def update(phase: str, percent: int) -> None:
+            progress.update(task, description=f"{title}: {phase}", completed=percent)
+
+        yield update
+
+
+def build(paths: KitPaths, strict: bool) -> None:
+    """Build the book with a progress bar and a one-line summary."""
+    from ccin_learn.book import build_book  # Sphinx and friends load only when needed
+
+    with progress_bar("Building the course book") as update:
+        result = build_book(paths, strict=strict, progress=update)
+    note = f", {len(result.problems)} warning(s): see {paths.build_log}" if result.problems else ""
+    click.echo(f"Built the course book: {result.pages} pages in {paths.html_dir}{note}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccin-learn")
+def cli() -> None:
+    """The CCIN course kit: the course book, the live tools and the trainer's tools.
+
+    Exit codes: 0 done, 1 failed (the message says why), 2 wrong use, 130 interrupted.
+    """
+
+
+@cli.group()
+def book() -> None:
+    """Build the course book (a Jupyter Book website)."""
+
+
+@book.command("build")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error (as CI does).")
+@root_option
+def book_build(strict: bool, root: Path | None) -> None:
+    """Build the book into _build/html, re-running only notebooks that changed."""
+    build(kit_paths(root), strict)
+
+
+@cli.command()
+@host_option
+@click.option("--port", type=port_type, default=BOOK_PORT, show_default=True, help="Port.")
+@root_option
+def serve(host: str, port: int, root: Path | None) -> None:
+    """Serve the built book on this machine until you press Ctrl+C."""
+    from ccin_learn.server import make_server, site_directory, url_of
+
+    server = make_server(site_directory(kit_paths(root)), host, port)
+    click.echo(f"The course book is at {url_of(server)}  (press Ctrl+C to stop)")
+    with server:
+        stop_on_sigterm()
+        server.serve_forever()
+
+
+@cli.command()
+@host_option
+@click.option(
+    "--port", type=port_type, default=BOOK_PORT, show_default=True, help="Port for the course book."
+)
+@click.option(
+    "--app-port",
+    type=port_type,
+    default=APP_PORT,
+    show_default=True,
+    help="Port for the live tools (Voila).",
+)
+@click.option("--no-build", is_flag=True, help="Serve the book as last built.")
+@root_option
+def start(host: str, port: int, app_port: int, no_build: bool, root: Path | None) -> None:
+    """Build the book, then serve it and the live tools until you press Ctrl+C."""
+    from ccin_learn.apps.launcher import running_voila
+    from ccin_learn.server import make_server, serve_in_thread, site_directory, url_of
+
+    if port == app_port:
+        raise click.BadParameter("must differ from --port", param_hint="--app-port")
+    paths = kit_paths(root)
+    if not no_build:
+        build(paths, strict=False)
+    server = make_server(site_directory(paths), host, port)
+    with ExitStack() as stack:
+        stack.enter_context(server)
+        stack.callback(server.shutdown)
+        serve_in_thread(server)
+        book_url = url_of(server)
+        with stderr.status("Starting the live tools (Voila)..."):
+            log = paths.build_dir / "voila.log"
+            apps_url = stack.enter_context(running_voila(host, app_port, book_url, log))
+        click.echo(f"The course book is at {book_url}")
+        click.echo(f"The live tools are at {apps_url}")
+        click.echo("Press Ctrl+C to stop.")
+        stop_on_sigterm()
+        threading.Event().wait()
+
+
+def stop_on_sigterm() -> None:
+    """Let ``kill`` stop the servers as cleanly as Ctrl+C does."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and turn every outcome into an exit code and at most one error line."""
+    try:
+        result = cli.main(args=argv, prog_name="ccin-learn", standalone_mode=False)
+    except click.UsageError as err:
+        command = err.ctx.command_path if err.ctx else "ccin-learn"
+        click.echo(
+            f"{command}: error: {one_line(err.format_message())} (see '{command} --help')",
+            err=True,
+        )
+        return EXIT_USAGE
+    except click.ClickException as err:
+        click.echo(f"ccin-learn: error: {one_line(err.format_message())}", err=True)
+        return err.exit_code
+    except KitError as err:
+        click.echo(f"ccin-learn: error: {one_line(str(err))}", err=True)
+        return EXIT_FAILED
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("Stopped.", err=True)
+        return EXIT_INTERRUPTED
+    return result if isinstance(result, int) else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

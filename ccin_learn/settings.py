@@ -1,0 +1,32 @@
+"""Where the kit serves the book and the live tools.
+
+The static book links each interactive tool to the kit's Voila server, and the
+Voila apps link back to the book. Both read these settings so the links agree;
+a council that serves the kit elsewhere sets the environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+
+HOST = "127.0.0.1"
+BOOK_PORT = 8000
+APP_PORT = 8866
+
+BOOK_URL_VAR = "CCIN_BOOK_URL"
+APPS_URL_VAR = "CCIN_APPS_URL"
+
+
+def book_url(host: str = HOST, port: int = BOOK_PORT) -> str:
+    """The book's base URL, ending in a slash."""
+    return os.environ.get(BOOK_URL_VAR) or f"http://{host}:{port}/"
+
+
+def apps_url(host: str = HOST, port: int = APP_PORT) -> str:
+    """The Voila server's base URL, ending in a slash."""
+    return os.environ.get(APPS_URL_VAR) or f"http://{host}:{port}/"
+
+
+def app_url(app: str, base: str | None = None) -> str:
+    """The URL of one live tool (a notebook in ``ccin_learn/apps``) on the Voila server."""
+    return f"{(base or apps_url()).rstrip('/')}/voila/render/{app}.ipynb"

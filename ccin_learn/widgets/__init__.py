@@ -1,0 +1,1 @@
+"""ipywidgets views of the kit's tools. They show results; the logic lives elsewhere."""

@@ -1,0 +1,68 @@
+"""The "Plan your route" tool: tick modules, set your pace, see the route."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+
+from ccin_learn.catalogue import Catalogue, default_catalogue
+from ccin_learn.pathway import Route, format_hours, plan_route
+
+KIND_LABELS = {"core": "core module", "optional": "optional module", "theme": "theme"}
+
+
+def route_html(route: Route, hours_per_week: float, link_base: str) -> str:
+    """The route as an ordered list with links, and the total time."""
+    if not route.steps:
+        return "<p>Tick at least one module to see your route.</p>"
+    items = "".join(
+        f'<li><a href="{escape(link_base + step.module.page + ".html", quote=True)}">'
+        f"{escape(step.module.title)}</a> ({KIND_LABELS[step.module.kind]}, "
+        f"{format_hours(step.module.hours)}): {escape(step.reason)}</li>"
+        for step in route.steps
+    )
+    weeks = route.weeks(hours_per_week)
+    week_word = "week" if weeks == 1 else "weeks"
+    return (
+        f"<ol>{items}</ol><p><strong>Total: {format_hours(route.total_hours)}</strong>, "
+        f"about {weeks} {week_word} at {format_hours(hours_per_week)} a week.</p>"
+    )
+
+
+class PathwayPlanner(widgets.VBox):
+    """Tick the modules you want; the route adds prerequisites and shows the time."""
+
+    def __init__(self, link_base: str = "", catalogue: Catalogue | None = None) -> None:
+        self.catalogue = catalogue or default_catalogue()
+        self.link_base = link_base
+        self.boxes = {
+            module.id: widgets.Checkbox(
+                value=module.kind == "core",
+                description=f"{module.title} ({format_hours(module.hours)})",
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            for module in self.catalogue.modules
+        }
+        self.pace = widgets.BoundedFloatText(
+            value=1.0,
+            min=0.5,
+            max=20,
+            step=0.5,
+            description="Hours a week you can give",
+            style={"description_width": "initial"},
+        )
+        self.result = widgets.HTML()
+        for control in (*self.boxes.values(), self.pace):
+            control.observe(self._update, names="value")
+        heading = widgets.HTML("<p><strong>Which modules do you want to take?</strong></p>")
+        super().__init__([heading, *self.boxes.values(), self.pace, self.result])
+        self._update()
+
+    def chosen(self) -> list[str]:
+        return [module_id for module_id, box in self.boxes.items() if box.value]
+
+    def _update(self, _change: object = None) -> None:
+        route = plan_route(self.catalogue, self.chosen())
+        self.result.value = route_html(route, self.pace.value, self.link_base)

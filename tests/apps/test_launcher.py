@@ -1,0 +1,48 @@
+"""The live tools server: Voila serves each app with its code hidden."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from ccin_learn.apps import APPS_DIR
+from ccin_learn.apps.launcher import running_voila, voila_command
+from ccin_learn.errors import KitError
+from tests.conftest import free_port
+
+
+def test_command_hides_sources_and_tracebacks_and_preheats():
+    command = voila_command("127.0.0.1", 8866)
+    for flag in ("--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True"):
+        assert flag in command
+    assert str(APPS_DIR) in command
+
+
+@pytest.mark.slow
+def test_route_planner_app_is_served_without_its_code(tmp_path):
+    port = free_port()
+    log = tmp_path / "voila.log"
+    with running_voila("127.0.0.1", port, "http://127.0.0.1:1/", log) as url:
+        app = urllib.request.urlopen(f"{url}voila/render/pathway.ipynb", timeout=60)
+        with app as page:
+            html = page.read().decode("utf-8")
+    assert "Plan your route" in html
+    assert "application/vnd.jupyter.widget-view+json" in html
+    assert "from ccin_learn" not in html, "the app's source code must not reach the browser"
+    assert "PathwayPlanner(link_base" not in html
+
+
+@pytest.mark.slow
+def test_busy_port_is_refused(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with (
+            pytest.raises(KitError, match="already in use"),
+            running_voila("127.0.0.1", port, "http://127.0.0.1:1/", tmp_path / "voila.log"),
+        ):
+            pass

@@ -1,0 +1,55 @@
+"""The built book in Chromium with every request off this machine blocked."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccin_learn.catalogue import default_catalogue
+from tests.browser.offline import offline_page, serious_axe_violations
+from tests.conftest import toc_files
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+PAGES = toc_files()
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_renders_offline_without_errors_and_passes_axe(chromium, site_url, docname):
+    page, log = offline_page(chromium)
+    try:
+        response = page.goto(f"{site_url}{docname}.html", wait_until="networkidle")
+        assert response is not None and response.ok
+        assert page.locator("article h1").first.is_visible()
+        assert log.external_requests == []
+        assert log.console_errors == []
+        assert serious_axe_violations(page) == []
+    finally:
+        page.close()
+
+
+def test_navigation_lists_all_five_modules(chromium, site_url):
+    page, _log = offline_page(chromium)
+    try:
+        page.goto(site_url, wait_until="networkidle")
+        nav = page.locator("nav.bd-docs-nav")
+        for module in default_catalogue().modules:
+            link = nav.get_by_role("link", name=module.title, exact=True)
+            assert link.count() == 1, f"{module.title} missing from the navigation"
+            assert link.get_attribute("href").endswith(f"{module.page}.html")
+    finally:
+        page.close()
+
+
+def test_route_planner_widget_renders_from_saved_state(chromium, site_url):
+    page, log = offline_page(chromium)
+    try:
+        page.goto(f"{site_url}book/plan-your-route.html", wait_until="networkidle")
+        boxes = page.get_by_role("checkbox")
+        boxes.first.wait_for()
+        assert boxes.count() == len(default_catalogue().modules)
+        assert page.get_by_role("checkbox", name="The Co-op Option (3 hours)").is_checked()
+        assert page.get_by_text("Total: 3 hours").is_visible()
+        assert page.get_by_role("link", name="Open the live tool: Plan your route").is_visible()
+        assert log.external_requests == []
+    finally:
+        page.close()

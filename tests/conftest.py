@@ -1,0 +1,71 @@
+"""Shared fixtures: the kit checkout, a strict build of the book, a local server, Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ccin_learn.project import KitPaths
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def kit() -> KitPaths:
+    return KitPaths(ROOT)
+
+
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every page in _toc.yml (docnames, without suffix), root page first."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def built_site(kit: KitPaths) -> Path:
+    """The book, built once per test session with warnings as errors."""
+    from ccin_learn.book import build_book
+
+    build_book(kit, strict=True)
+    return kit.html_dir
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built book served on a free localhost port."""
+    from ccin_learn.server import make_server, serve_in_thread, url_of
+
+    server = make_server(built_site, "127.0.0.1", free_port())
+    serve_in_thread(server)
+    yield url_of(server)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (Playwright's own browsers are never downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: ./kit test installs it with apt-get")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
