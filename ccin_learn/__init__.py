@@ -1,4 +1,4 @@
-"""ccin-learn: the open course kit of the Co-operative Councils' Innovation Network."""
+"""ccin-learn: the open course kit of the Cooperative Councils' Innovation Network."""
 
 from importlib.metadata import PackageNotFoundError, version
 

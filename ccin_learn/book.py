@@ -7,12 +7,14 @@ warnings that matter and a clear verdict. The full output goes to
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ccin_learn.assets import copy_vendor_assets, install_npm_packages
 from ccin_learn.errors import KitError
@@ -92,6 +94,39 @@ def run_jupyter_book(paths: KitPaths, strict: bool, progress: Progress) -> tuple
     return tuple(problems)
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_STAMP = ".ccin-package-sha256"
+
+
+def package_digest(package_dir: Path = PACKAGE_DIR) -> str:
+    """A hash of the package's code and data, which the book's notebooks run."""
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_execution_cache(paths: KitPaths) -> bool:
+    """Drop cached notebook outputs when the package changed; True if dropped.
+
+    Jupyter Book's cache keys on a notebook's own code, but a tool's output
+    also depends on the package (its logic and data files), so a change there
+    must re-run the notebooks.
+    """
+    cache_dir = paths.build_dir / ".jupyter_cache"
+    stamp = paths.build_dir / PACKAGE_STAMP
+    current = package_digest()
+    if stamp.is_file() and stamp.read_text().strip() == current:
+        return False
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    clear_pages(paths)
+    paths.build_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current + "\n")
+    return True
+
+
 def clear_pages(paths: KitPaths) -> None:
     """Remove built pages and Sphinx's environment, keeping the execution cache.
 
@@ -114,6 +149,7 @@ def build_book(
     report("Installing browser assets (npm ci)", 0)
     install_npm_packages(paths)
     copy_vendor_assets(paths)
+    refresh_execution_cache(paths)
     if strict:
         clear_pages(paths)
     problems = run_jupyter_book(paths, strict, report)

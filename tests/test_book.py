@@ -89,7 +89,30 @@ def test_landing_pages_show_the_catalogue(built_site):
 
 @pytest.mark.slow
 def test_rebuild_uses_the_execution_cache(kit, built_site):
+    build_book(kit)  # catches up if the package changed since the session's first build
     build_book(kit, strict=True)
     log = kit.build_log.read_text(encoding="utf-8")
     assert "plan-your-route.ipynb: Using cached notebook" in log
     assert "Executing notebook" not in log
+
+
+def test_a_package_change_drops_the_cached_notebook_outputs(tmp_path):
+    from ccin_learn.book import PACKAGE_STAMP, package_digest, refresh_execution_cache
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "tool.py").write_text("RATE = 1\n")
+    before = package_digest(package)
+    (package / "tool.py").write_text("RATE = 2\n")
+    assert package_digest(package) != before
+
+    paths = KitPaths(tmp_path)
+    cache = paths.build_dir / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    (cache / "global.db").write_text("old outputs")
+    assert refresh_execution_cache(paths) is True
+    assert not cache.exists()
+    assert (paths.build_dir / PACKAGE_STAMP).is_file()
+    cache.mkdir()
+    assert refresh_execution_cache(paths) is False, "unchanged package keeps the cache"
+    assert cache.exists()

@@ -44,7 +44,7 @@ def edited(tmp_path, change):
     [
         (lambda d: d["modules"][1].update(hours=-1), "modules[1].hours"),
         (
-            lambda d: d["modules"][0]["outcomes"].__setitem__(0, "know about co-ops"),
+            lambda d: d["modules"][0]["outcomes"].__setitem__(0, "know about coops"),
             "observable verb",
         ),
         (lambda d: d["modules"][1].update(prerequisites=["nowhere"]), "needs 'nowhere'"),

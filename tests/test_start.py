@@ -44,7 +44,7 @@ def test_start_serves_book_and_tools_and_stops_cleanly(built_site, kit):
         assert f"The live tools are at http://127.0.0.1:{app_port}/" in lines
         home_page = f"http://127.0.0.1:{book_port}/book/index.html"
         with urllib.request.urlopen(home_page, timeout=10) as home:
-            assert b"The Co-op Option" in home.read()
+            assert b"The Coop Option" in home.read()
         app = f"http://127.0.0.1:{app_port}/voila/render/pathway.ipynb"
         with urllib.request.urlopen(app, timeout=60) as tool:
             assert b"Plan your route" in tool.read()

@@ -17,10 +17,16 @@ from pathlib import Path
 
 from ccin_learn.apps import APPS_DIR
 from ccin_learn.errors import KitError
-from ccin_learn.settings import BOOK_URL_VAR
+from ccin_learn.settings import BOOK_URL_VAR, DB_URL_VAR
+
+TEMPLATES_ROOT = APPS_DIR / "jupyter"
+# JupyterLab extensions installed beside Voila that fail in its page (they need
+# JupyterLab's file browser and document registry) and print browser console errors.
+BLOCKED_LAB_EXTENSIONS = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
 def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
+    """Voila for the apps folder: no sources, no tracebacks, preheated kernels, no CDN."""
     return [
         sys.executable,
         "-m",
@@ -34,7 +40,20 @@ def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
         "--preheat_kernel=True",
         "--pool_size=1",
         "--theme=light",
+        "--template=ccin",
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in BLOCKED_LAB_EXTENSIONS),
     ]
+
+
+def voila_environment(book_url: str, db_url: str | None) -> dict[str, str]:
+    """The server's environment: where the kit's template is, the book's URL, the database."""
+    jupyter_path = os.pathsep.join(
+        p for p in (str(TEMPLATES_ROOT), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    env = {**os.environ, BOOK_URL_VAR: book_url, "JUPYTER_PATH": jupyter_path}
+    if db_url:
+        env[DB_URL_VAR] = db_url
+    return env
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -61,7 +80,12 @@ def wait_for_port(process: subprocess.Popen[bytes], host: str, port: int, timeou
 
 @contextmanager
 def running_voila(
-    host: str, port: int, book_url: str, log_path: Path, timeout: float = 60
+    host: str,
+    port: int,
+    book_url: str,
+    log_path: Path,
+    db_url: str | None = None,
+    timeout: float = 60,
 ) -> Iterator[str]:
     """Start Voila for the apps folder; yield its base URL; stop it on exit.
 
@@ -71,12 +95,13 @@ def running_voila(
         raise KitError(
             f"port {port} on {host} is already in use: stop the other server or pass --app-port"
         )
-    env = {**os.environ, BOOK_URL_VAR: book_url}
+    env = voila_environment(book_url, db_url)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             voila_command(host, port),
             env=env,
+            cwd=log_path.parent,  # never the user's folder: a voila.py there would shadow Voila
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -47,7 +47,7 @@ def test_route_planner_widget_renders_from_saved_state(chromium, site_url):
         boxes = page.get_by_role("checkbox")
         boxes.first.wait_for()
         assert boxes.count() == len(default_catalogue().modules)
-        assert page.get_by_role("checkbox", name="The Co-op Option (3 hours)").is_checked()
+        assert page.get_by_role("checkbox", name="The Coop Option (3 hours)").is_checked()
         assert page.get_by_text("Total: 3 hours").is_visible()
         assert page.get_by_role("link", name="Open the live tool: Plan your route").is_visible()
         assert log.external_requests == []

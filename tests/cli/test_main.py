@@ -10,7 +10,12 @@ import pytest
 
 from ccin_learn.cli import main
 
-COMMANDS = [[], ["book"], ["book", "build"], ["serve"], ["start"]]
+COMMANDS = [
+    [], ["book"], ["book", "build"], ["serve"], ["start"],
+    ["assess"], ["assess", "app"], ["assess", "validate"], ["assess", "score"],
+    ["assess", "report"], ["assess", "import"], ["assess", "export"], ["assess", "history"],
+    ["assess", "list"], ["assess", "schema"],
+]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

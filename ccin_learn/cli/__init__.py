@@ -8,7 +8,6 @@ traceback.
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -114,15 +113,23 @@ def serve(host: str, port: int, root: Path | None) -> None:
     help="Port for the live tools (Voila).",
 )
 @click.option("--no-build", is_flag=True, help="Serve the book as last built.")
+@click.option("--db", "db_url", default=None, metavar="URL",
+              help="Database for the self-assessment (default: $CCIN_DB_URL, else a SQLite "
+              "file in your data folder).")
 @root_option
-def start(host: str, port: int, app_port: int, no_build: bool, root: Path | None) -> None:
+def start(
+    host: str, port: int, app_port: int, no_build: bool, db_url: str | None, root: Path | None
+) -> None:
     """Build the book, then serve it and the live tools until you press Ctrl+C."""
     from ccin_learn.apps.launcher import running_voila
     from ccin_learn.server import make_server, serve_in_thread, site_directory, url_of
+    from ccin_learn.settings import app_url
+    from ccin_learn.store import Store
 
     if port == app_port:
         raise click.BadParameter("must differ from --port", param_hint="--app-port")
     paths = kit_paths(root)
+    store = Store(db_url)  # a database that cannot be used stops here, with its reason
     if not no_build:
         build(paths, strict=False)
     server = make_server(site_directory(paths), host, port)
@@ -133,8 +140,11 @@ def start(host: str, port: int, app_port: int, no_build: bool, root: Path | None
         book_url = url_of(server)
         with stderr.status("Starting the live tools (Voila)..."):
             log = paths.build_dir / "voila.log"
-            apps_url = stack.enter_context(running_voila(host, app_port, book_url, log))
+            apps_url = stack.enter_context(
+                running_voila(host, app_port, book_url, log, db_url=store.url)
+            )
         click.echo(f"The course book is at {book_url}")
+        click.echo(f"The self-assessment app is at {app_url('self-assessment', apps_url)}")
         click.echo(f"The live tools are at {apps_url}")
         click.echo("Press Ctrl+C to stop.")
         stop_on_sigterm()
@@ -177,5 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def register_commands() -> None:
+    """Add the sub-command groups that live in their own modules."""
+    from ccin_learn.cli.assess import assess
+
+    cli.add_command(assess)
+
+
+register_commands()

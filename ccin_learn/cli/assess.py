@@ -1,0 +1,208 @@
+"""``ccin-learn assess``: the council self-assessment from the command line."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from ccin_learn.assessment import Assessment, load_assessment, to_json
+from ccin_learn.errors import KitError
+from ccin_learn.settings import APP_PORT, HOST
+
+db_option = click.option(
+    "--db", "db_url", default=None, metavar="URL",
+    help="Database URL (default: $CCIN_DB_URL, else a SQLite file in your data folder).",
+)
+file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+def open_store(db_url: str | None):
+    from ccin_learn.store import Store
+
+    return Store(db_url)
+
+
+@click.group()
+def assess() -> None:
+    """Rate a council against CCIN's 15 checklist actions: app, files, reports, history."""
+
+
+@assess.command()
+@click.option("--host", default=HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=APP_PORT, show_default=True,
+              help="Port for the app.")
+@db_option
+def app(host: str, port: int, db_url: str | None) -> None:
+    """Start the self-assessment app (Voila) until you press Ctrl+C."""
+    import threading
+
+    from ccin_learn.apps.launcher import running_voila
+    from ccin_learn.cli import stop_on_sigterm
+    from ccin_learn.settings import app_url, book_url
+    from ccin_learn.store import default_db_url
+
+    url = db_url or default_db_url()
+    open_store(url)  # fail now, with a clear message, if the database cannot be used
+    with ExitStack() as stack:
+        log = Path.home() / ".cache" / "ccin-learn" / "voila.log"
+        base = stack.enter_context(running_voila(host, port, book_url(), log, db_url=url))
+        click.echo(f"The self-assessment app is at {app_url('self-assessment', base)}")
+        click.echo("Press Ctrl+C to stop.")
+        stop_on_sigterm()
+        threading.Event().wait()
+
+
+@assess.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+def validate(files: tuple[Path, ...]) -> int:
+    """Check assessment files; exit 0 if all are valid, else 1 with a line per bad file."""
+    bad = 0
+    for path in files:
+        try:
+            load_assessment(path)
+        except KitError as err:
+            bad += 1
+            click.echo(f"invalid: {err}", err=True)
+        else:
+            click.echo(f"valid: {path}")
+    return 1 if bad else 0
+
+
+def score_json(assessment: Assessment) -> dict[str, object]:
+    from ccin_learn.scoring import score
+
+    card = score(assessment)
+    return {
+        "council": assessment.council.name,
+        "assessed_on": assessment.assessed_on.isoformat(),
+        "overall": card.overall,
+        "themes": {t.theme_id: {"title": t.title, "score": t.percent, "answered": t.answered,
+                                "total": t.total} for t in card.themes},
+        "answered": card.answered,
+        "total": card.total,
+        "complete": card.complete,
+        "principles": {str(n): mean for n, mean in card.principles.items()},
+        "priorities": [
+            {"action": p.action.id, "title": p.action.title, "level": p.level,
+             "next_level": p.next_level, "next_step": p.next_step}
+            for p in card.priorities
+        ],
+    }
+
+
+def score_lines(assessment: Assessment) -> list[str]:
+    from ccin_learn.checklist import default_checklist
+    from ccin_learn.scoring import score
+
+    card, names = score(assessment), default_checklist().level_name
+    percent = lambda v: "no score yet" if v is None else f"{v}%"  # noqa: E731
+    lines = [
+        f"{assessment.council.name}, assessed on {assessment.assessed_on:%d %B %Y}",
+        f"Overall: {percent(card.overall)} ({card.completeness})",
+    ]
+    lines += [f"{t.title}: {percent(t.percent)} ({t.answered} of {t.total} answered)"
+              for t in card.themes]
+    lines.append("Priorities:" if card.priorities else "Priorities: none yet")
+    lines += [
+        f"  {i}. {p.action.title} (now {p.level} {names(p.level)}). "
+        f"Next step: {p.next_step}"
+        for i, p in enumerate(card.priorities, start=1)
+    ]
+    return lines
+
+
+@assess.command()
+@file_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def score(file: Path, as_json: bool) -> None:
+    """Print the scores, completeness and priorities of an assessment file."""
+    assessment = load_assessment(file)
+    if as_json:
+        click.echo(json.dumps(score_json(assessment), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(score_lines(assessment)))
+
+
+@assess.command()
+@file_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The report to write: a .html, .pdf or .csv file.")
+def report(file: Path, output: Path) -> None:
+    """Write a report of an assessment file (HTML, PDF or CSV, by the file name)."""
+    from ccin_learn.reports import format_of, report_input, write_report
+
+    format_of(output)  # refuse a bad file name before any work
+    write_report(report_input(load_assessment(file)), output)
+    click.echo(f"Wrote {output}")
+
+
+@assess.command("import")
+@file_argument
+@db_option
+def import_(file: Path, db_url: str | None) -> None:
+    """Validate an assessment file and save it as the council's newest version."""
+    assessment = load_assessment(file)  # validated before the store is touched
+    store = open_store(db_url)
+    latest = store.latest_version_number(assessment.council.name)
+    saved = store.save(assessment, based_on=latest)
+    click.echo(f"Imported {saved.council} as version {saved.version}")
+
+
+@assess.command()
+@click.argument("council")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The JSON file to write.")
+@click.option("--version", "version", type=click.IntRange(1), default=None,
+              help="Which saved version (default: the latest).")
+@db_option
+def export(council: str, output: Path, version: int | None, db_url: str | None) -> None:
+    """Write a council's saved assessment to a JSON file."""
+    from ccin_learn.fileio import atomic_write
+
+    saved = open_store(db_url).load(council, version)
+    atomic_write(output, to_json(saved.assessment).encode("utf-8"))
+    click.echo(f"Wrote version {saved.version} of {saved.council} to {output}")
+
+
+@assess.command()
+@click.argument("council")
+@db_option
+def history(council: str, db_url: str | None) -> None:
+    """List a council's saved versions with their scores."""
+    from ccin_learn.scoring import score
+
+    for saved in open_store(db_url).history(council):
+        card = score(saved.assessment)
+        overall = "no score" if card.overall is None else f"{card.overall}%"
+        click.echo(
+            f"version {saved.version}  saved {saved.saved_at:%Y-%m-%d %H:%M}  "
+            f"assessed {saved.assessment.assessed_on}  overall {overall}  {card.completeness}"
+        )
+
+
+@assess.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the schema to this file instead of printing it.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of assessment files (for other systems that read them)."""
+    from ccin_learn.assessment import json_schema
+    from ccin_learn.fileio import atomic_write
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text.encode("utf-8"))
+        click.echo(f"Wrote {output}")
+
+
+@assess.command("list")
+@db_option
+def list_councils(db_url: str | None) -> None:
+    """List the councils in the database."""
+    names = open_store(db_url).councils()
+    click.echo("\n".join(names) if names else "No councils saved yet.")

@@ -1,0 +1,515 @@
+"""The self-assessment app that councils open in Voila.
+
+The widgets only collect input and show the session's state: the rules (what
+is saved, scored and compared) live in ``ccin_learn.session`` and
+``ccin_learn.scoring``. Every handler is guarded, so a problem reaches the
+officer as a plain message and the traceback goes only to the server log.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from ccin_learn.checklist import Action, Checklist, default_checklist
+from ccin_learn.errors import KitError
+from ccin_learn.scoring import ScoreCard, score
+from ccin_learn.session import Session
+from ccin_learn.settings import book_url
+from ccin_learn.store import Store
+from ccin_learn.widgets.htmlcharts import BarRow, bar_table
+
+log = logging.getLogger("ccin_learn.app")
+NOT_ANSWERED = -1
+WIDE = widgets.Layout(width="100%")
+LABEL_STYLE = {"description_width": "initial"}
+UNEXPECTED = (
+    "Something went wrong and that step was not done. Your answers so far are kept. "
+    "If it happens again, tell whoever runs this app (the details are in its log)."
+)
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    colours = {"info": "#1d5d90", "ok": "#1e6b34", "error": "#a4262c"}
+    prefix = {"info": "", "ok": "Done: ", "error": "Problem: "}[kind]
+    return (
+        f'<div role="status" style="border-left:4px solid {colours[kind]};padding:.4em .8em;'
+        f'margin:.4em 0"><strong>{prefix}</strong>{escape(text)}</div>'
+    )
+
+
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a handler; show a KitError's message, or a general one for anything else."""
+
+    @functools.wraps(method)
+    def wrapper(self: SelfAssessmentApp, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except KitError as err:
+            self.say(str(err), "error")
+        except Exception:
+            log.exception("self-assessment app handler %s failed", method.__name__)
+            self.say(UNEXPECTED, "error")
+        return None
+
+    return wrapper
+
+
+class ActionEditor(widgets.VBox):
+    """One checklist action: its levels to choose from, not-applicable, evidence, notes."""
+
+    def __init__(self, action: Action, checklist: Checklist) -> None:
+        self.action = action
+        options = [("Not answered yet", NOT_ANSWERED)] + [
+            (f"{n} {checklist.level_name(n)}: {action.levels[n]}", n) for n in range(5)
+        ]
+        self.level = widgets.RadioButtons(
+            options=options, value=NOT_ANSWERED, description="Level reached",
+            layout=WIDE, style=LABEL_STYLE,
+        )
+        self.not_applicable = widgets.Checkbox(
+            description="Not applicable to our council", indent=False, layout=WIDE
+        )
+        self.reason = widgets.Text(
+            description="Why it does not apply", layout=widgets.Layout(width="100%",
+                                                                      display="none"),
+            style=LABEL_STYLE,
+        )
+        prompts = "".join(f"<li>{escape(p)}</li>" for p in action.evidence_prompts)
+        self.evidence = widgets.Textarea(description="Evidence", layout=WIDE,
+                                         style=LABEL_STYLE, rows=3)
+        self.notes = widgets.Textarea(description="Notes", layout=WIDE, style=LABEL_STYLE,
+                                      rows=2)
+        intro = widgets.HTML(
+            f"<h3>{escape(action.title)}</h3><p><strong>What good looks like:</strong> "
+            f"{escape(action.what_good_looks_like)}</p>"
+        )
+        hints = widgets.HTML(f"<p>Evidence to look for:</p><ul>{prompts}</ul>")
+        super().__init__(
+            [intro, self.level, self.not_applicable, self.reason, hints, self.evidence,
+             self.notes],
+            layout=widgets.Layout(border_bottom="1px solid #6b6b6b", padding="0 0 1em 0",
+                                  margin="0 0 1em 0"),
+        )
+
+    def show(self, session: Session) -> None:
+        """Set the controls from the session without firing the app's handlers."""
+        answer = session.assessment.answer(self.action.id)
+        self.level.value = NOT_ANSWERED if answer.level is None else answer.level
+        self.not_applicable.value = answer.not_applicable is not None
+        self.reason.value = answer.not_applicable.reason if answer.not_applicable else ""
+        self.evidence.value, self.notes.value = answer.evidence, answer.notes
+        self.sync_not_applicable()
+
+    def sync_not_applicable(self) -> None:
+        self.reason.layout.display = None if self.not_applicable.value else "none"
+        self.level.disabled = self.not_applicable.value
+
+
+class CouncilPicker(widgets.VBox):
+    """Open a saved council, or start a new one with its name and type."""
+
+    def __init__(self, councils: list[str], checklist: Checklist) -> None:
+        self.saved = widgets.Dropdown(
+            options=[("Choose a council", "")] + [(name, name) for name in councils],
+            description="Saved councils", style=LABEL_STYLE,
+        )
+        self.open_saved = widgets.Button(description="Open", icon="folder-open",
+                                         tooltip="Open the chosen council's assessment")
+        self.name = widgets.Text(description="Council name", style=LABEL_STYLE,
+                                 layout=widgets.Layout(width="28em"))
+        self.council_type = widgets.Dropdown(
+            options=[("Choose a type", "")] + [(t.name, t.id) for t in checklist.council_types],
+            description="Type of council", style=LABEL_STYLE,
+        )
+        self.gss = widgets.Text(description="ONS/GSS code (optional)", style=LABEL_STYLE,
+                                placeholder="e.g. E06000001")
+        self.start_new = widgets.Button(description="Start", icon="plus",
+                                        tooltip="Start an assessment for this council")
+        super().__init__([
+            widgets.HTML("<h2>Choose your council</h2>"),
+            widgets.HBox([self.saved, self.open_saved]),
+            widgets.HTML("<p>Or start a new council:</p>"),
+            self.name, self.council_type, self.gss, self.start_new,
+        ])
+
+
+class SelfAssessmentApp(widgets.VBox):
+    """Pick a council, rate it, watch the scores, save versions and download reports."""
+
+    def __init__(self, store: Store, checklist: Checklist | None = None,
+                 book_base: str | None = None) -> None:
+        self.store = store
+        self.checklist = checklist or default_checklist()
+        self.book_base = (book_base or book_url()).rstrip("/") + "/"
+        self.session: Session | None = None
+        self.status = widgets.HTML()
+        self.picker = CouncilPicker(store.councils(), self.checklist)
+        self.picker.open_saved.on_click(self.on_open_saved)
+        self.picker.start_new.on_click(self.on_start_new)
+        self.editors = {a.id: ActionEditor(a, self.checklist) for a in self.checklist.actions}
+        self.workspace = widgets.VBox(layout=widgets.Layout(display="none"))
+        self.build_workspace()
+        title = widgets.HTML(
+            "<h1>Cooperative council self-assessment</h1><p>Rate your council against "
+            "CCIN's 15 checklist actions for \u201cBeing a Cooperative Council\u201d. Your "
+            "answers are kept as you go; save a version when you are ready.</p>"
+        )
+        super().__init__([title, self.status, self.picker, self.workspace])
+
+    @classmethod
+    def from_environment(cls) -> SelfAssessmentApp:
+        """The app on the kit's configured database ($CCIN_DB_URL or the default file)."""
+        return cls(Store())
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def build_workspace(self) -> None:
+        self.heading = widgets.HTML()
+        self.assessed_on = widgets.DatePicker(description="Assessment date",
+                                              style=LABEL_STYLE)
+        self.assessor = widgets.Text(description="Assessed by (optional)", style=LABEL_STYLE)
+        self.theme = widgets.ToggleButtons(
+            options=[(t.title, t.id) for t in self.checklist.themes],
+            description="Theme", style={**LABEL_STYLE, "button_width": "auto"},
+        )
+        self.panes = {
+            t.id: widgets.VBox([self.editors[a.id] for a in self.checklist.actions_in(t.id)])
+            for t in self.checklist.themes
+        }
+        self.pane_box = widgets.VBox([self.panes[self.checklist.themes[0].id]])
+        self.scores = widgets.HTML()
+        self.priorities = widgets.HTML()
+        self.charts = widgets.HTML()
+        self.save_button = widgets.Button(description="Save this version", icon="save",
+                                          button_style="primary")
+        self.versions = widgets.Dropdown(description="Saved versions", style=LABEL_STYLE)
+        self.open_version = widgets.Button(description="Open this version", icon="history")
+        self.changes = widgets.HTML()
+        self.download_button = widgets.Button(description="Prepare downloads",
+                                              icon="download")
+        self.downloads = widgets.HTML()
+        self.switch_council = widgets.Button(description="Choose another council",
+                                             icon="exchange")
+        self.wire()
+        left = widgets.VBox(
+            [self.heading, self.assessed_on, self.assessor, self.theme, self.pane_box],
+            layout=widgets.Layout(flex="3 1 30em", padding="0 1em 0 0"),
+        )
+        right = widgets.VBox(
+            [self.scores, self.priorities, self.charts, widgets.HTML("<h2>Save and history</h2>"),
+             self.save_button, widgets.HBox([self.versions, self.open_version]), self.changes,
+             widgets.HTML("<h2>Download</h2>"), self.download_button, self.downloads,
+             self.switch_council],
+            layout=widgets.Layout(flex="2 1 22em"),
+        )
+        self.workspace.children = [
+            widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap"))
+        ]
+
+    def wire(self) -> None:
+        self.theme.observe(self.on_theme, names="value")
+        self.assessed_on.observe(self.on_details, names="value")
+        self.assessor.observe(self.on_details, names="value")
+        self.save_button.on_click(self.on_save)
+        self.open_version.on_click(self.on_open_version)
+        self.download_button.on_click(self.on_downloads)
+        self.switch_council.on_click(self.on_switch_council)
+        for action_id, editor in self.editors.items():
+            editor.level.observe(functools.partial(self.on_level, action_id), names="value")
+            editor.not_applicable.observe(functools.partial(self.on_not_applicable, action_id),
+                                          names="value")
+            editor.reason.observe(functools.partial(self.on_reason, action_id), names="value")
+            for name in ("evidence", "notes"):
+                getattr(editor, name).observe(
+                    functools.partial(self.on_text, action_id, name), names="value")
+
+    # ---- messages and refresh -----------------------------------------------------------
+
+    def say(self, text: str, kind: str = "info") -> None:
+        self.status.value = message_html(text, kind) if text else ""
+
+    def show_session(self) -> None:
+        """Put the whole session on screen (after opening a council or a version)."""
+        session = self.require_session()
+        self.loading = True
+        try:
+            for editor in self.editors.values():
+                editor.show(session)
+            self.assessed_on.value = session.assessment.assessed_on
+            self.assessor.value = session.assessment.assessor or ""
+        finally:
+            self.loading = False
+        self.refresh_heading()
+        self.picker.layout.display = "none"
+        self.workspace.layout.display = None
+        self.refresh_scores()
+        self.refresh_history()
+
+    def refresh_scores(self) -> None:
+        card = self.require_session().card
+        self.scores.value = self.scores_html(card)
+        self.priorities.value = self.priorities_html(card)
+        self.charts.value = self.charts_html(card)
+        self.changes.value = self.changes_html()
+
+    def refresh_history(self) -> None:
+        session = self.require_session()
+        versions = session.history()
+        self.versions.options = [
+            (f"Version {v.version}, saved {v.saved_at:%d %b %Y %H:%M}", v.version)
+            for v in reversed(versions)
+        ] or [("No saved version yet", 0)]
+        self.open_version.disabled = not versions
+
+    # ---- HTML views ---------------------------------------------------------------------
+
+    def scores_html(self, card: ScoreCard) -> str:
+        def pct(value: int | None) -> str:
+            return "no score yet" if value is None else f"{value}%"
+
+        rows = "".join(
+            f'<tr><th scope="row">{escape(t.title)}</th><td>{pct(t.percent)}</td>'
+            f"<td>{t.answered} of {t.total} answered</td></tr>"
+            for t in card.themes
+        )
+        warning = "" if card.complete else (
+            "<p><strong>Incomplete:</strong> scores count only the answered actions.</p>"
+        )
+        return (
+            '<h2>Scores</h2><p class="ccin-overall" style="font-size:1.4em">Overall: '
+            f"<strong>{pct(card.overall)}</strong> ({card.completeness})</p>{warning}"
+            '<table class="ccin-scores"><thead><tr><th scope="col">Theme</th>'
+            '<th scope="col">Score</th><th scope="col">Answered</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def priorities_html(self, card: ScoreCard) -> str:
+        if not card.priorities:
+            return "<h2>Priorities</h2><p>Rate some actions to see your priorities.</p>"
+        items = []
+        for p in card.priorities:
+            name = self.checklist.level_name
+            links = [
+                f'<a href="{escape(self.book_base + page + ".html", quote=True)}">'
+                f"Course: {escape(page.split('/')[1].replace('-', ' '))}</a>"
+                for page in p.action.course_pages
+            ] + [f'<a href="{escape(r.url, quote=True)}">CCIN: {escape(r.title)}</a>'
+                 for r in p.resources]
+            items.append(
+                f"<li><strong>{escape(p.action.title)}</strong> (now {p.level} "
+                f"{name(p.level)}). <em>Next step, to reach {name(p.next_level)}:</em> "
+                f"{escape(p.next_step)}<br>{' | '.join(links)}</li>"
+            )
+        return f'<h2>Priorities</h2><ol class="ccin-priorities">{"".join(items)}</ol>'
+
+    def charts_html(self, card: ScoreCard) -> str:
+        actions = [
+            BarRow(a.title, card.levels[a.id], self.level_words(card, a.id))
+            for a in self.checklist.actions
+        ]
+        principles = [
+            BarRow(f"{p.number}. {p.name}", card.principles[p.number],
+                   "no answered action" if card.principles[p.number] is None
+                   else f"mean level {card.principles[p.number]:.1f} of 4")
+            for p in self.checklist.principles
+        ]
+        return (
+            bar_table("Level reached on each action (0 to 4)", actions)
+            + bar_table("CCIN principles: mean level of their actions", principles)
+        )
+
+    def level_words(self, card: ScoreCard, action_id: str) -> str:
+        if action_id in card.not_applicable:
+            return "not applicable"
+        level = card.levels[action_id]
+        return "not answered" if level is None else f"{level} {self.checklist.level_name(level)}"
+
+    def changes_html(self) -> str:
+        session = self.require_session()
+        previous = session.previous()
+        if previous is None:
+            return "<p>No saved version yet to compare with.</p>"
+        found = session.changes_since_previous()
+        heading = f"<h3>Changed since version {previous.version}</h3>"
+        if not found:
+            return heading + "<p>No level has changed.</p>"
+        items = "".join(
+            f"<li>{escape(c.action.title)}: {escape(c.before)} \u2192 {escape(c.after)}</li>"
+            for c in found
+        )
+        before = score(previous.assessment, self.checklist)
+        now = session.card
+        rows = [
+            BarRow(a.title, now.levels[a.id], self.level_words(now, a.id),
+                   before=before.levels[a.id], before_text=self.level_words(before, a.id))
+            for a in self.checklist.actions
+            if a.id in {c.action.id for c in found}
+        ]
+        return (heading + f"<ul>{items}</ul>"
+                + bar_table(f"Changed actions: version {previous.version} and now", rows))
+
+    # ---- handlers -------------------------------------------------------------------------
+
+    loading = False
+
+    def require_session(self) -> Session:
+        if self.session is None:
+            raise KitError("choose a council first")
+        return self.session
+
+    @guarded
+    def on_open_saved(self, _button: object = None) -> None:
+        if not self.picker.saved.value:
+            raise KitError("choose a council from the list, or start a new one")
+        self.open_council(self.picker.saved.value)
+
+    @guarded
+    def on_start_new(self, _button: object = None) -> None:
+        name = self.picker.name.value
+        if not name.strip():
+            raise KitError("enter the council's name")
+        if not self.picker.council_type.value:
+            raise KitError("choose the type of council")
+        self.open_council(name, self.picker.council_type.value,
+                          self.picker.gss.value.strip() or None)
+
+    def open_council(self, name: str, council_type: str | None = None,
+                     gss: str | None = None) -> None:
+        self.session = Session.open(self.store, name, council_type, gss)
+        self.show_session()
+        restored = self.session.restored_draft_at
+        if restored is not None:
+            self.say(f"Restored your unsaved answers from {restored:%d %B %Y %H:%M}.", "info")
+        else:
+            self.say(f"Opened {self.session.council}.", "info")
+
+    @guarded
+    def on_theme(self, change: dict[str, Any]) -> None:
+        self.pane_box.children = [self.panes[change["new"]]]
+
+    @guarded
+    def on_level(self, action_id: str, change: dict[str, Any]) -> None:
+        if self.loading:
+            return
+        value = change["new"]
+        self.require_session().set_level(action_id, None if value == NOT_ANSWERED else value)
+        self.refresh_scores()
+
+    @guarded
+    def on_not_applicable(self, action_id: str, change: dict[str, Any]) -> None:
+        editor = self.editors[action_id]
+        editor.sync_not_applicable()
+        if self.loading:
+            return
+        session = self.require_session()
+        if not change["new"]:
+            session.set_not_applicable(action_id, None)
+            self.refresh_scores()
+        elif len(editor.reason.value.strip()) >= 3:
+            self.mark_not_applicable(action_id)
+        else:
+            self.say("Type why this action does not apply; it counts as not applicable "
+                     "once you have.", "info")
+
+    @guarded
+    def on_reason(self, action_id: str, _change: dict[str, Any]) -> None:
+        editor = self.editors[action_id]
+        if self.loading or not editor.not_applicable.value:
+            return
+        if len(editor.reason.value.strip()) >= 3:
+            self.mark_not_applicable(action_id)
+
+    def mark_not_applicable(self, action_id: str) -> None:
+        editor = self.editors[action_id]
+        self.require_session().set_not_applicable(action_id, editor.reason.value)
+        self.loading = True
+        try:
+            editor.level.value = NOT_ANSWERED
+        finally:
+            self.loading = False
+        self.refresh_scores()
+
+    @guarded
+    def on_text(self, action_id: str, field_name: str, change: dict[str, Any]) -> None:
+        if not self.loading:
+            self.require_session().update(action_id, **{field_name: change["new"]})
+
+    @guarded
+    def on_details(self, _change: dict[str, Any]) -> None:
+        if self.loading:
+            return
+        if self.assessed_on.value is None:
+            raise KitError("enter the assessment date")
+        self.require_session().set_details(self.assessed_on.value, self.assessor.value)
+
+    @guarded
+    def on_save(self, _button: object = None) -> None:
+        saved = self.require_session().save_version()
+        self.refresh_history()
+        self.refresh_scores()
+        self.refresh_heading()
+        self.say(f"Saved version {saved.version} of {saved.council}.", "ok")
+
+    def refresh_heading(self) -> None:
+        session = self.require_session()
+        council = session.assessment.council
+        type_name = self.checklist.council_type(council.type).name
+        started = f"version {session.based_on}" if session.based_on else "a new assessment"
+        self.heading.value = (
+            f"<h2>{escape(council.name)}</h2><p>{escape(type_name)}; working from "
+            f"{started}.</p>"
+        )
+
+    @guarded
+    def on_open_version(self, _button: object = None) -> None:
+        version = self.versions.value
+        self.require_session().load_version(version)
+        self.show_session()
+        self.say(f"Opened version {version}. Save it to make it the newest version again.")
+
+    @guarded
+    def on_downloads(self, _button: object = None) -> None:
+        from ccin_learn.assessment import to_json
+        from ccin_learn.reports import file_stem, render, report_input
+
+        session = self.require_session()
+        self.say("Preparing the downloads...")
+        previous = session.previous()
+        report = report_input(session.assessment, session.based_on or None,
+                              previous.assessment if previous else None, self.checklist)
+        stem = file_stem(report)
+        files = [
+            ("JSON file (to keep or import next year)", f"{stem}.json", "application/json",
+             to_json(session.assessment).encode("utf-8")),
+            ("CSV table (one row per action)", f"{stem}.csv", "text/csv", render(report, "csv")),
+            ("HTML report (for a cabinet paper)", f"{stem}.html", "text/html",
+             render(report, "html")),
+            ("PDF report (for a cabinet paper)", f"{stem}.pdf", "application/pdf",
+             render(report, "pdf")),
+        ]
+        links = "".join(
+            f'<li><a download="{escape(name, quote=True)}" '
+            f'href="data:{mime};base64,{base64.b64encode(data).decode()}">'
+            f"Download the {escape(label)}</a></li>"
+            for label, name, mime, data in files
+        )
+        self.downloads.value = f'<ul class="ccin-downloads">{links}</ul>'
+        self.say("Downloads ready: use the links under Download.", "ok")
+
+    @guarded
+    def on_switch_council(self, _button: object = None) -> None:
+        self.session = None
+        self.picker.saved.options = [("Choose a council", "")] + [
+            (n, n) for n in self.store.councils()
+        ]
+        self.workspace.layout.display = "none"
+        self.picker.layout.display = None
+        self.downloads.value = ""
+        self.say("")

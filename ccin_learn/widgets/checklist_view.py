@@ -1,0 +1,31 @@
+"""The checklist as Markdown for the book's self-assessment page, straight from the data file."""
+
+from __future__ import annotations
+
+from ccin_learn.checklist import Checklist
+
+
+def page_link(docname: str, link_base: str) -> str:
+    title = docname.split("/")[1].replace("-", " ").capitalize()
+    return f"[{title}]({link_base}{docname}.md)"
+
+
+def checklist_markdown(checklist: Checklist, link_base: str = "../") -> str:
+    """One table per theme: each action, the principles it serves, and where to learn more."""
+    parts = []
+    for theme in checklist.themes:
+        rows = [
+            f"| {action.title} | "
+            f"{', '.join(str(n) for n in action.principles)} | "
+            f"{', '.join(page_link(p, link_base) for p in action.course_pages)} |"
+            for action in checklist.actions_in(theme.id)
+        ]
+        parts.append(
+            f"### {theme.title}\n\n| Action | CCIN principles | Course pages |\n"
+            "| --- | --- | --- |\n" + "\n".join(rows)
+        )
+    return "\n\n".join(parts)
+
+
+def levels_markdown(checklist: Checklist) -> str:
+    return "\n".join(f"- **{lvl.level} {lvl.name}**: {lvl.meaning}" for lvl in checklist.levels)

@@ -1,0 +1,128 @@
+"""The self-assessment app's widgets, driven as an officer would, without a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccin_learn.store import Store
+from ccin_learn.widgets.assessment_app import NOT_ANSWERED, SelfAssessmentApp
+from tests.fixtures import tiny_checklist
+
+CHECKLIST = tiny_checklist()
+
+
+@pytest.fixture()
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'app.sqlite'}", CHECKLIST)
+
+
+def started(store, name="Anyshire County", council_type="county"):
+    app = SelfAssessmentApp(store, CHECKLIST, book_base="http://book.test/")
+    app.picker.name.value = name
+    app.picker.council_type.value = council_type
+    app.on_start_new()
+    return app
+
+
+def test_starting_a_council_shows_the_workspace_with_its_defaults(store):
+    app = started(store)
+    assert app.workspace.layout.display is None and app.picker.layout.display == "none"
+    assert "Anyshire County" in app.heading.value
+    assert app.editors["c3"].not_applicable.value is True
+    assert app.editors["c3"].level.disabled
+    assert "0 of 5 answered" not in app.scores.value  # c3 (not applicable) counts
+    assert "1 of 5 answered (incomplete)" in app.scores.value
+
+
+def test_choosing_levels_updates_scores_priorities_and_charts(store):
+    app = started(store, council_type="unitary")
+    app.editors["c1"].level.value = 2
+    app.editors["p1"].level.value = 4
+    assert "Overall: <strong>75%</strong>" in app.scores.value
+    assert "Action c1 title" in app.priorities.value
+    assert "c1: level 3 for this action, in words" in app.priorities.value
+    assert 'href="http://book.test/modules/community-wealth-building/index.html"' in \
+        app.priorities.value
+    assert "2 Committed" in app.charts.value
+    app.editors["c1"].level.value = NOT_ANSWERED
+    assert "Overall: <strong>100%</strong>" in app.scores.value
+
+
+def test_not_applicable_waits_for_a_reason(store):
+    app = started(store, council_type="unitary")
+    editor = app.editors["p2"]
+    editor.level.value = 1
+    editor.not_applicable.value = True
+    assert "Type why this action does not apply" in app.status.value
+    assert store.draft("Anyshire County").assessment.answer("p2").level == 1
+    editor.reason.value = "No council land here."
+    answer = store.draft("Anyshire County").assessment.answer("p2")
+    assert answer.not_applicable.reason == "No council land here." and answer.level is None
+    assert editor.level.value == NOT_ANSWERED and editor.level.disabled
+
+
+def test_typed_evidence_is_kept_without_saving(store):
+    app = started(store)
+    app.editors["c1"].evidence.value = "Cabinet minute 14/2026"
+    again = SelfAssessmentApp(store, CHECKLIST)
+    again.picker.saved.value = "Anyshire County"
+    again.on_open_saved()
+    assert again.editors["c1"].evidence.value == "Cabinet minute 14/2026"
+    assert "Restored your unsaved answers" in again.status.value
+
+
+def test_save_history_and_changes_since_last_version(store):
+    app = started(store, council_type="unitary")
+    app.editors["c1"].level.value = 1
+    app.on_save()
+    assert "Saved version 1 of Anyshire County" in app.status.value
+    assert app.versions.options[0][1] == 1
+    app.editors["c1"].level.value = 3
+    assert "Changed since version 1" in app.changes.value
+    assert "1 Exploring \u2192 3 Delivering" in app.changes.value
+
+
+def test_a_colleagues_newer_save_is_reported_not_overwritten(store):
+    mine = started(store, council_type="unitary")
+    mine.on_save()
+    theirs = SelfAssessmentApp(store, CHECKLIST)
+    theirs.picker.saved.value = "Anyshire County"
+    theirs.on_open_saved()
+    theirs.editors["c2"].level.value = 2
+    theirs.on_save()
+    mine.editors["c1"].level.value = 4
+    mine.on_save()
+    assert "Problem:" in mine.status.value and "someone saved version 2" in mine.status.value
+    assert store.latest_version_number("Anyshire County") == 2
+
+
+def test_downloads_offer_all_four_files(store):
+    app = started(store, council_type="unitary")
+    app.editors["c1"].level.value = 2
+    app.on_downloads()
+    links = app.downloads.value
+    for suffix, mime in (("json", "application/json"), ("csv", "text/csv"),
+                         ("html", "text/html"), ("pdf", "application/pdf")):
+        assert 'download="self-assessment-anyshire-county-' in links
+        assert f".{suffix}\"" in links and f"data:{mime};base64," in links
+
+
+def test_an_unexpected_error_is_a_friendly_message_not_a_traceback(store, monkeypatch, caplog):
+    app = started(store, council_type="unitary")
+
+    def broken() -> None:
+        raise RuntimeError("database exploded at line 42")
+
+    monkeypatch.setattr(app.session, "save_version", broken)
+    app.on_save()
+    assert "Something went wrong" in app.status.value
+    assert "RuntimeError" not in app.status.value and "line 42" not in app.status.value
+    assert "database exploded" in caplog.text, "the details go to the server log"
+
+
+def test_starting_without_a_type_asks_for_it(store):
+    app = SelfAssessmentApp(store, CHECKLIST)
+    app.picker.name.value = "Newtown"
+    app.on_start_new()
+    assert "choose the type of council" in app.status.value
+    assert app.session is None
