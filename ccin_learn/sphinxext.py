@@ -1,5 +1,7 @@
 """The book's own Sphinx additions.
 
+- ``{quiz} quiz.yaml`` shows a module's self-check quiz from its data file,
+  marked in the reader's browser by ``static/quiz.js``.
 - ``{module-summary} ID`` prints a module's study time, prerequisites and
   learning outcomes from ``data/modules.yaml``, so the landing page and the
   micro-credential can never disagree.
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -20,6 +23,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from ccin_learn.catalogue import Catalogue, Module, default_catalogue
 from ccin_learn.pathway import format_hours
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def prerequisite_text(module: Module, catalogue: Catalogue) -> str:
@@ -92,7 +97,34 @@ def clean_page_assets(
         assets[:] = kept
 
 
+class QuizDirective(SphinxDirective):
+    """Render a quiz data file (path relative to the page) as a browser-marked quiz."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from ccin_learn.datafile import DataFileError
+        from ccin_learn.quiz import load_quiz, quiz_html
+
+        relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
+        self.env.note_dependency(relative)
+        try:
+            quiz = load_quiz(Path(absolute))
+        except DataFileError as err:
+            raise self.error(str(err)) from err
+        return [nodes.raw("", quiz_html(quiz), format="html")]
+
+
+def add_static_files(app: Sphinx) -> None:
+    app.config.html_static_path.append(str(STATIC_DIR))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("module-summary", ModuleSummary)
+    app.add_directive("quiz", QuizDirective)
+    app.connect("builder-inited", add_static_files)
+    app.add_js_file("quiz.js", loading_method="defer")
+    app.add_css_file("quiz.css")
     app.connect("html-page-context", clean_page_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ccin_learn.book import build_book, jupyter_book_command, progress_from_line
 from ccin_learn.catalogue import default_catalogue
@@ -116,3 +117,27 @@ def test_a_package_change_drops_the_cached_notebook_outputs(tmp_path):
     cache.mkdir()
     assert refresh_execution_cache(paths) is False, "unchanged package keeps the cache"
     assert cache.exists()
+
+
+@pytest.mark.slow
+def test_a_quiz_page_carries_its_questions_and_the_marking_script(tmp_path, kit, built_site):
+    quiz = {
+        "questions": [
+            {"id": f"q{n}", "prompt": f"Question {n}: pick the right one",
+             "options": {"a": f"Right {n}", "b": f"Wrong {n}"}, "answer": "a",
+             "feedback": {"a": "Because it is right.", "b": "Because it is wrong."}}
+            for n in range(1, 7)
+        ]
+    }
+    (tmp_path / "quiz.yaml").write_text(yaml.safe_dump(quiz), encoding="utf-8")
+    paths = tiny_book(tmp_path, kit, "# Tiny\n\n```{quiz} quiz.yaml\n```\n")
+    config = tmp_path / "_config.yml"
+    config.write_text(
+        config.read_text() + "sphinx:\n  extra_extensions: [ccin_learn.sphinxext]\n",
+        encoding="utf-8",
+    )
+    build_book(paths, strict=True)
+    page = (paths.html_dir / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="ccin-quiz-question"') == 6
+    assert "_static/quiz.js" in page and "_static/quiz.css" in page
+    assert (paths.html_dir / "_static" / "quiz.js").is_file()

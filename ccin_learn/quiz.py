@@ -1,0 +1,97 @@
+"""Self-check quizzes: questions and answer keys in a YAML file beside each module.
+
+The quiz is marked in the reader's browser with no server: the page carries
+each option's feedback, and ``static/quiz.js`` shows the feedback for the
+option chosen. The data file is checked on load: every answer key must name
+one of the question's options, and every option must have its feedback.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ccin_learn.datafile import load_yaml_model
+
+OPTION_KEYS = ("a", "b", "c", "d", "e")
+
+
+class Question(BaseModel):
+    """One multiple-choice question with feedback on every option."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    prompt: str = Field(min_length=10)
+    options: dict[str, str]
+    answer: str
+    feedback: dict[str, str]
+
+    @model_validator(mode="after")
+    def _keys(self) -> Question:
+        keys = list(self.options)
+        if not 2 <= len(keys) <= len(OPTION_KEYS) or keys != list(OPTION_KEYS[: len(keys)]):
+            raise ValueError(f"options must be keyed a, b, c... in order (2 to 5), got {keys}")
+        if self.answer not in self.options:
+            raise ValueError(f"answer {self.answer!r} is not one of the options {keys}")
+        if sorted(self.feedback) != sorted(keys):
+            raise ValueError(f"feedback must be given for each option {keys}")
+        if len(set(self.options.values())) != len(keys):
+            raise ValueError("two options have the same text")
+        return self
+
+
+class Quiz(BaseModel):
+    """A module's end-of-module self-check: 6 to 10 questions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = "Check your understanding"
+    questions: tuple[Question, ...] = Field(min_length=6, max_length=10)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Quiz:
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("question ids must be unique")
+        return self
+
+
+def load_quiz(path: Path) -> Quiz:
+    """Load and check a quiz file; DataFileError names the bad field."""
+    return load_yaml_model(path, Quiz)
+
+
+def option_html(question: Question, key: str) -> str:
+    input_id = f"quiz-{question.id}-{key}"
+    return (
+        f'<div class="ccin-quiz-option"><input type="radio" id="{input_id}" '
+        f'name="quiz-{question.id}" value="{key}" '
+        f'data-correct="{"true" if key == question.answer else "false"}" '
+        f'data-feedback="{escape(question.feedback[key], quote=True)}">'
+        f'<label for="{input_id}">{escape(question.options[key])}</label></div>'
+    )
+
+
+def question_html(question: Question, number: int) -> str:
+    options = "".join(option_html(question, key) for key in question.options)
+    return (
+        f'<fieldset class="ccin-quiz-question" id="quiz-{question.id}">'
+        f"<legend>{number}. {escape(question.prompt)}</legend>{options}"
+        f'<button type="button" class="ccin-quiz-check">Check answer {number}</button>'
+        f'<div class="ccin-quiz-feedback" role="status" aria-live="polite"></div>'
+        f"</fieldset>"
+    )
+
+
+def quiz_html(quiz: Quiz) -> str:
+    """The quiz as accessible HTML: fieldsets, labelled radios, a live feedback region."""
+    questions = "".join(question_html(q, n) for n, q in enumerate(quiz.questions, start=1))
+    return (
+        f'<form class="ccin-quiz" aria-label="{escape(quiz.title, quote=True)}" '
+        f'data-questions="{len(quiz.questions)}" onsubmit="return false">{questions}'
+        '<p class="ccin-quiz-score" role="status" aria-live="polite"></p>'
+        "<noscript><p>This quiz needs JavaScript to mark your answers.</p></noscript></form>"
+    )
