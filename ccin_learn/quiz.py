@@ -8,6 +8,7 @@ one of the question's options, and every option must have its feedback.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ccin_learn.datafile import load_yaml_model
 
 OPTION_KEYS = ("a", "b", "c", "d", "e")
+VERDICT = re.compile(r"^(correct|right|yes|no|not quite|incorrect|wrong)\b[.!,:;]?", re.I)
 
 
 class Question(BaseModel):
@@ -40,6 +42,12 @@ class Question(BaseModel):
             raise ValueError(f"feedback must be given for each option {keys}")
         if len(set(self.options.values())) != len(keys):
             raise ValueError("two options have the same text")
+        for key, text in self.feedback.items():
+            if VERDICT.match(text):
+                raise ValueError(
+                    f"feedback {key!r} starts with a verdict; the page adds "
+                    "'Correct.' or 'Not quite.' itself"
+                )
         return self
 
 

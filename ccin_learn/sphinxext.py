@@ -25,6 +25,8 @@ from ccin_learn.catalogue import Catalogue, Module, default_catalogue
 from ccin_learn.pathway import format_hours
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Widget styles shared with the Voila apps' template, so both read one file.
+WIDGET_STYLES_DIR = Path(__file__).parent / "apps/jupyter/voila/templates/ccin/static"
 
 
 def prerequisite_text(module: Module, catalogue: Catalogue) -> str:
@@ -117,7 +119,29 @@ class QuizDirective(SphinxDirective):
 
 
 def add_static_files(app: Sphinx) -> None:
-    app.config.html_static_path.append(str(STATIC_DIR))
+    app.config.html_static_path.extend([str(STATIC_DIR), str(WIDGET_STYLES_DIR)])
+
+
+NAV_TOGGLE_LABEL = '<summary aria-label="Show or hide the pages in this section">'
+
+
+def label_nav_toggles(
+    _app: Sphinx, _page: str, _template: str, context: dict[str, Any], _doctree: object
+) -> None:
+    """Give the sidebar's expand/collapse toggles an accessible name (WCAG 4.1.2).
+
+    pydata-sphinx-theme renders each toggle as an empty ``<summary>``, which
+    screen readers announce as nothing and axe reports as ``summary-name``.
+    """
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    def labelled(*args: Any, **kwargs: Any) -> Any:
+        html = generate(*args, **kwargs)
+        return type(html)(str(html).replace("<summary>", NAV_TOGGLE_LABEL))
+
+    context["generate_toctree_html"] = labelled
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -126,5 +150,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_files)
     app.add_js_file("quiz.js", loading_method="defer")
     app.add_css_file("quiz.css")
+    app.add_css_file("widgets.css")
     app.connect("html-page-context", clean_page_assets, priority=900)
+    app.connect("html-page-context", label_nav_toggles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,7 +19,7 @@ def question(n: int, **changes: object) -> dict:
         "id": f"q{n}", "prompt": f"Question number {n}: which is right?",
         "options": {"a": f"Right answer {n}", "b": f"Wrong answer {n}"},
         "answer": "a",
-        "feedback": {"a": "Yes, because of the reason.", "b": "No: the reason is the other one."},
+        "feedback": {"a": "Because of the reason.", "b": "The reason is the other one."},
     }
     base.update(changes)
     return base
@@ -47,6 +47,7 @@ def test_every_module_quiz_loads_with_keys_that_name_options(path):
         (question(1, feedback={"a": "Only one piece of feedback."}), "feedback must be given"),
         (question(1, options={"a": "Same", "c": "Other"}), "keyed a, b, c"),
         (question(1, options={"a": "Same", "b": "Same"}), "same text"),
+        (question(1, feedback={"a": "Right. It is.", "b": "It is not."}), "starts with a verdict"),
     ],
 )
 def test_bad_keys_are_refused(tmp_path, bad, message):
@@ -68,5 +69,5 @@ def test_html_has_labelled_options_feedback_and_escapes_text(tmp_path):
     assert "&lt;script&gt;" in html
     assert html.count("<fieldset") == 7 and html.count("<legend>") == 7
     assert '<label for="quiz-q1-a">' in html and 'id="quiz-q1-a"' in html
-    assert 'data-correct="true"' in html and 'data-feedback="Yes, because of the reason."' in html
+    assert 'data-correct="true"' in html and 'data-feedback="Because of the reason."' in html
     assert html.count('role="status"') == 8

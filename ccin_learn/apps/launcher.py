@@ -41,6 +41,9 @@ def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
         "--pool_size=1",
         "--theme=light",
         "--template=ccin",
+        # Shut down kernels left idle by visitors who closed the page (answers are autosaved).
+        "--MappingKernelManager.cull_idle_timeout=1800",
+        "--MappingKernelManager.cull_interval=300",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in BLOCKED_LAB_EXTENSIONS),
     ]
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from ccin_learn import __version__
+from ccin_learn.cli.common import progress_bar, stderr
 from ccin_learn.errors import KitError
 from ccin_learn.project import KitPaths, find_root
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-stderr = Console(stderr=True)
 
 root_option = click.option(
     "--root",
@@ -38,19 +35,6 @@ port_type = click.IntRange(1, 65535)
 
 def kit_paths(root: Path | None) -> KitPaths:
     return find_root(root)
-
-
-@contextmanager
-def progress_bar(title: str) -> Iterator[Callable[[str, int], None]]:
-    """A progress bar on stderr; yields ``update(phase, percent)``."""
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
-    with Progress(*columns, console=stderr, transient=True) as progress:
-        task = progress.add_task(title, total=100)
-
-        def update(phase: str, percent: int) -> None:
-            progress.update(task, description=f"{title}: {phase}", completed=percent)
-
-        yield update
 
 
 def build(paths: KitPaths, strict: bool) -> None:
@@ -190,8 +174,12 @@ def main(argv: list[str] | None = None) -> int:
 def register_commands() -> None:
     """Add the sub-command groups that live in their own modules."""
     from ccin_learn.cli.assess import assess
+    from ccin_learn.cli.credentials import credentials
+    from ccin_learn.cli.grade import grade
 
     cli.add_command(assess)
+    cli.add_command(grade)
+    cli.add_command(credentials)
 
 
 register_commands()

@@ -372,12 +372,8 @@ class SelfAssessmentApp(widgets.VBox):
 
     @guarded
     def on_start_new(self, _button: object = None) -> None:
-        name = self.picker.name.value
-        if not name.strip():
-            raise KitError("enter the council's name")
-        if not self.picker.council_type.value:
-            raise KitError("choose the type of council")
-        self.open_council(name, self.picker.council_type.value,
+        # An existing council opens whatever type is chosen; a new one needs its type.
+        self.open_council(self.picker.name.value, self.picker.council_type.value or None,
                           self.picker.gss.value.strip() or None)
 
     def open_council(self, name: str, council_type: str | None = None,
@@ -504,11 +500,16 @@ class SelfAssessmentApp(widgets.VBox):
         self.say("Downloads ready: use the links under Download.", "ok")
 
     @guarded
-    def on_switch_council(self, _button: object = None) -> None:
-        self.session = None
+    def refresh_councils(self) -> None:
+        """Re-read the saved councils (the page may have been prepared before others saved)."""
         self.picker.saved.options = [("Choose a council", "")] + [
             (n, n) for n in self.store.councils()
         ]
+
+    @guarded
+    def on_switch_council(self, _button: object = None) -> None:
+        self.session = None
+        self.refresh_councils()
         self.workspace.layout.display = "none"
         self.picker.layout.display = None
         self.downloads.value = ""

@@ -5,19 +5,25 @@ from __future__ import annotations
 from ccin_learn.checklist import Checklist
 
 
-def page_link(docname: str, link_base: str) -> str:
-    title = docname.split("/")[1].replace("-", " ").capitalize()
-    return f"[{title}]({link_base}{docname}.md)"
+def page_link(docname: str) -> str:
+    """A link named after the page (its file name), e.g. "Progressive procurement".
+
+    MyST's ``{doc}`` role finds the page whether it is Markdown or a notebook.
+    """
+    parts = docname.split("/")
+    name = parts[1] if parts[-1] == "index" else parts[-1]
+    title = name.replace("-", " ").capitalize()
+    return f"{{doc}}`{title} </{docname}>`"
 
 
-def checklist_markdown(checklist: Checklist, link_base: str = "../") -> str:
+def checklist_markdown(checklist: Checklist) -> str:
     """One table per theme: each action, the principles it serves, and where to learn more."""
     parts = []
     for theme in checklist.themes:
         rows = [
             f"| {action.title} | "
             f"{', '.join(str(n) for n in action.principles)} | "
-            f"{', '.join(page_link(p, link_base) for p in action.course_pages)} |"
+            f"{', '.join(page_link(p) for p in action.course_pages)} |"
             for action in checklist.actions_in(theme.id)
         ]
         parts.append(

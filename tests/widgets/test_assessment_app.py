@@ -124,5 +124,20 @@ def test_starting_without_a_type_asks_for_it(store):
     app = SelfAssessmentApp(store, CHECKLIST)
     app.picker.name.value = "Newtown"
     app.on_start_new()
-    assert "choose the type of council" in app.status.value
+    assert "choose the type of council for Newtown" in app.status.value
     assert app.session is None
+
+
+def test_an_existing_council_opens_by_name_without_its_type(store):
+    started(store, council_type="unitary").on_save()
+    again = SelfAssessmentApp(store, CHECKLIST)
+    again.picker.name.value = "anyshire county"
+    again.on_start_new()
+    assert again.session is not None and again.session.based_on == 1
+
+
+def test_the_saved_list_is_reread_when_the_page_opens(store):
+    app = SelfAssessmentApp(store, CHECKLIST)  # prepared before anyone saved
+    started(store).on_save()
+    app.refresh_councils()
+    assert ("Anyshire County", "Anyshire County") in app.picker.saved.options

@@ -1,0 +1,400 @@
+"""How fast the self-assessment app opens and answers, and how much memory its kernel takes.
+
+Run ``python benchmarks/app_tti.py [--runs 5] [--clicks 20]``. It serves the apps folder
+with ``running_voila`` on a temporary database, and a one-widget notebook (a single
+"Ready" button) with a second Voila started with the very same flags and environment.
+The one-widget notebook is the floor: any Voila page costs that much, so the app is
+judged by its ratio to it rather than by absolute times that depend on the machine.
+
+Targets: app / one-widget time-to-interactive <= 1.3, click to updated score <= 150 ms,
+app kernel resident memory <= 150 MB. The script is a report: it exits 0 whether or
+not the targets are met, and 1 only if a measurement could not be taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import psutil
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from ccin_learn.apps.launcher import (
+    running_voila,
+    voila_command,
+    voila_environment,
+    wait_for_port,
+)
+from ccin_learn.checklist import default_checklist
+from ccin_learn.errors import KitError
+from ccin_learn.session import Session
+from ccin_learn.store import Store
+
+HOST = "127.0.0.1"
+BOOK_URL = "http://127.0.0.1:9/"  # the benchmark never follows a link to the book
+APP = "self-assessment.ipynb"
+PROBE = "ready.ipynb"
+COUNCIL = "Benchmark Borough Council"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+FIRST_WIDGET_MS = 60_000
+POOL_TIMEOUT_S = 120.0
+IDLE_CPU_PERCENT = 3.0  # an idle ipykernel uses well under 1% of a CPU
+TARGET_RATIO, TARGET_CLICK_MS, TARGET_RSS_MB = 1.3, 150.0, 150.0
+CHARTER = "cwb-inclusive-economy-charter"
+
+# Clicks a level's label in the page and resolves with the milliseconds until the
+# "Overall:" paragraph shows different text (the kernel's reply has been drawn).
+CLICK_TO_SCORE_JS = """
+label => new Promise((resolve, reject) => {
+  const overall = () => document.querySelector("p.ccin-overall")?.textContent;
+  const before = overall();
+  const target = [...document.querySelectorAll(".widget-radio-box label")]
+    .find(l => l.textContent === label);
+  if (!target) { reject(new Error("no level option " + label)); return; }
+  const timer = setTimeout(() => reject(new Error("score did not change")), 10000);
+  const observer = new MutationObserver(() => {
+    if (overall() !== before) {
+      const elapsed = performance.now() - start;
+      observer.disconnect(); clearTimeout(timer); resolve(elapsed);
+    }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  const start = performance.now();
+  target.click();
+})
+"""
+
+
+class MeasurementError(RuntimeError):
+    """A number the report needs could not be taken."""
+
+
+@dataclass
+class Server:
+    """A running Voila: its base URL, its port (to find its process) and its log."""
+
+    url: str
+    port: int
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class Report:
+    """The medians the script prints, in milliseconds and megabytes."""
+
+    probe_ms: float = 0.0
+    picker_ms: float = 0.0
+    workspace_ms: float = 0.0
+    click_ms: float = 0.0
+    rss_mb: float = 0.0
+    pool: str = ""
+
+
+# ---- servers -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_voila_on(folder: Path, port: int, log_path: Path) -> Iterator[str]:
+    """Voila on any folder with the app server's exact flags and environment.
+
+    The one-widget baseline must differ from the app only in its notebook, or the
+    ratio would measure server settings instead of the app.
+    """
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            voila_command(HOST, port, folder),
+            env=voila_environment(BOOK_URL, None),
+            cwd=log_path.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(process, HOST, port, 60)
+        yield f"http://{HOST}:{port}/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def write_probe_notebook(folder: Path) -> None:
+    """The smallest interactive Voila page: one button."""
+    source = 'import ipywidgets\n\nipywidgets.Button(description="Ready")'
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, folder / PROBE)
+
+
+def create_council(db_url: str) -> None:
+    """A council that exists before Voila starts, so the preheated picker lists it."""
+    Session.open(Store(db_url), COUNCIL, "unitary")
+
+
+def wait_until_preheated(server: Server, notebook: str) -> None:
+    """Wait until a preheated kernel has run ``notebook`` and waits for the next visitor.
+
+    Every visit takes the pooled kernel and Voila refills the pool a few seconds later;
+    a visit before the refill would time a kernel start, which no visitor who comes
+    after a pause sees. Voila logs a pool as filled once the kernel has started, while
+    it still runs the notebook, so the kernels must also have gone quiet.
+    """
+    deadline = time.monotonic() + POOL_TIMEOUT_S
+    while time.monotonic() < deadline:
+        text = server.log()
+        fills = text.count(f"Kernel pool of {notebook} is filled")
+        uses = len(re.findall(rf"Using pre-heated kernel: \S+ for {re.escape(notebook)}", text))
+        if fills > uses:
+            wait_until_kernels_idle(server, deadline)
+            return
+        time.sleep(0.1)
+    raise MeasurementError(f"Voila did not preheat a kernel for {notebook}; see {server.log_path}")
+
+
+def wait_until_kernels_idle(server: Server, deadline: float) -> None:
+    """Wait until no kernel of ``server`` used more than IDLE_CPU_PERCENT for a second."""
+    kernels = voila_process(server.port).children()
+    for kernel in kernels:
+        kernel.cpu_percent(None)  # starts each kernel's measuring window
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        if all(kernel.cpu_percent(None) <= IDLE_CPU_PERCENT for kernel in kernels):
+            return
+    raise MeasurementError(f"the kernels of {server.url} never went idle")
+
+
+# ---- timings -----------------------------------------------------------------------------
+
+
+def time_visit(
+    browser: Browser,
+    server: Server,
+    notebook: str,
+    until: Callable[[Page], None],
+    keep: list[Page] | None = None,
+) -> float:
+    """Milliseconds from starting ``page.goto`` to ``until`` returning, on a fresh page."""
+    wait_until_preheated(server, notebook)
+    page = browser.new_page()
+    start = time.perf_counter()
+    page.goto(f"{server.url}voila/render/{notebook}", wait_until="commit")
+    until(page)
+    elapsed = (time.perf_counter() - start) * 1000
+    if keep is None:
+        page.close()
+    else:
+        keep.append(page)
+    return elapsed
+
+
+def ready_button(page: Page) -> None:
+    page.get_by_role("button", name="Ready").wait_for(timeout=FIRST_WIDGET_MS)
+
+
+def council_picker(page: Page) -> None:
+    page.get_by_label("Council name").wait_for(timeout=FIRST_WIDGET_MS)
+
+
+def council_workspace(page: Page) -> None:
+    """The app's working state: a saved council opened, its levels and scores on screen."""
+    council_picker(page)
+    page.get_by_label("Saved councils").select_option(label=COUNCIL)
+    page.get_by_role("button", name="Open").click()
+    page.get_by_role("radio", name=level_label(1)).wait_for(timeout=FIRST_WIDGET_MS)
+    page.locator("p.ccin-overall", has_text="Overall:").wait_for(timeout=FIRST_WIDGET_MS)
+
+
+def median_visit(
+    browser: Browser, server: Server, notebook: str, until: Callable[[Page], None], runs: int
+) -> float:
+    """One warm-up visit (caches, first imports), then the median of ``runs`` visits."""
+    time_visit(browser, server, notebook, until)
+    return statistics.median(time_visit(browser, server, notebook, until) for _ in range(runs))
+
+
+def level_label(level: int) -> str:
+    checklist = default_checklist()
+    action = checklist.action(CHARTER)
+    return f"{level} {checklist.level_name(level)}: {action.levels[level]}"
+
+
+def median_click_ms(page: Page, clicks: int) -> float:
+    """Median in-browser time from a click on a level to the redrawn overall score.
+
+    Levels 1 and 2 alternate so that every click changes the score; the first click
+    is a warm-up.
+    """
+    times = [page.evaluate(CLICK_TO_SCORE_JS, level_label(1 + n % 2)) for n in range(clicks + 1)]
+    return statistics.median(times[1:])
+
+
+# ---- memory ------------------------------------------------------------------------------
+
+
+def voila_process(port: int) -> psutil.Process:
+    """The Voila server this script started on ``port`` (a child of this process)."""
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "voila" in child.cmdline() and f"--port={port}" in child.cmdline():
+                return child
+        except psutil.NoSuchProcess:
+            continue
+    raise MeasurementError(f"no Voila process on port {port}")
+
+
+def kernel_rss(server: Server) -> tuple[float, list[float]]:
+    """RSS (MB) of the kernel that served the last app visit, and of every kernel.
+
+    Voila logs which pooled kernel a visit used; the kernel's command line names its
+    connection file after that id, so the app's own kernel is found exactly rather
+    than guessed from the pool.
+    """
+    used = re.findall(rf"Using pre-heated kernel: (\S+) for {re.escape(APP)}", server.log())
+    if not used:
+        raise MeasurementError("Voila's log names no kernel used for the app")
+    every, app_mb = [], None
+    for kernel in voila_process(server.port).children():
+        mb = kernel.memory_info().rss / 2**20
+        every.append(mb)
+        if any(used[-1] in part for part in kernel.cmdline()):
+            app_mb = mb
+    if app_mb is None:
+        raise MeasurementError(f"the app's kernel {used[-1]} is not running")
+    return app_mb, every
+
+
+def pool_summary(server: Server, every_mb: list[float]) -> str:
+    """Where the apps server's memory goes: one pooled kernel per app, one per visit."""
+    text = server.log()
+    pooled = len(set(re.findall(r"Kernel pool of (\S+) is filled", text)))
+    visits = text.count("Using pre-heated kernel:")
+    return (
+        f"The apps server has {len(every_mb)} kernels alive, {sum(every_mb):.0f} MB in all "
+        f"({min(every_mb):.0f}-{max(every_mb):.0f} MB each):\n  {pooled} preheated, one for "
+        f"each app, and the kernels of {visits} visits, though only one page is still open."
+    )
+
+
+# ---- report ------------------------------------------------------------------------------
+
+
+def measure(browser: Browser, app: Server, probe: Server, runs: int, clicks: int) -> Report:
+    report = Report()
+    report.probe_ms = median_visit(browser, probe, PROBE, ready_button, runs)
+    report.picker_ms = median_visit(browser, app, APP, council_picker, runs)
+    report.workspace_ms = median_visit(browser, app, APP, council_workspace, runs)
+    kept: list[Page] = []
+    time_visit(browser, app, APP, council_workspace, keep=kept)
+    report.click_ms = median_click_ms(kept[0], clicks)
+    report.rss_mb, every_mb = kernel_rss(app)
+    report.pool = pool_summary(app, every_mb)
+    kept[0].close()
+    return report
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_report(report: Report, runs: int, clicks: int) -> None:
+    ratio = report.picker_ms / report.probe_ms
+    rows = [
+        ("one-widget notebook: goto -> 'Ready' button visible", f"{report.probe_ms:.0f} ms"),
+        ("app: goto -> 'Council name' visible (the picker)", f"{report.picker_ms:.0f} ms"),
+        ("app: goto -> saved council chosen, opened, levels and", ""),
+        ("  'Overall:' score visible (the workspace)", f"{report.workspace_ms:.0f} ms"),
+        ("ratio app picker / one-widget", f"{ratio:.2f}"),
+        (f"click a level -> 'Overall:' redrawn (median of {clicks})", f"{report.click_ms:.1f} ms"),
+        (f"RSS of the app's kernel, council open, {clicks + 1} clicks", f"{report.rss_mb:.0f} MB"),
+    ]
+    print(f"Medians of {runs} runs after one warm-up each; headless Debian chromium.")
+    for label, value in rows:
+        print(f"  {label:<58}{value:>10}")
+    print("  The app's kernel is the one Voila logged for the last visit.")
+    print(f"  {report.pool}")
+    targets = [
+        (ratio <= TARGET_RATIO, f"time-to-interactive ratio {ratio:.2f} <= {TARGET_RATIO}"),
+        (
+            report.click_ms <= TARGET_CLICK_MS,
+            f"click-to-score latency {report.click_ms:.0f} ms <= {TARGET_CLICK_MS:.0f} ms",
+        ),
+        (
+            report.rss_mb <= TARGET_RSS_MB,
+            f"app kernel memory {report.rss_mb:.0f} MB <= {TARGET_RSS_MB:.0f} MB",
+        ),
+    ]
+    for ok, text in targets:
+        print(f"{verdict(ok)} {text}")
+
+
+@contextmanager
+def servers(tmp: Path) -> Iterator[tuple[Server, Server]]:
+    """The apps server on a fresh database, and the one-widget server beside it."""
+    db_url = f"sqlite:///{tmp}/app.sqlite"
+    create_council(db_url)
+    probe_dir = tmp / "probe"
+    probe_dir.mkdir()
+    write_probe_notebook(probe_dir)
+    app_port, probe_port = free_port(), free_port()
+    app_log, probe_log = tmp / "apps-voila.log", tmp / "probe-voila.log"
+    with (
+        running_voila(HOST, app_port, BOOK_URL, app_log, db_url=db_url) as app_url,
+        running_voila_on(probe_dir, probe_port, probe_log) as probe_url,
+    ):
+        yield Server(app_url, app_port, app_log), Server(probe_url, probe_port, probe_log)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed visits per page (default 5)")
+    parser.add_argument("--clicks", type=int, default=20, help="timed level clicks (default 20)")
+    args = parser.parse_args(argv)
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("could not measure: Debian's chromium is not installed", file=sys.stderr)
+        return 1
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="ccin-tti-") as tmp,
+            servers(Path(tmp)) as (app, probe),
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            report = measure(browser, app, probe, args.runs, args.clicks)
+            browser.close()
+    except (MeasurementError, KitError, PlaywrightError, psutil.Error) as err:
+        print(f"could not measure: {err}", file=sys.stderr)
+        return 1
+    print_report(report, args.runs, args.clicks)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

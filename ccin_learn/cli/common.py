@@ -1,0 +1,26 @@
+"""Pieces the sub-command modules share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+stderr = Console(stderr=True)
+
+
+@contextmanager
+def progress_bar(title: str) -> Iterator[Callable[[str, int], None]]:
+    """A progress bar on stderr; yields ``update(phase, percent)``."""
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        task = progress.add_task(title, total=100)
+
+        def update(phase: str, percent: int) -> None:
+            progress.update(task, description=f"{title}: {phase}", completed=percent)
+
+        yield update
+
+

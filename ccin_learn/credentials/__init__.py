@@ -1,0 +1,1 @@
+"""Micro-credentials: the catalogue, the issuer's key, signed Open Badges and certificates."""

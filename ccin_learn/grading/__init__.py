@@ -1,0 +1,1 @@
+"""The trainer's side of the micro-credentials: a cohort's nbgrader course, end to end."""

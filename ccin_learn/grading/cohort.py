@@ -1,0 +1,170 @@
+"""A cohort: one nbgrader course directory made from the kit's ``assessments/``.
+
+``init`` copies the assessment sources and the course configuration, writes
+the cohort's ``nbgrader_config.py`` (gradebook URL, exchange folder, time
+limits) and loads the roster into the gradebook. Everything else opens the
+cohort with ``open_cohort`` and drives nbgrader through its own API.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ccin_learn.credentials.catalogue import COURSE_FILE, CourseConfig, load_course
+from ccin_learn.errors import KitError
+from ccin_learn.grading.roster import Learner
+
+ASSESSMENTS_DIR = COURSE_FILE.parent
+CONFIG_NAME = "nbgrader_config.py"
+COURSE_NAME = "course.yaml"
+CELL_TIMEOUT = 60
+
+CONFIG_TEMPLATE = '''\
+# nbgrader configuration for this cohort, written by `ccin-learn grade init`.
+# Edit the gradebook URL to use a shared database (e.g. PostgreSQL), or the
+# exchange folder to use JupyterHub's nbgrader exchange.
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.Exchange.root = {exchange!r}
+c.Exchange.path_includes_course = True
+# Each cell of a learner's notebook may run this many seconds before it is stopped.
+c.Execute.timeout = {timeout}
+c.Execute.interrupt_on_timeout = True
+'''
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """An initialised cohort directory."""
+
+    root: Path
+    course: CourseConfig
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def nbgrader_config(self) -> Any:
+        """The cohort's traitlets config, as nbgrader would load it from the folder."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        return PyFileConfigLoader(CONFIG_NAME, path=str(self.root)).load_config()
+
+    def api(self) -> Any:
+        """nbgrader's own API for this cohort."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        config = self.nbgrader_config()
+        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+    def gradebook(self) -> Any:
+        from nbgrader.api import Gradebook
+
+        coursedir = self.api().coursedir
+        return Gradebook(coursedir.db_url, coursedir.course_id)
+
+    def assignments(self) -> list[str]:
+        """Assignment ids in the cohort's ``source`` folder, in course order."""
+        from ccin_learn.catalogue import default_catalogue
+
+        found = {p.name for p in (self.root / "source").iterdir() if p.is_dir()}
+        order = [m.id for m in default_catalogue().modules]
+        return sorted(found, key=lambda a: (order.index(a) if a in order else len(order), a))
+
+    def check_assignment(self, assignment: str) -> str:
+        if assignment not in self.assignments():
+            raise KitError(
+                f"no assignment {assignment!r} in this cohort (there are: "
+                f"{', '.join(self.assignments())})"
+            )
+        return assignment
+
+
+def init_cohort(
+    root: Path,
+    learners: list[Learner],
+    db_url: str | None = None,
+    exchange: Path | None = None,
+    source: Path = ASSESSMENTS_DIR,
+) -> Cohort:
+    """Create a cohort folder from the kit's assessments, and its gradebook."""
+    root = root.resolve()
+    if (root / CONFIG_NAME).exists():
+        raise KitError(f"{root} is already a cohort (it has {CONFIG_NAME}); use another folder")
+    if root.exists() and any(root.iterdir()):
+        raise KitError(f"{root} is not empty: give a new or empty folder for the cohort")
+    course = load_course(source / COURSE_NAME)
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / "source", root / "source")
+    shutil.copy(source / COURSE_NAME, root / COURSE_NAME)
+    exchange = (exchange or root / "exchange").resolve()
+    exchange.mkdir(parents=True, exist_ok=True)
+    exchange.chmod(0o777)
+    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
+        root=str(root), course_id=course.course_id,
+        db_url=db_url or f"sqlite:///{root / 'gradebook.db'}",
+        exchange=str(exchange), timeout=CELL_TIMEOUT,
+    ), encoding="utf-8")
+    cohort = Cohort(root, course)
+    add_learners(cohort, learners)
+    with cohort.gradebook() as gradebook:
+        for assignment in cohort.assignments():
+            gradebook.update_or_create_assignment(assignment)
+    return cohort
+
+
+def add_learners(cohort: Cohort, learners: list[Learner]) -> None:
+    with cohort.gradebook() as gradebook:
+        for learner in learners:
+            gradebook.update_or_create_student(
+                learner.id, first_name=learner.first_name or None,
+                last_name=learner.last_name or None, email=learner.email or None,
+            )
+
+
+def open_cohort(root: Path) -> Cohort:
+    """A cohort made by ``init_cohort``; a clear error for any other folder."""
+    root = root.resolve()
+    if not (root / CONFIG_NAME).is_file() or not (root / COURSE_NAME).is_file():
+        raise KitError(
+            f"{root} is not a cohort folder (no {CONFIG_NAME} and {COURSE_NAME}): "
+            "make one with 'ccin-learn grade init'"
+        )
+    return Cohort(root, load_course(root / COURSE_NAME))
+
+
+def run_step(result: dict[str, Any], what: str) -> str:
+    """nbgrader's API answers with a dict; turn a failure into a one-line error."""
+    if not result.get("success"):
+        error = (result.get("error") or result.get("log") or "no detail").strip().splitlines()
+        raise KitError(f"{what} failed: {error[-1] if error else 'no detail'}")
+    return result.get("log", "")
+
+
+def release(cohort: Cohort, assignment: str) -> None:
+    """Generate the learners' version (no solutions, no hidden tests) and release it."""
+    api = cohort.api()
+    run_step(api.generate_assignment(cohort.check_assignment(assignment)),
+             f"generating {assignment}")
+    run_step(api.release_assignment(assignment), f"releasing {assignment}")
+
+
+def collect(cohort: Cohort, assignment: str) -> list[str]:
+    """Collect submissions from the exchange; return who has submitted."""
+    api = cohort.api()
+    run_step(api.collect(cohort.check_assignment(assignment)), f"collecting {assignment}")
+    return sorted(api.get_submitted_students(assignment))
+
+
+def feedback(cohort: Cohort, assignment: str) -> None:
+    """Generate feedback for every graded learner and release it through the exchange."""
+    api = cohort.api()
+    run_step(api.generate_feedback(cohort.check_assignment(assignment)),
+             f"generating feedback for {assignment}")
+    run_step(api.release_feedback(assignment), f"releasing feedback for {assignment}")

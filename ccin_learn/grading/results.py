@@ -1,0 +1,85 @@
+"""What the gradebook says about each learner: submitted, scores, hand-grading, passed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ccin_learn.grading.cohort import Cohort
+
+
+@dataclass(frozen=True)
+class Result:
+    """One learner's result on one assignment."""
+
+    learner: str
+    assignment: str
+    submitted: bool
+    score: float
+    max_score: float
+    needs_hand_grading: bool
+
+    @property
+    def percent(self) -> float:
+        return 0.0 if not self.max_score else round(100 * self.score / self.max_score, 1)
+
+    @property
+    def graded(self) -> bool:
+        return self.submitted and not self.needs_hand_grading
+
+    def passed(self, pass_mark: float) -> bool:
+        return self.graded and self.percent >= pass_mark
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    learner: str
+    assignment: str
+    notebook: str
+    question: str
+    score: float
+    max_score: float
+    needs_hand_grading: bool
+
+
+def results(cohort: Cohort) -> list[Result]:
+    """Every learner's result on every assignment, in roster then course order."""
+    from nbgrader.api import MissingEntry
+
+    found = []
+    with cohort.gradebook() as gradebook:
+        learners = sorted(student.id for student in gradebook.students)
+        for assignment in cohort.assignments():
+            try:
+                max_score = gradebook.find_assignment(assignment).max_score
+            except MissingEntry:
+                continue
+            for learner in learners:
+                found.append(one_result(gradebook, learner, assignment, max_score))
+    return found
+
+
+def one_result(gradebook, learner: str, assignment: str, max_score: float) -> Result:
+    from nbgrader.api import MissingEntry
+
+    try:
+        submission = gradebook.find_submission(assignment, learner)
+    except MissingEntry:
+        return Result(learner, assignment, False, 0.0, max_score, False)
+    return Result(learner, assignment, True, float(submission.score), float(max_score),
+                  bool(submission.needs_manual_grade))
+
+
+def question_scores(cohort: Cohort) -> list[QuestionScore]:
+    """Each learner's score on each graded cell, for a per-question export."""
+    found = []
+    with cohort.gradebook() as gradebook:
+        for assignment in cohort.assignments():
+            for submission in gradebook.assignment_submissions(assignment):
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        found.append(QuestionScore(
+                            submission.student.id, assignment, notebook.name, grade.name,
+                            float(grade.score), float(grade.max_score),
+                            bool(grade.needs_manual_grade)))
+    found.sort(key=lambda q: (q.learner, q.assignment, q.notebook, q.question))
+    return found

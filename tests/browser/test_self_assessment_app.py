@@ -1,0 +1,357 @@
+"""The self-assessment app in a real browser, as an officer uses it.
+
+One Voila server (on a fresh temporary database) serves every test of this
+module; each test works on its own council, so the tests do not depend on
+each other's order. Expected scores are worked out by hand from CCIN's rule:
+sum of levels / (4 x answered applicable actions) x 100, halves rounded up.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import expect
+
+from ccin_learn.apps.launcher import running_voila
+from ccin_learn.checklist import default_checklist
+from tests.browser.offline import PageLog, offline_page, serious_axe_violations
+from tests.conftest import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHECKLIST = default_checklist()
+APP = "self-assessment.ipynb"
+FIRST_WIDGET_MS = 60_000  # Voila takes a few seconds to run the app before anything shows
+REPLY_MS = 30_000  # a kernel round trip: normally well under a second
+CHARTER = "cwb-inclusive-economy-charter"
+RATE_REBATES = "cwb-living-wage-rate-rebates"
+COOP_STRATEGY = "pm-cooperative-development-strategy"
+COMMUNITY_ENERGY = "pm-community-energy"
+ACTIVE = re.compile(r"\bmod-active\b")  # the pressed toggle button
+PLACEMAKING = "Cooperative Placemaking"
+WEALTH_BUILDING = "Community Wealth Building"
+
+
+@dataclass(frozen=True)
+class Server:
+    app_url: str
+    port: int
+    db_path: Path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The self-assessment app, served by Voila on a database that starts empty."""
+    tmp = tmp_path_factory.mktemp("self-assessment-app")
+    port, db_path = free_port(), tmp / "app.sqlite"
+    with running_voila(
+        "127.0.0.1", port, "http://127.0.0.1:9/", tmp / "voila.log", db_url=f"sqlite:///{db_path}"
+    ) as base:
+        yield Server(f"{base}voila/render/{APP}", port, db_path)
+
+
+@pytest.fixture
+def app_url(server: Server) -> str:
+    return server.app_url
+
+
+def wait_for_next_visitors_kernel(server: Server, since: float) -> None:
+    """Wait until Voila's preheated kernel for the next visit has run the app.
+
+    An officer takes far longer to fill in a council than Voila takes to preheat the
+    next kernel; waiting for it makes the test as deterministic as that. The kernel
+    has run the app once it holds the database open (the app's first query).
+    """
+    deadline = time.monotonic() + FIRST_WIDGET_MS / 1000
+    voila = next(p for p in psutil.Process().children() if f"--port={server.port}" in p.cmdline())
+    while time.monotonic() < deadline:
+        for kernel in voila.children():
+            opened = {f.path for f in kernel.open_files()}
+            if kernel.create_time() > since and str(server.db_path) in opened:
+                return
+        time.sleep(0.2)
+    pytest.fail("Voila preheated no kernel for the next visit")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Wait up to REPLY_MS, not Playwright's 5 s, for the kernel's replies (reports take
+    a few seconds to render, and longer on a busy machine); restored for other modules."""
+    expect.set_options(timeout=REPLY_MS)
+    yield
+    expect.set_options(timeout=None)
+
+
+@pytest.fixture
+def page_and_log(chromium: object) -> Iterator[tuple[object, PageLog]]:
+    """A fresh page that may only reach localhost, and what it tried and what broke."""
+    page, log = offline_page(chromium)
+    page.set_default_timeout(REPLY_MS)
+    yield page, log
+    page.close()
+
+
+@pytest.fixture
+def page(page_and_log: tuple[object, PageLog]) -> object:
+    return page_and_log[0]
+
+
+# ---- what an officer does --------------------------------------------------------------
+
+
+def option_label(action_id: str, level: int) -> str:
+    """The text of a level's radio button, e.g. "2 Committed: Cabinet or committee has..."."""
+    action = CHECKLIST.action(action_id)
+    return f"{level} {CHECKLIST.level_name(level)}: {action.levels[level]}"
+
+
+def open_app(page: object, url: str) -> None:
+    """Load the app; Voila sends the page as the kernel runs, so wait for the widget."""
+    page.goto(url, wait_until="commit", timeout=FIRST_WIDGET_MS)
+    expect(page.get_by_label("Council name")).to_be_visible(timeout=FIRST_WIDGET_MS)
+
+
+def start_council(page: object, name: str, council_type: str = "Unitary council") -> None:
+    page.get_by_label("Council name").fill(name)
+    page.get_by_label("Type of council").select_option(label=council_type)
+    page.get_by_role("button", name="Start").click()
+    expect(council_heading(page, name)).to_be_visible()
+
+
+def reopen_by_name(page: object, name: str, council_type: str = "Unitary council") -> None:
+    """Open an existing council the way that does not depend on the "Saved councils" list."""
+    start_council(page, name, council_type)
+
+
+def open_saved(page: object, name: str) -> None:
+    page.get_by_label("Saved councils").select_option(label=name)
+    page.get_by_role("button", name="Open").click()
+    expect(council_heading(page, name)).to_be_visible()
+
+
+def council_heading(page: object, name: str) -> object:
+    """The council's name at the top of the workspace."""
+    return page.get_by_role("heading", name=name, exact=True, level=2)
+
+
+def choose_level(page: object, action_id: str, level: int) -> None:
+    """Click the option's label (in ipywidgets the label, not the input, takes the click)."""
+    page.get_by_text(option_label(action_id, level), exact=True).click()
+
+
+def show_theme(page: object, title: str) -> None:
+    page.get_by_role("button", name=title, exact=True).click()
+    expect(page.get_by_role("button", name=title, exact=True)).to_have_class(ACTIVE)
+
+
+def level_radio(page: object, action_id: str, level: int) -> object:
+    return page.get_by_role("radio", name=option_label(action_id, level), exact=True)
+
+
+def overall(page: object) -> object:
+    return page.locator("p.ccin-overall")
+
+
+def priorities(page: object) -> object:
+    return page.locator("ol.ccin-priorities > li")
+
+
+def chart_row(page: object, action_id: str) -> object:
+    """The value cell of an action in the "Level reached on each action" chart."""
+    title = CHECKLIST.action(action_id).title
+    chart = page.locator("table.ccin-bars").filter(has_text="Level reached on each action")
+    return (
+        chart.locator("tr")
+        .filter(has=page.get_by_role("rowheader", name=title, exact=True))
+        .locator("td")
+    )
+
+
+def rate_levels_in_both_themes(page: object) -> None:
+    """Charter 2 (Wealth Building), strategy 4 (Placemaking): 6 / 8 = 75%."""
+    choose_level(page, CHARTER, 2)
+    expect(overall(page)).to_contain_text("Overall: 50% (1 of 15 answered")
+    show_theme(page, PLACEMAKING)
+    choose_level(page, COOP_STRATEGY, 4)
+    expect(overall(page)).to_contain_text("Overall: 75% (2 of 15 answered")
+
+
+# ---- tests -----------------------------------------------------------------------------
+
+
+def test_new_county_council_starts_with_its_not_applicable_default(page, app_url):
+    open_app(page, app_url)
+    start_council(page, "Shireton County Council", "County council")
+
+    expect(page.get_by_text("County council; working from a new assessment.")).to_be_visible()
+    # The rate-rebate action is filled in as not applicable for a county, and the kit
+    # counts a not-applicable action as answered (see tests/test_scoring.py), so the
+    # panel shows 1 of 15 answered and no score until a level is chosen.
+    expect(overall(page)).to_have_text("Overall: no score yet (1 of 15 answered (incomplete))")
+    expect(chart_row(page, RATE_REBATES)).to_have_text("not applicable")
+    expect(chart_row(page, CHARTER)).to_have_text("not answered")
+    rebates = (
+        page.locator(".widget-vbox")
+        .filter(has=page.get_by_role("heading", name=CHECKLIST.action(RATE_REBATES).title))
+        .last
+    )
+    expect(rebates.get_by_label("Not applicable to our council")).to_be_checked()
+    expect(rebates.get_by_label("Why it does not apply")).to_have_value(
+        CHECKLIST.council_type("county").not_applicable[0].reason
+    )
+    expect(level_radio(page, RATE_REBATES, 2)).to_be_disabled()
+
+
+def test_levels_in_both_themes_drive_the_score_and_priorities(page, app_url):
+    open_app(page, app_url)
+    start_council(page, "Scoreford Borough Council")
+    expect(page.get_by_text("Rate some actions to see your priorities.")).to_be_visible()
+
+    rate_levels_in_both_themes(page)
+    # An Embedded action has no next step, so only the charter is a priority.
+    expect(priorities(page)).to_have_count(1)
+    expect(priorities(page).first).to_contain_text(
+        f"{CHECKLIST.action(CHARTER).title} (now 2 Committed)"
+    )
+
+    choose_level(page, COMMUNITY_ENERGY, 1)
+    # (2 + 4 + 1) / 12 = 58.3% -> 58%; placemaking (4 + 1) / 8 = 62.5% -> 63% (halves up).
+    expect(overall(page)).to_contain_text("Overall: 58% (3 of 15 answered (incomplete))")
+    expect(page.get_by_role("row", name=f"{WEALTH_BUILDING} 50% 1 of 8 answered")).to_be_visible()
+    expect(page.get_by_role("row", name=f"{PLACEMAKING} 63% 2 of 7 answered")).to_be_visible()
+    expect(priorities(page)).to_have_count(2)
+    expect(priorities(page).nth(0)).to_contain_text(
+        f"{CHECKLIST.action(COMMUNITY_ENERGY).title} (now 1 Exploring)"
+    )
+    expect(priorities(page).nth(1)).to_contain_text(CHECKLIST.action(CHARTER).title)
+
+
+def save_rate_and_reload(page: object, server: Server, name: str) -> None:
+    visited = time.time()
+    open_app(page, server.app_url)
+    wait_for_next_visitors_kernel(server, since=visited)
+    start_council(page, name)
+    rate_levels_in_both_themes(page)
+    page.get_by_role("button", name="Save this version").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Saved version 1 of {name}.")
+    open_app(page, server.app_url)
+
+
+def expect_levels_restored(page: object) -> None:
+    expect(overall(page)).to_contain_text("Overall: 75% (2 of 15 answered")
+    expect(level_radio(page, CHARTER, 2)).to_be_checked()
+    show_theme(page, PLACEMAKING)
+    expect(level_radio(page, COOP_STRATEGY, 4)).to_be_checked()
+
+
+def test_saved_council_reopens_from_the_saved_councils_list(page, server):
+    name = "Listbury City Council"
+    save_rate_and_reload(page, server, name)
+    saved = page.get_by_label("Saved councils").locator("option", has_text=name)
+    expect(saved).to_have_count(1, timeout=5_000)  # the list is drawn with the picker
+    open_saved(page, name)
+    expect_levels_restored(page)
+
+
+def test_saved_version_is_there_after_a_reload(page, server):
+    name = "Keepham District Council"
+    save_rate_and_reload(page, server, name)
+    reopen_by_name(page, name)
+    expect(page.get_by_text("Unitary council; working from version 1.")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(f"Opened {name}.")
+    expect_levels_restored(page)
+
+
+def test_unsaved_answers_survive_a_reload(page, app_url):
+    name = "Draftwich Town Council"
+    open_app(page, app_url)
+    start_council(page, name)
+    choose_level(page, CHARTER, 3)
+    expect(overall(page)).to_contain_text("Overall: 75% (1 of 15 answered")
+
+    open_app(page, app_url)
+    reopen_by_name(page, name)
+    expect(page.get_by_role("status")).to_contain_text("Restored your unsaved answers from")
+    expect(level_radio(page, CHARTER, 3)).to_be_checked()
+    expect(overall(page)).to_contain_text("Overall: 75% (1 of 15 answered")
+
+
+def download(page: object, link_text: str) -> bytes:
+    with page.expect_download() as started:
+        page.get_by_role("link", name=link_text).click()
+    return Path(started.value.path()).read_bytes()
+
+
+def test_reports_download_as_html_and_pdf(page, app_url):
+    name = "Reportsea Borough Council"
+    open_app(page, app_url)
+    start_council(page, name)
+    choose_level(page, CHARTER, 2)
+    expect(overall(page)).to_contain_text("Overall: 50%")
+    page.get_by_role("button", name="Prepare downloads").click()
+    expect(page.get_by_role("status")).to_contain_text("Downloads ready")
+
+    html = download(page, "Download the HTML report (for a cabinet paper)").decode("utf-8")
+    assert name in html
+    assert "Overall" in html
+    pdf = download(page, "Download the PDF report (for a cabinet paper)")
+    assert pdf.startswith(b"%PDF")
+
+
+@pytest.fixture
+def open_council_page(
+    page_and_log: tuple[object, PageLog], app_url: str, request: pytest.FixtureRequest
+) -> tuple[object, PageLog]:
+    """A parish council (one not-applicable default) open in the app, new for each test."""
+    page, log = page_and_log
+    open_app(page, app_url)
+    words = request.node.name.removeprefix("test_").replace("_", " ")
+    start_council(page, f"Parish of {words}", "Town or parish council")
+    expect(overall(page)).to_contain_text("Overall: no score yet (1 of 15 answered")
+    return page, log
+
+
+def test_app_makes_no_external_requests_and_logs_no_errors(open_council_page):
+    page, log = open_council_page
+    choose_level(page, CHARTER, 1)
+    expect(overall(page)).to_contain_text("Overall: 25% (2 of 15 answered")
+    assert log.external_requests == []
+    assert log.console_errors == []
+
+
+def test_app_has_no_serious_accessibility_failures(open_council_page):
+    page, _log = open_council_page
+    assert serious_axe_violations(page) == []
+
+
+def test_level_descriptions_do_not_overlap(open_council_page):
+    page, _log = open_council_page
+    labels = page.locator(".widget-radio-box").first.locator("label")
+    expect(labels).to_have_count(6)
+    overflowing = labels.evaluate_all(
+        "labels => labels.filter(l => l.scrollHeight > l.clientHeight + 1)"
+        ".map(l => l.textContent.slice(0, 12))"
+    )
+    assert overflowing == []
+
+
+def test_level_can_be_changed_with_the_keyboard(open_council_page):
+    page, _log = open_council_page
+    page.get_by_role("radio", name="Not answered yet").first.focus()
+
+    page.keyboard.press("ArrowDown")
+    expect(level_radio(page, CHARTER, 0)).to_be_checked()
+    expect(level_radio(page, CHARTER, 0)).to_be_focused()
+    expect(overall(page)).to_contain_text("Overall: 0% (2 of 15 answered")
+
+    level_radio(page, CHARTER, 2).focus()  # focus alone does not choose
+    expect(overall(page)).to_contain_text("Overall: 0% (2 of 15 answered")
+    page.keyboard.press("Space")
+    expect(level_radio(page, CHARTER, 2)).to_be_checked()
+    expect(overall(page)).to_contain_text("Overall: 50% (2 of 15 answered")

@@ -1,0 +1,40 @@
+"""`ccin-learn grade` and `credentials`: help, and one-line errors on wrong use."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccin_learn.cli import main
+
+COMMANDS = [
+    ["grade"], ["grade", "init"], ["grade", "release"], ["grade", "collect"],
+    ["grade", "autograde"], ["grade", "feedback"], ["grade", "export"], ["grade", "status"],
+    ["credentials"], ["credentials", "keygen"], ["credentials", "issue"],
+    ["credentials", "verify"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help(command, capsys):
+    assert main([*command, "--help"]) == 0
+    assert capsys.readouterr().out.startswith(f"Usage: ccin-learn {' '.join(command)}")
+
+
+def test_a_folder_that_is_not_a_cohort(tmp_path, capsys):
+    assert main(["grade", "status", "--course", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "is not a cohort folder" in err and "ccin-learn grade init" in err
+    assert "\n" not in err
+
+
+def test_init_refuses_a_folder_in_use(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["grade", "init", str(tmp_path)]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_issue_without_a_key_says_how_to_make_one(tmp_path, capsys):
+    assert main(["credentials", "issue", "--course", str(tmp_path), "-o", str(tmp_path / "o"),
+                 "--key", str(tmp_path / "none.pem")]) == 1
+    assert "ccin-learn credentials keygen" in capsys.readouterr().err

@@ -1,0 +1,108 @@
+"""The legal form chooser widget shows what the ranking says, escaped, and reacts to answers."""
+
+from __future__ import annotations
+
+import re
+
+from ccin_learn.tools.legal_forms import QUESTIONS, LegalForms, default_forms, rank_forms
+from ccin_learn.widgets.legal_forms import (
+    LegalFormChooser,
+    comparison_table_html,
+    ranking_html,
+    result_html,
+)
+
+VILLAGE_SHOP = {
+    "profits": "none",
+    "asset-lock": "statutory",
+    "control": "yes",
+    "capital": "yes",
+    "purpose": "community",
+    "members": "community",
+}
+
+
+def table_part(html: str) -> str:
+    return html[html.index("<table") :]
+
+
+def column_headings(html: str) -> list[str]:
+    return re.findall(r'<th scope="col"><a [^>]*>([^<]*)</a></th>', html)
+
+
+def test_starts_unanswered_and_compares_every_form_in_two_tables():
+    chooser = LegalFormChooser(link_base="../../")
+    assert set(chooser.answers().values()) == {"unsure"}
+    html = chooser.result.value
+    assert "Answer at least one question" in html
+    assert html.count("<table") == 2
+    assert len(column_headings(html)) == 8
+    assert "<caption>How the legal forms compare</caption>" in html
+    assert '<th scope="col">Feature</th>' in html
+    assert "not legal advice" in html
+
+
+def test_every_control_has_a_label():
+    chooser = LegalFormChooser()
+    assert [c.description for c in chooser.questions.values()] == [q.prompt for q in QUESTIONS]
+    assert all(c.description for c in chooser.questions.values())
+
+
+def test_answering_ranks_the_forms_and_the_table_shows_only_those_that_fit():
+    chooser = LegalFormChooser(link_base="../../")
+    for question_id, option_id in VILLAGE_SHOP.items():
+        chooser.questions[question_id].value = option_id
+    html = chooser.result.value
+    first = re.search(r'<li value="1"><strong><a href="([^"]*)">([^<]*)</a>', html)
+    assert first.groups() == (
+        "../../modules/legal-structures/registered-societies.html",
+        "Community benefit society (CBS)",
+    )
+    assert "12 points" in html
+    assert html.count('<li value="3">') == 2
+    assert "share 3rd place with 5 points each" in html
+    assert "Set aside: these do not fit your answers" in html
+    assert column_headings(table_part(html)) == [
+        "Community benefit society (CBS)",
+        "Community Land Trust (CLT)",
+        "Cooperative society",
+        "Community Interest Company (CIC)",
+        "Multi-stakeholder cooperative",
+    ]
+
+
+def test_reasons_link_their_sources_by_title_and_flag_uncertain_facts():
+    html = ranking_html(rank_forms(default_forms(), {"asset-lock": "statutory"}))
+    assert (
+        '<a href="http://legislation.data.gov.uk/uksi/2006/264/schedules/made">'
+        "SI 2006/264: the community benefit society asset lock</a>"
+    ) in html
+    assert "<strong>Poor fit</strong> on the asset lock: As of 2025, one source says" in html
+    assert "(uncertain)" in html
+
+
+def test_a_form_the_sources_are_silent_on_says_so_in_the_table():
+    data = default_forms()
+    html = comparison_table_html(data, [data.get("company-limited-by-guarantee")], "One form")
+    assert "This course&#x27;s sources do not cover this for this form: ask an adviser." in html
+
+
+def test_no_fitting_form_says_so_and_shows_no_table():
+    data = default_forms()
+    only_cbs = LegalForms(
+        schema_version=1, sources=data.sources,
+        forms=(data.get("community-benefit-society"), data.get("cooperative-society")),
+    )
+    ranking = rank_forms(only_cbs, {"profits": "investors"})
+    html = result_html(ranking, only_cbs)
+    assert "No form fits all your answers." in html
+    assert "<table" not in html
+
+
+def test_names_and_link_base_are_escaped():
+    data = default_forms()
+    risky = data.get("cooperative-society").model_copy(update={"name": "<script>x</script>"})
+    html = comparison_table_html(data, [risky], 'Caption "quoted"', link_base='"><b>')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="&quot;&gt;&lt;b&gt;modules/' in html
+    assert 'aria-label="Caption &quot;quoted&quot;"' in html
