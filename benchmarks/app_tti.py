@@ -18,7 +18,6 @@ import re
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,9 +33,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from ccin_learn.apps.launcher import (
     running_voila,
-    voila_command,
-    voila_environment,
-    wait_for_port,
 )
 from ccin_learn.checklist import default_checklist
 from ccin_learn.errors import KitError
@@ -113,32 +109,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-@contextmanager
-def running_voila_on(folder: Path, port: int, log_path: Path) -> Iterator[str]:
-    """Voila on any folder with the app server's exact flags and environment.
-
-    The one-widget baseline must differ from the app only in its notebook, or the
-    ratio would measure server settings instead of the app.
-    """
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            voila_command(HOST, port, folder),
-            env=voila_environment(BOOK_URL, None),
-            cwd=log_path.parent,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_port(process, HOST, port, 60)
-        yield f"http://{HOST}:{port}/"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def write_probe_notebook(folder: Path) -> None:
@@ -366,7 +336,7 @@ def servers(tmp: Path) -> Iterator[tuple[Server, Server]]:
     app_log, probe_log = tmp / "apps-voila.log", tmp / "probe-voila.log"
     with (
         running_voila(HOST, app_port, BOOK_URL, app_log, db_url=db_url) as app_url,
-        running_voila_on(probe_dir, probe_port, probe_log) as probe_url,
+        running_voila(HOST, probe_port, BOOK_URL, probe_log, apps_dir=probe_dir) as probe_url,
     ):
         yield Server(app_url, app_port, app_log), Server(probe_url, probe_port, probe_log)
 

@@ -89,8 +89,9 @@ def running_voila(
     log_path: Path,
     db_url: str | None = None,
     timeout: float = 60,
+    apps_dir: Path = APPS_DIR,
 ) -> Iterator[str]:
-    """Start Voila for the apps folder; yield its base URL; stop it on exit.
+    """Start Voila for the apps folder (or ``apps_dir``); yield its base URL; stop it on exit.
 
     Voila's own log goes to ``log_path`` so the console stays readable.
     """
@@ -102,7 +103,7 @@ def running_voila(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            voila_command(host, port),
+            voila_command(host, port, apps_dir),
             env=env,
             cwd=log_path.parent,  # never the user's folder: a voila.py there would shadow Voila
             stdout=log,

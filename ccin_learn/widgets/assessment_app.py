@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -23,6 +22,8 @@ from ccin_learn.scoring import ScoreCard, score
 from ccin_learn.session import Session
 from ccin_learn.settings import book_url
 from ccin_learn.store import Store
+from ccin_learn.widgets.common import guarded as guarded_by
+from ccin_learn.widgets.common import message_html
 from ccin_learn.widgets.htmlcharts import BarRow, bar_table
 
 log = logging.getLogger("ccin_learn.app")
@@ -35,30 +36,7 @@ UNEXPECTED = (
 )
 
 
-def message_html(text: str, kind: str = "info") -> str:
-    colours = {"info": "#1d5d90", "ok": "#1e6b34", "error": "#a4262c"}
-    prefix = {"info": "", "ok": "Done: ", "error": "Problem: "}[kind]
-    return (
-        f'<div role="status" style="border-left:4px solid {colours[kind]};padding:.4em .8em;'
-        f'margin:.4em 0"><strong>{prefix}</strong>{escape(text)}</div>'
-    )
-
-
-def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a handler; show a KitError's message, or a general one for anything else."""
-
-    @functools.wraps(method)
-    def wrapper(self: SelfAssessmentApp, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except KitError as err:
-            self.say(str(err), "error")
-        except Exception:
-            log.exception("self-assessment app handler %s failed", method.__name__)
-            self.say(UNEXPECTED, "error")
-        return None
-
-    return wrapper
+guarded = guarded_by(UNEXPECTED, log)
 
 
 class ActionEditor(widgets.VBox):
@@ -70,32 +48,35 @@ class ActionEditor(widgets.VBox):
             (f"{n} {checklist.level_name(n)}: {action.levels[n]}", n) for n in range(5)
         ]
         self.level = widgets.RadioButtons(
-            options=options, value=NOT_ANSWERED, description="Level reached",
-            layout=WIDE, style=LABEL_STYLE,
+            options=options,
+            value=NOT_ANSWERED,
+            description="Level reached",
+            layout=WIDE,
+            style=LABEL_STYLE,
         )
         self.not_applicable = widgets.Checkbox(
             description="Not applicable to our council", indent=False, layout=WIDE
         )
         self.reason = widgets.Text(
-            description="Why it does not apply", layout=widgets.Layout(width="100%",
-                                                                      display="none"),
+            description="Why it does not apply",
+            layout=widgets.Layout(width="100%", display="none"),
             style=LABEL_STYLE,
         )
         prompts = "".join(f"<li>{escape(p)}</li>" for p in action.evidence_prompts)
-        self.evidence = widgets.Textarea(description="Evidence", layout=WIDE,
-                                         style=LABEL_STYLE, rows=3)
-        self.notes = widgets.Textarea(description="Notes", layout=WIDE, style=LABEL_STYLE,
-                                      rows=2)
+        self.evidence = widgets.Textarea(
+            description="Evidence", layout=WIDE, style=LABEL_STYLE, rows=3
+        )
+        self.notes = widgets.Textarea(description="Notes", layout=WIDE, style=LABEL_STYLE, rows=2)
         intro = widgets.HTML(
             f"<h3>{escape(action.title)}</h3><p><strong>What good looks like:</strong> "
             f"{escape(action.what_good_looks_like)}</p>"
         )
         hints = widgets.HTML(f"<p>Evidence to look for:</p><ul>{prompts}</ul>")
         super().__init__(
-            [intro, self.level, self.not_applicable, self.reason, hints, self.evidence,
-             self.notes],
-            layout=widgets.Layout(border_bottom="1px solid #6b6b6b", padding="0 0 1em 0",
-                                  margin="0 0 1em 0"),
+            [intro, self.level, self.not_applicable, self.reason, hints, self.evidence, self.notes],
+            layout=widgets.Layout(
+                border_bottom="1px solid #6b6b6b", padding="0 0 1em 0", margin="0 0 1em 0"
+            ),
         )
 
     def show(self, session: Session) -> None:
@@ -118,33 +99,45 @@ class CouncilPicker(widgets.VBox):
     def __init__(self, councils: list[str], checklist: Checklist) -> None:
         self.saved = widgets.Dropdown(
             options=[("Choose a council", "")] + [(name, name) for name in councils],
-            description="Saved councils", style=LABEL_STYLE,
+            description="Saved councils",
+            style=LABEL_STYLE,
         )
-        self.open_saved = widgets.Button(description="Open", icon="folder-open",
-                                         tooltip="Open the chosen council's assessment")
-        self.name = widgets.Text(description="Council name", style=LABEL_STYLE,
-                                 layout=widgets.Layout(width="28em"))
+        self.open_saved = widgets.Button(
+            description="Open", icon="folder-open", tooltip="Open the chosen council's assessment"
+        )
+        self.name = widgets.Text(
+            description="Council name", style=LABEL_STYLE, layout=widgets.Layout(width="28em")
+        )
         self.council_type = widgets.Dropdown(
             options=[("Choose a type", "")] + [(t.name, t.id) for t in checklist.council_types],
-            description="Type of council", style=LABEL_STYLE,
+            description="Type of council",
+            style=LABEL_STYLE,
         )
-        self.gss = widgets.Text(description="ONS/GSS code (optional)", style=LABEL_STYLE,
-                                placeholder="e.g. E06000001")
-        self.start_new = widgets.Button(description="Start", icon="plus",
-                                        tooltip="Start an assessment for this council")
-        super().__init__([
-            widgets.HTML("<h2>Choose your council</h2>"),
-            widgets.HBox([self.saved, self.open_saved]),
-            widgets.HTML("<p>Or start a new council:</p>"),
-            self.name, self.council_type, self.gss, self.start_new,
-        ])
+        self.gss = widgets.Text(
+            description="ONS/GSS code (optional)", style=LABEL_STYLE, placeholder="e.g. E06000001"
+        )
+        self.start_new = widgets.Button(
+            description="Start", icon="plus", tooltip="Start an assessment for this council"
+        )
+        super().__init__(
+            [
+                widgets.HTML("<h2>Choose your council</h2>"),
+                widgets.HBox([self.saved, self.open_saved]),
+                widgets.HTML("<p>Or start a new council:</p>"),
+                self.name,
+                self.council_type,
+                self.gss,
+                self.start_new,
+            ]
+        )
 
 
 class SelfAssessmentApp(widgets.VBox):
     """Pick a council, rate it, watch the scores, save versions and download reports."""
 
-    def __init__(self, store: Store, checklist: Checklist | None = None,
-                 book_base: str | None = None) -> None:
+    def __init__(
+        self, store: Store, checklist: Checklist | None = None, book_base: str | None = None
+    ) -> None:
         self.store = store
         self.checklist = checklist or default_checklist()
         self.book_base = (book_base or book_url()).rstrip("/") + "/"
@@ -172,12 +165,12 @@ class SelfAssessmentApp(widgets.VBox):
 
     def build_workspace(self) -> None:
         self.heading = widgets.HTML()
-        self.assessed_on = widgets.DatePicker(description="Assessment date",
-                                              style=LABEL_STYLE)
+        self.assessed_on = widgets.DatePicker(description="Assessment date", style=LABEL_STYLE)
         self.assessor = widgets.Text(description="Assessed by (optional)", style=LABEL_STYLE)
         self.theme = widgets.ToggleButtons(
             options=[(t.title, t.id) for t in self.checklist.themes],
-            description="Theme", style={**LABEL_STYLE, "button_width": "auto"},
+            description="Theme",
+            style={**LABEL_STYLE, "button_width": "auto"},
         )
         self.panes = {
             t.id: widgets.VBox([self.editors[a.id] for a in self.checklist.actions_in(t.id)])
@@ -187,26 +180,34 @@ class SelfAssessmentApp(widgets.VBox):
         self.scores = widgets.HTML()
         self.priorities = widgets.HTML()
         self.charts = widgets.HTML()
-        self.save_button = widgets.Button(description="Save this version", icon="save",
-                                          button_style="primary")
+        self.save_button = widgets.Button(
+            description="Save this version", icon="save", button_style="primary"
+        )
         self.versions = widgets.Dropdown(description="Saved versions", style=LABEL_STYLE)
         self.open_version = widgets.Button(description="Open this version", icon="history")
         self.changes = widgets.HTML()
-        self.download_button = widgets.Button(description="Prepare downloads",
-                                              icon="download")
+        self.download_button = widgets.Button(description="Prepare downloads", icon="download")
         self.downloads = widgets.HTML()
-        self.switch_council = widgets.Button(description="Choose another council",
-                                             icon="exchange")
+        self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
         self.wire()
         left = widgets.VBox(
             [self.heading, self.assessed_on, self.assessor, self.theme, self.pane_box],
             layout=widgets.Layout(flex="3 1 30em", padding="0 1em 0 0"),
         )
         right = widgets.VBox(
-            [self.scores, self.priorities, self.charts, widgets.HTML("<h2>Save and history</h2>"),
-             self.save_button, widgets.HBox([self.versions, self.open_version]), self.changes,
-             widgets.HTML("<h2>Download</h2>"), self.download_button, self.downloads,
-             self.switch_council],
+            [
+                self.scores,
+                self.priorities,
+                self.charts,
+                widgets.HTML("<h2>Save and history</h2>"),
+                self.save_button,
+                widgets.HBox([self.versions, self.open_version]),
+                self.changes,
+                widgets.HTML("<h2>Download</h2>"),
+                self.download_button,
+                self.downloads,
+                self.switch_council,
+            ],
             layout=widgets.Layout(flex="2 1 22em"),
         )
         self.workspace.children = [
@@ -223,17 +224,19 @@ class SelfAssessmentApp(widgets.VBox):
         self.switch_council.on_click(self.on_switch_council)
         for action_id, editor in self.editors.items():
             editor.level.observe(functools.partial(self.on_level, action_id), names="value")
-            editor.not_applicable.observe(functools.partial(self.on_not_applicable, action_id),
-                                          names="value")
+            editor.not_applicable.observe(
+                functools.partial(self.on_not_applicable, action_id), names="value"
+            )
             editor.reason.observe(functools.partial(self.on_reason, action_id), names="value")
             for name in ("evidence", "notes"):
                 getattr(editor, name).observe(
-                    functools.partial(self.on_text, action_id, name), names="value")
+                    functools.partial(self.on_text, action_id, name), names="value"
+                )
 
     # ---- messages and refresh -----------------------------------------------------------
 
     def say(self, text: str, kind: str = "info") -> None:
-        self.status.value = message_html(text, kind) if text else ""
+        self.status.value = message_html(text, kind)
 
     def show_session(self) -> None:
         """Put the whole session on screen (after opening a council or a version)."""
@@ -279,8 +282,10 @@ class SelfAssessmentApp(widgets.VBox):
             f"<td>{t.answered} of {t.total} answered</td></tr>"
             for t in card.themes
         )
-        warning = "" if card.complete else (
-            "<p><strong>Incomplete:</strong> scores count only the answered actions.</p>"
+        warning = (
+            ""
+            if card.complete
+            else ("<p><strong>Incomplete:</strong> scores count only the answered actions.</p>")
         )
         return (
             '<h2>Scores</h2><p class="ccin-overall" style="font-size:1.4em">Overall: '
@@ -300,8 +305,10 @@ class SelfAssessmentApp(widgets.VBox):
                 f'<a href="{escape(self.book_base + page + ".html", quote=True)}">'
                 f"Course: {escape(page.split('/')[1].replace('-', ' '))}</a>"
                 for page in p.action.course_pages
-            ] + [f'<a href="{escape(r.url, quote=True)}">CCIN: {escape(r.title)}</a>'
-                 for r in p.resources]
+            ] + [
+                f'<a href="{escape(r.url, quote=True)}">CCIN: {escape(r.title)}</a>'
+                for r in p.resources
+            ]
             items.append(
                 f"<li><strong>{escape(p.action.title)}</strong> (now {p.level} "
                 f"{name(p.level)}). <em>Next step, to reach {name(p.next_level)}:</em> "
@@ -315,14 +322,17 @@ class SelfAssessmentApp(widgets.VBox):
             for a in self.checklist.actions
         ]
         principles = [
-            BarRow(f"{p.number}. {p.name}", card.principles[p.number],
-                   "no answered action" if card.principles[p.number] is None
-                   else f"mean level {card.principles[p.number]:.1f} of 4")
+            BarRow(
+                f"{p.number}. {p.name}",
+                card.principles[p.number],
+                "no answered action"
+                if card.principles[p.number] is None
+                else f"mean level {card.principles[p.number]:.1f} of 4",
+            )
             for p in self.checklist.principles
         ]
-        return (
-            bar_table("Level reached on each action (0 to 4)", actions)
-            + bar_table("CCIN principles: mean level of their actions", principles)
+        return bar_table("Level reached on each action (0 to 4)", actions) + bar_table(
+            "CCIN principles: mean level of their actions", principles
         )
 
     def level_words(self, card: ScoreCard, action_id: str) -> str:
@@ -347,13 +357,21 @@ class SelfAssessmentApp(widgets.VBox):
         before = score(previous.assessment, self.checklist)
         now = session.card
         rows = [
-            BarRow(a.title, now.levels[a.id], self.level_words(now, a.id),
-                   before=before.levels[a.id], before_text=self.level_words(before, a.id))
+            BarRow(
+                a.title,
+                now.levels[a.id],
+                self.level_words(now, a.id),
+                before=before.levels[a.id],
+                before_text=self.level_words(before, a.id),
+            )
             for a in self.checklist.actions
             if a.id in {c.action.id for c in found}
         ]
-        return (heading + f"<ul>{items}</ul>"
-                + bar_table(f"Changed actions: version {previous.version} and now", rows))
+        return (
+            heading
+            + f"<ul>{items}</ul>"
+            + bar_table(f"Changed actions: version {previous.version} and now", rows)
+        )
 
     # ---- handlers -------------------------------------------------------------------------
 
@@ -373,11 +391,15 @@ class SelfAssessmentApp(widgets.VBox):
     @guarded
     def on_start_new(self, _button: object = None) -> None:
         # An existing council opens whatever type is chosen; a new one needs its type.
-        self.open_council(self.picker.name.value, self.picker.council_type.value or None,
-                          self.picker.gss.value.strip() or None)
+        self.open_council(
+            self.picker.name.value,
+            self.picker.council_type.value or None,
+            self.picker.gss.value.strip() or None,
+        )
 
-    def open_council(self, name: str, council_type: str | None = None,
-                     gss: str | None = None) -> None:
+    def open_council(
+        self, name: str, council_type: str | None = None, gss: str | None = None
+    ) -> None:
         self.session = Session.open(self.store, name, council_type, gss)
         self.show_session()
         restored = self.session.restored_draft_at
@@ -411,8 +433,10 @@ class SelfAssessmentApp(widgets.VBox):
         elif len(editor.reason.value.strip()) >= 3:
             self.mark_not_applicable(action_id)
         else:
-            self.say("Type why this action does not apply; it counts as not applicable "
-                     "once you have.", "info")
+            self.say(
+                "Type why this action does not apply; it counts as not applicable once you have.",
+                "info",
+            )
 
     @guarded
     def on_reason(self, action_id: str, _change: dict[str, Any]) -> None:
@@ -459,8 +483,7 @@ class SelfAssessmentApp(widgets.VBox):
         type_name = self.checklist.council_type(council.type).name
         started = f"version {session.based_on}" if session.based_on else "a new assessment"
         self.heading.value = (
-            f"<h2>{escape(council.name)}</h2><p>{escape(type_name)}; working from "
-            f"{started}.</p>"
+            f"<h2>{escape(council.name)}</h2><p>{escape(type_name)}; working from {started}.</p>"
         )
 
     @guarded
@@ -478,17 +501,33 @@ class SelfAssessmentApp(widgets.VBox):
         session = self.require_session()
         self.say("Preparing the downloads...")
         previous = session.previous()
-        report = report_input(session.assessment, session.based_on or None,
-                              previous.assessment if previous else None, self.checklist)
+        report = report_input(
+            session.assessment,
+            session.based_on or None,
+            previous.assessment if previous else None,
+            self.checklist,
+        )
         stem = file_stem(report)
         files = [
-            ("JSON file (to keep or import next year)", f"{stem}.json", "application/json",
-             to_json(session.assessment).encode("utf-8")),
+            (
+                "JSON file (to keep or import next year)",
+                f"{stem}.json",
+                "application/json",
+                to_json(session.assessment).encode("utf-8"),
+            ),
             ("CSV table (one row per action)", f"{stem}.csv", "text/csv", render(report, "csv")),
-            ("HTML report (for a cabinet paper)", f"{stem}.html", "text/html",
-             render(report, "html")),
-            ("PDF report (for a cabinet paper)", f"{stem}.pdf", "application/pdf",
-             render(report, "pdf")),
+            (
+                "HTML report (for a cabinet paper)",
+                f"{stem}.html",
+                "text/html",
+                render(report, "html"),
+            ),
+            (
+                "PDF report (for a cabinet paper)",
+                f"{stem}.pdf",
+                "application/pdf",
+                render(report, "pdf"),
+            ),
         ]
         links = "".join(
             f'<li><a download="{escape(name, quote=True)}" '

@@ -8,15 +8,11 @@ as one plain sentence, and the last good report stays on screen.
 from __future__ import annotations
 
 import base64
-import functools
 import logging
-from collections.abc import Callable
 from html import escape
-from typing import Any
 
 import ipywidgets as widgets
 
-from ccin_learn.errors import KitError
 from ccin_learn.tools.spend import (
     ROLE_WORDS,
     LocalDefinition,
@@ -31,6 +27,8 @@ from ccin_learn.tools.spend import (
     summary_csv,
     summary_file_name,
 )
+from ccin_learn.widgets.common import guarded as guarded_by
+from ccin_learn.widgets.common import message_html
 from ccin_learn.widgets.htmlcharts import BarRow, bar_table
 
 log = logging.getLogger("ccin_learn.spend")
@@ -44,33 +42,7 @@ UNEXPECTED = (
 )
 
 
-def message_html(text: str, kind: str = "info") -> str:
-    """A status line; "Problem:" says in words what the red border says in colour."""
-    colour = {"info": "#1d5d90", "error": "#a4262c"}[kind]
-    prefix = "Problem: " if kind == "error" else ""
-    if not text:
-        return ""
-    return (
-        f'<div role="status" style="border-left:4px solid {colour};padding:.4em .8em;'
-        f'margin:.4em 0"><strong>{prefix}</strong>{escape(text)}</div>'
-    )
-
-
-def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Show a KitError's message, or a general one for anything else, never a traceback."""
-
-    @functools.wraps(method)
-    def wrapper(self: SpendAnalysis, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except KitError as err:
-            self.status.value = message_html(str(err), "error")
-        except Exception:
-            log.exception("spend analysis handler %s failed", method.__name__)
-            self.status.value = message_html(UNEXPECTED, "error")
-        return None
-
-    return wrapper
+guarded = guarded_by(UNEXPECTED, log)
 
 
 def share_rows(report: SpendReport) -> list[BarRow]:
@@ -90,8 +62,10 @@ def count(number: int, word: str) -> str:
 def unknown_note(label: str, share: Share | None) -> str:
     if share is None or share.payments == 0:
         return ""
-    return (f"<li>{escape(label)}: {count(share.payments, 'payment')}, {money(share.amount)} "
-            f"({percent(share.share)} of net spend).</li>")
+    return (
+        f"<li>{escape(label)}: {count(share.payments, 'payment')}, {money(share.amount)} "
+        f"({percent(share.share)} of net spend).</li>"
+    )
 
 
 def shares_html(report: SpendReport) -> str:
@@ -104,11 +78,13 @@ def shares_html(report: SpendReport) -> str:
         parts.append(bar_table("Share of net spend by type of supplier", rows, maximum=100))
     else:
         parts.append("<p>The file has no local, SME or VCSE information yet.</p>")
-    notes = "".join([
-        unknown_note("Location not known", report.local_unknown),
-        unknown_note("SME status not known", report.sme_unknown),
-        unknown_note("VCSE status not known", report.vcse_unknown),
-    ])
+    notes = "".join(
+        [
+            unknown_note("Location not known", report.local_unknown),
+            unknown_note("SME status not known", report.sme_unknown),
+            unknown_note("VCSE status not known", report.vcse_unknown),
+        ]
+    )
     reasons = "; ".join(f"{why}: {count}" for why, count in report.local_unknown_reasons.items())
     if reasons:
         notes += f"<li>Why location is not known: {escape(reasons)}.</li>"
@@ -129,9 +105,11 @@ def totals_html(report: SpendReport) -> str:
         f"Net spend: {money(report.net_spend)}.</p>"
     )
     if credit.payments:
-        text += (f"<p>{count(credit.payments, 'credit note')} totalling "
-                 f"{money(abs(credit.amount))} {'was' if credit.payments == 1 else 'were'} "
-                 "netted off (taken away from the spend).</p>")
+        text += (
+            f"<p>{count(credit.payments, 'credit note')} totalling "
+            f"{money(abs(credit.amount))} {'was' if credit.payments == 1 else 'were'} "
+            "netted off (taken away from the spend).</p>"
+        )
     return text
 
 
@@ -145,9 +123,9 @@ def suppliers_html(report: SpendReport) -> str:
     )
     return (
         f"<table><caption>The {len(report.top_suppliers)} suppliers with the most net spend"
-        "</caption><thead><tr><th scope=\"col\">Supplier</th><th scope=\"col\">Net spend</th>"
-        "<th scope=\"col\">Share</th><th scope=\"col\">Payments</th><th scope=\"col\">Local"
-        "</th><th scope=\"col\">SME</th><th scope=\"col\">VCSE</th></tr></thead>"
+        '</caption><thead><tr><th scope="col">Supplier</th><th scope="col">Net spend</th>'
+        '<th scope="col">Share</th><th scope="col">Payments</th><th scope="col">Local'
+        '</th><th scope="col">SME</th><th scope="col">VCSE</th></tr></thead>'
         f"<tbody>{body}</tbody></table>"
     )
 
@@ -157,8 +135,10 @@ def categories_html(report: SpendReport) -> str:
         return "<p>The file has no category or expense type column.</p>"
     lines = report.categories[:CATEGORIES_SHOWN]
     top = max((line.amount for line in lines), default=1) or 1
-    rows = [BarRow(line.name, max(line.amount, 0), f"{money(line.amount)} "
-                   f"({percent(line.share)})") for line in lines]
+    rows = [
+        BarRow(line.name, max(line.amount, 0), f"{money(line.amount)} ({percent(line.share)})")
+        for line in lines
+    ]
     more = len(report.categories) - len(lines)
     extra = f"<p>{more} smaller categories are in the summary CSV.</p>" if more > 0 else ""
     return bar_table("Net spend by category, largest first", rows, maximum=top) + extra
@@ -166,22 +146,26 @@ def categories_html(report: SpendReport) -> str:
 
 def unreadable_html(report: SpendReport) -> str:
     """The rows left out, with their row numbers and why, so they can be fixed."""
-    blank = (f"<p>{count(report.blank_rows, 'blank row')} skipped.</p>"
-             if report.blank_rows else "")
+    blank = f"<p>{count(report.blank_rows, 'blank row')} skipped.</p>" if report.blank_rows else ""
     if not report.unreadable:
         return blank + f"<p>Every {'other ' if blank else ''}row could be read.</p>"
-    items = "".join(f"<li>Row {item.row}: {escape(item.reason)}</li>"
-                    for item in report.unreadable[:SHOWN_UNREADABLE])
+    items = "".join(
+        f"<li>Row {item.row}: {escape(item.reason)}</li>"
+        for item in report.unreadable[:SHOWN_UNREADABLE]
+    )
     more = len(report.unreadable) - SHOWN_UNREADABLE
     tail = f"<p>And {more} more: all are listed in the summary CSV.</p>" if more > 0 else ""
-    return (f"{blank}<p>{count(len(report.unreadable), 'row')} could not be read and "
-            "are not counted "
-            f"(row 1 is the file's first line):</p><ul>{items}</ul>{tail}")
+    return (
+        f"{blank}<p>{count(len(report.unreadable), 'row')} could not be read and "
+        "are not counted "
+        f"(row 1 is the file's first line):</p><ul>{items}</ul>{tail}"
+    )
 
 
 def columns_html(report: SpendReport) -> str:
-    used = "; ".join(f"{escape(ROLE_WORDS[role])}: '{escape(name)}'"
-                     for role, name in report.columns.items())
+    used = "; ".join(
+        f"{escape(ROLE_WORDS[role])}: '{escape(name)}'" for role, name in report.columns.items()
+    )
     return f"<p>Columns used: {used}. File read as {escape(report.encoding)}.</p>"
 
 
@@ -213,29 +197,40 @@ class SpendAnalysis(widgets.VBox):
     """Upload a payments CSV, say what counts as local, and see where the money went."""
 
     def __init__(
-        self, example: tuple[str, bytes] | None = None, districts: str = "",
+        self,
+        example: tuple[str, bytes] | None = None,
+        districts: str = "",
         heading_level: int = 2,
     ) -> None:
         self.payments: Payments | None = None
         self.heading_level = heading_level
         self.quiet = False
         self.upload = widgets.FileUpload(
-            accept=".csv,text/csv", multiple=False, description="Choose payments CSV",
+            accept=".csv,text/csv",
+            multiple=False,
+            description="Choose payments CSV",
             icon="",  # no icon font to fetch: the book loads nothing from elsewhere
             tooltip="Choose your council's payments file (CSV)",
             layout=widgets.Layout(width="auto"),
         )
         self.method = widgets.RadioButtons(
             options=[("Postcode districts", POSTCODES), ("A yes/no column in the file", FLAG)],
-            value=POSTCODES, description="Local means", style=LABEL_STYLE,
+            value=POSTCODES,
+            description="Local means",
+            style=LABEL_STYLE,
         )
         self.districts = widgets.Text(
-            value=districts, description="Local postcode districts", style=LABEL_STYLE,
-            placeholder="for example PR1, PR2, PR5", continuous_update=False,
+            value=districts,
+            description="Local postcode districts",
+            style=LABEL_STYLE,
+            placeholder="for example PR1, PR2, PR5",
+            continuous_update=False,
             layout=widgets.Layout(width="32em"),
         )
         self.flag_column = widgets.Dropdown(
-            options=[], description="Column that says a supplier is local", style=LABEL_STYLE,
+            options=[],
+            description="Column that says a supplier is local",
+            style=LABEL_STYLE,
             layout=widgets.Layout(display="none"),
         )
         self.status = widgets.HTML()
@@ -244,12 +239,21 @@ class SpendAnalysis(widgets.VBox):
         self.upload.observe(self.on_upload, names="value")
         for control in (self.method, self.districts, self.flag_column):
             control.observe(self.on_change, names="value")
-        super().__init__([
-            widgets.HTML("<p><strong>Payments file (CSV):</strong> the payments your council "
-                         "publishes, with supplier names and amounts.</p>"),
-            self.upload, self.method, self.districts, self.flag_column, self.status,
-            self.report, self.download,
-        ])
+        super().__init__(
+            [
+                widgets.HTML(
+                    "<p><strong>Payments file (CSV):</strong> the payments your council "
+                    "publishes, with supplier names and amounts.</p>"
+                ),
+                self.upload,
+                self.method,
+                self.districts,
+                self.flag_column,
+                self.status,
+                self.report,
+                self.download,
+            ]
+        )
         if example is not None:
             self.load(*example)
 
@@ -292,14 +296,18 @@ class SpendAnalysis(widgets.VBox):
         text = self.districts.value.strip()
         return LocalDefinition.from_text(text) if text else None
 
+    def say(self, text: str, kind: str = "info") -> None:
+        self.status.value = message_html(text, kind)
+
     def refresh(self) -> None:
         if self.payments is None:
             return
         report = analyse(self.payments, self.definition())
         self.report.value = report_html(report, self.heading_level)
         self.download.value = download_html(report)
-        self.status.value = message_html(
-            "" if report.local is not None else
-            "Enter your local postcode districts, or choose a yes/no column, to see the "
+        self.say(
+            ""
+            if report.local is not None
+            else "Enter your local postcode districts, or choose a yes/no column, to see the "
             "local share."
         )
