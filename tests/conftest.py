@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ccin_learn.grading import put_scripts_on_path
 from ccin_learn.project import KitPaths
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests run nbgrader commands themselves too; they need its `alembic` as the kit does.
+put_scripts_on_path()
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sysconfig
+from pathlib import Path
+
 import pytest
 
 from ccin_learn.cli import main
@@ -38,3 +43,17 @@ def test_issue_without_a_key_says_how_to_make_one(tmp_path, capsys):
     assert main(["credentials", "issue", "--course", str(tmp_path), "-o", str(tmp_path / "o"),
                  "--key", str(tmp_path / "none.pem")]) == 1
     assert "ccin-learn credentials keygen" in capsys.readouterr().err
+
+
+def test_init_works_from_an_environment_that_is_not_activated(tmp_path):
+    """`.venv/bin/ccin-learn grade init` as run from the README, with .venv/bin not on PATH:
+    nbgrader's gradebook still finds its `alembic` command."""
+    scripts = sysconfig.get_path("scripts")
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != scripts)
+    done = subprocess.run(
+        [str(Path(scripts) / "ccin-learn"), "grade", "init", str(tmp_path / "cohort")],
+        env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "cohort" / "gradebook.db").is_file()
