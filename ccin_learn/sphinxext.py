@@ -25,8 +25,8 @@ from ccin_learn.catalogue import Catalogue, Module, default_catalogue
 from ccin_learn.pathway import format_hours
 
 STATIC_DIR = Path(__file__).parent / "static"
-# Widget styles shared with the Voila apps' template, so both read one file.
-WIDGET_STYLES_DIR = Path(__file__).parent / "apps/jupyter/voila/templates/ccin/static"
+# Widget styles and the radio-group naming script, shared with the Voila apps' template.
+WIDGET_STATIC_DIR = Path(__file__).parent / "apps/jupyter/voila/templates/ccin/static"
 
 
 def prerequisite_text(module: Module, catalogue: Catalogue) -> str:
@@ -119,7 +119,7 @@ class QuizDirective(SphinxDirective):
 
 
 def add_static_files(app: Sphinx) -> None:
-    app.config.html_static_path.extend([str(STATIC_DIR), str(WIDGET_STYLES_DIR)])
+    app.config.html_static_path.extend([str(STATIC_DIR), str(WIDGET_STATIC_DIR)])
 
 
 NAV_TOGGLE_LABEL = '<summary aria-label="Show or hide the pages in this section">'
@@ -149,6 +149,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("quiz", QuizDirective)
     app.connect("builder-inited", add_static_files)
     app.add_js_file("quiz.js", loading_method="defer")
+    app.add_js_file("widgets-a11y.js", loading_method="defer")
     app.add_css_file("quiz.css")
     app.add_css_file("widgets.css")
     app.connect("html-page-context", clean_page_assets, priority=900)

@@ -330,6 +330,14 @@ def test_app_has_no_serious_accessibility_failures(open_council_page):
     assert serious_axe_violations(page) == []
 
 
+def test_screen_readers_hear_which_question_each_group_answers(open_council_page):
+    page, _log = open_council_page
+    levels = page.get_by_role("radiogroup", name="Level reached")
+    expect(levels).to_have_count(len(CHECKLIST.actions_in("cwb")))
+    expect(levels.first.get_by_role("radio")).to_have_count(6)
+    expect(page.get_by_role("group", name="Theme").get_by_role("button")).to_have_count(2)
+
+
 def test_level_descriptions_do_not_overlap(open_council_page):
     page, _log = open_council_page
     labels = page.locator(".widget-radio-box").first.locator("label")

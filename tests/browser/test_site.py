@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ccin_learn.catalogue import default_catalogue
+from ccin_learn.tools.legal_forms import QUESTIONS
 from tests.browser.offline import offline_page, serious_axe_violations
 from tests.conftest import toc_files
 
@@ -51,5 +52,22 @@ def test_route_planner_widget_renders_from_saved_state(chromium, site_url):
         assert page.get_by_text("Total: 3 hours").is_visible()
         assert page.get_by_role("link", name="Open the live tool: Plan your route").is_visible()
         assert log.external_requests == []
+    finally:
+        page.close()
+
+
+def test_legal_form_questions_are_named_groups_for_screen_readers(chromium, site_url):
+    page, _log = offline_page(chromium)
+    try:
+        page.goto(f"{site_url}modules/legal-structures/legal-form-chooser.html",
+                  wait_until="networkidle")
+        groups = page.get_by_role("radiogroup")
+        groups.first.wait_for()
+        names = groups.evaluate_all(
+            "gs => gs.map(g => document.getElementById(g.getAttribute('aria-labelledby'))"
+            ".textContent.trim())"
+        )
+        assert len(names) == len(QUESTIONS)
+        assert names == [question.prompt for question in QUESTIONS]
     finally:
         page.close()
