@@ -1,15 +1,12 @@
 """The CSV report: one row per action, safe to open in a spreadsheet.
 
-defusedcsv neutralises any cell that starts with = + - @ (and other formula
+``csv_text`` neutralises any cell that starts with = + - @ (and other formula
 starters), so evidence typed into the app cannot run as a formula in Excel.
 """
 
 from __future__ import annotations
 
-import io
-
-from defusedcsv import csv
-
+from ccin_learn.csvtext import csv_text
 from ccin_learn.reports import ReportInput
 
 COLUMNS = (
@@ -37,8 +34,4 @@ def rows(report: ReportInput) -> list[list[object]]:
 
 
 def render_csv(report: ReportInput) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(report))
-    return buffer.getvalue()
+    return csv_text(COLUMNS, rows(report))

@@ -33,10 +33,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from defusedcsv import csv
 from matplotlib.figure import Figure
 
 from ccin_learn.charts import BAR, TEXT, Chart, short
+from ccin_learn.csvtext import csv_text
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
 
@@ -1052,11 +1052,7 @@ def headline_shares(report: SpendReport) -> list[tuple[str, Share | None]]:
 
 def summary_csv(report: SpendReport) -> str:
     """The summary as CSV text, every cell made safe against spreadsheet formulas."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(SUMMARY_COLUMNS)
-    writer.writerows(summary_rows(report))
-    return buffer.getvalue()
+    return csv_text(SUMMARY_COLUMNS, summary_rows(report))
 
 
 def write_summary_csv(report: SpendReport, path: Path) -> None:

@@ -11,15 +11,7 @@ from ccin_learn.widgets.legal_forms import (
     ranking_html,
     result_html,
 )
-
-VILLAGE_SHOP = {
-    "profits": "none",
-    "asset-lock": "statutory",
-    "control": "yes",
-    "capital": "yes",
-    "purpose": "community",
-    "members": "community",
-}
+from tests.tools.test_legal_forms import VILLAGE_SHOP
 
 
 def table_part(html: str) -> str:
