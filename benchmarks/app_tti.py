@@ -34,10 +34,10 @@ from playwright.sync_api import Error as PlaywrightError
 from ccin_learn.apps.launcher import (
     running_voila,
 )
-from ccin_learn.checklist import default_checklist
+from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.errors import KitError
-from ccin_learn.session import Session
-from ccin_learn.store import Store
+from ccin_learn.selfassessment.session import Session
+from ccin_learn.selfassessment.store import Store
 
 HOST = "127.0.0.1"
 BOOK_URL = "http://127.0.0.1:9/"  # the benchmark never follows a link to the book

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from ccin_learn.errors import KitError
 
+# The kit's editable data files ship inside the package, beside its code.
+DATA_DIR = Path(__file__).resolve().parent / "data"
 Model = TypeVar("Model", bound=BaseModel)
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ccin_learn.grading import put_scripts_on_path
-from ccin_learn.project import KitPaths
+from ccin_learn.site.paths import KitPaths
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tests run nbgrader commands themselves too; they need its `alembic` as the kit does.
@@ -52,7 +52,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def built_site(kit: KitPaths) -> Path:
     """The book, built once per test session with warnings as errors."""
-    from ccin_learn.book import build_book
+    from ccin_learn.site.build import build_book
 
     build_book(kit, strict=True)
     return kit.html_dir
@@ -61,7 +61,7 @@ def built_site(kit: KitPaths) -> Path:
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """The built book served on a free localhost port."""
-    from ccin_learn.server import make_server, serve_in_thread, url_of
+    from ccin_learn.site.server import make_server, serve_in_thread, url_of
 
     server = make_server(built_site, "127.0.0.1", free_port())
     serve_in_thread(server)

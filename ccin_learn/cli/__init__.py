@@ -17,7 +17,7 @@ import click
 from ccin_learn import __version__
 from ccin_learn.cli.common import progress_bar, stderr
 from ccin_learn.errors import KitError
-from ccin_learn.project import KitPaths, find_root
+from ccin_learn.site.paths import KitPaths, find_root
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -39,7 +39,7 @@ def kit_paths(root: Path | None) -> KitPaths:
 
 def build(paths: KitPaths, strict: bool) -> None:
     """Build the book with a progress bar and a one-line summary."""
-    from ccin_learn.book import build_book  # Sphinx and friends load only when needed
+    from ccin_learn.site.build import build_book  # Sphinx and friends load only when needed
 
     with progress_bar("Building the course book") as update:
         result = build_book(paths, strict=strict, progress=update)
@@ -75,7 +75,7 @@ def book_build(strict: bool, root: Path | None) -> None:
 @root_option
 def serve(host: str, port: int, root: Path | None) -> None:
     """Serve the built book on this machine until you press Ctrl+C."""
-    from ccin_learn.server import make_server, site_directory, url_of
+    from ccin_learn.site.server import make_server, site_directory, url_of
 
     server = make_server(site_directory(kit_paths(root)), host, port)
     click.echo(f"The course book is at {url_of(server)}  (press Ctrl+C to stop)")
@@ -106,9 +106,9 @@ def start(
 ) -> None:
     """Build the book, then serve it and the live tools until you press Ctrl+C."""
     from ccin_learn.apps.launcher import running_voila
-    from ccin_learn.server import make_server, serve_in_thread, site_directory, url_of
+    from ccin_learn.site.server import make_server, serve_in_thread, site_directory, url_of
     from ccin_learn.settings import app_url
-    from ccin_learn.store import Store
+    from ccin_learn.selfassessment.store import Store
 
     if port == app_port:
         raise click.BadParameter("must differ from --port", param_hint="--app-port")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ccin_learn.assessment import Assessment, load_assessment, to_json
+from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to_json
 from ccin_learn.errors import KitError
 from ccin_learn.settings import APP_PORT, HOST
 
@@ -20,7 +20,7 @@ file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type
 
 
 def open_store(db_url: str | None):
-    from ccin_learn.store import Store
+    from ccin_learn.selfassessment.store import Store
 
     return Store(db_url)
 
@@ -42,7 +42,7 @@ def app(host: str, port: int, db_url: str | None) -> None:
     from ccin_learn.apps.launcher import running_voila
     from ccin_learn.cli import stop_on_sigterm
     from ccin_learn.settings import app_url, book_url
-    from ccin_learn.store import default_db_url
+    from ccin_learn.selfassessment.store import default_db_url
 
     url = db_url or default_db_url()
     open_store(url)  # fail now, with a clear message, if the database cannot be used
@@ -73,7 +73,7 @@ def validate(files: tuple[Path, ...]) -> int:
 
 
 def score_json(assessment: Assessment) -> dict[str, object]:
-    from ccin_learn.scoring import score
+    from ccin_learn.selfassessment.scoring import score
 
     card = score(assessment)
     return {
@@ -95,8 +95,8 @@ def score_json(assessment: Assessment) -> dict[str, object]:
 
 
 def score_lines(assessment: Assessment) -> list[str]:
-    from ccin_learn.checklist import default_checklist
-    from ccin_learn.scoring import score
+    from ccin_learn.selfassessment.checklist import default_checklist
+    from ccin_learn.selfassessment.scoring import score
 
     card, names = score(assessment), default_checklist().level_name
     percent = lambda v: "no score yet" if v is None else f"{v}%"  # noqa: E731
@@ -173,7 +173,7 @@ def export(council: str, output: Path, version: int | None, db_url: str | None) 
 @db_option
 def history(council: str, db_url: str | None) -> None:
     """List a council's saved versions with their scores."""
-    from ccin_learn.scoring import score
+    from ccin_learn.selfassessment.scoring import score
 
     for saved in open_store(db_url).history(council):
         card = score(saved.assessment)
@@ -189,7 +189,7 @@ def history(council: str, db_url: str | None) -> None:
               help="Write the schema to this file instead of printing it.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of assessment files (for other systems that read them)."""
-    from ccin_learn.assessment import json_schema
+    from ccin_learn.selfassessment.assessment import json_schema
     from ccin_learn.fileio import atomic_write
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

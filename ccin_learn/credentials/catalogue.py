@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccin_learn.catalogue import Catalogue, default_catalogue
-from ccin_learn.datafile import DataFileError, load_yaml_model
+from ccin_learn.course.catalogue import Catalogue, default_catalogue
+from ccin_learn.datafile import DATA_DIR, DataFileError, load_yaml_model
 
-CREDENTIALS_FILE = Path(__file__).resolve().parents[1] / "data" / "credentials.yaml"
+CREDENTIALS_FILE = DATA_DIR / "credentials.yaml"
 COURSE_FILE = Path(__file__).resolve().parents[2] / "assessments" / "course.yaml"
 
 

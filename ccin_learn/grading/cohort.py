@@ -71,7 +71,7 @@ class Cohort:
 
     def assignments(self) -> list[str]:
         """Assignment ids in the cohort's ``source`` folder, in course order."""
-        from ccin_learn.catalogue import default_catalogue
+        from ccin_learn.course.catalogue import default_catalogue
 
         found = {p.name for p in (self.root / "source").iterdir() if p.is_dir()}
         order = [m.id for m in default_catalogue().modules]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ccin_learn.charts import actions_chart, comparison_chart, principles_chart
+from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
 from ccin_learn.reports import ReportInput
 
 ENVIRONMENT = Environment(

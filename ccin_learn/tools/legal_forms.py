@@ -29,10 +29,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ccin_learn.datafile import load_yaml_model
+from ccin_learn.datafile import DATA_DIR, load_yaml_model
 from ccin_learn.errors import KitError
 
-FORMS_FILE = Path(__file__).resolve().parent.parent / "data" / "legal_forms.yaml"
+FORMS_FILE = DATA_DIR / "legal_forms.yaml"
 
 NOT_COVERED = "This course's sources do not cover this for this form: ask an adviser."
 

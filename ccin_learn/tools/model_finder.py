@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ccin_learn.datafile import load_yaml_model
+from ccin_learn.datafile import DATA_DIR, load_yaml_model
 from ccin_learn.errors import KitError
 
-MODELS_FILE = Path(__file__).resolve().parent.parent / "data" / "coop_models.yaml"
+MODELS_FILE = DATA_DIR / "coop_models.yaml"
 
 ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 

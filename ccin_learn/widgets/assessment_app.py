@@ -1,8 +1,8 @@
 """The self-assessment app that councils open in Voila.
 
 The widgets only collect input and show the session's state: the rules (what
-is saved, scored and compared) live in ``ccin_learn.session`` and
-``ccin_learn.scoring``. Every handler is guarded, so a problem reaches the
+is saved, scored and compared) live in ``ccin_learn.selfassessment.session`` and
+``ccin_learn.selfassessment.scoring``. Every handler is guarded, so a problem reaches the
 officer as a plain message and the traceback goes only to the server log.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ccin_learn.checklist import Action, Checklist, default_checklist
+from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.errors import KitError
-from ccin_learn.scoring import ScoreCard, score
-from ccin_learn.session import Session
+from ccin_learn.selfassessment.scoring import ScoreCard, score
+from ccin_learn.selfassessment.session import Session
 from ccin_learn.settings import book_url
-from ccin_learn.store import Store
+from ccin_learn.selfassessment.store import Store
 from ccin_learn.widgets.common import guarded as guarded_by
 from ccin_learn.widgets.common import message_html
 from ccin_learn.widgets.htmlcharts import BarRow, bar_table
@@ -495,7 +495,7 @@ class SelfAssessmentApp(widgets.VBox):
 
     @guarded
     def on_downloads(self, _button: object = None) -> None:
-        from ccin_learn.assessment import to_json
+        from ccin_learn.selfassessment.assessment import to_json
         from ccin_learn.reports import file_stem, render, report_input
 
         session = self.require_session()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ccin_learn.checklist import Checklist
+from ccin_learn.selfassessment.checklist import Checklist
 
 
 def page_link(docname: str) -> str:

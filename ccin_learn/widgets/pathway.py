@@ -6,8 +6,8 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ccin_learn.catalogue import Catalogue, default_catalogue
-from ccin_learn.pathway import Route, format_hours, plan_route
+from ccin_learn.course.catalogue import Catalogue, default_catalogue
+from ccin_learn.course.pathway import Route, format_hours, plan_route
 
 KIND_LABELS = {"core": "core module", "optional": "optional module", "theme": "theme"}
 

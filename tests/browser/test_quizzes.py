@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ccin_learn.quiz import load_quiz
+from ccin_learn.course.quiz import load_quiz
 from tests.browser.offline import offline_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ccin_learn.apps.launcher import running_voila
-from ccin_learn.checklist import default_checklist
+from ccin_learn.selfassessment.checklist import default_checklist
 from tests.browser.offline import PageLog, offline_page, serious_axe_violations
 from tests.conftest import free_port
 

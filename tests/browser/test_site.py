@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccin_learn.catalogue import default_catalogue
+from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.tools.legal_forms import QUESTIONS
 from tests.browser.offline import offline_page, serious_axe_violations
 from tests.conftest import toc_files

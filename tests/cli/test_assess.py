@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ccin_learn.assessment import EXAMPLES_DIR
+from ccin_learn.selfassessment.assessment import EXAMPLES_DIR
 from ccin_learn.cli import main
 
 UNITARY = EXAMPLES_DIR / "example-unitary.json"
@@ -115,7 +115,7 @@ def test_export_of_an_unknown_council(tmp_path, db, capsys):
 
 
 def test_schema_command_matches_the_published_file(capsys):
-    from ccin_learn.assessment import SCHEMA_FILE
+    from ccin_learn.selfassessment.assessment import SCHEMA_FILE
 
     assert main(["assess", "schema"]) == 0
     assert capsys.readouterr().out == SCHEMA_FILE.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ccin_learn.catalogue import default_catalogue
+from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.credentials.catalogue import (
     COURSE_FILE,
     CREDENTIALS_FILE,

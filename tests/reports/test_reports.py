@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from ccin_learn.assessment import EXAMPLES_DIR, Answer, load_assessment
+from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, Answer, load_assessment
 from ccin_learn.errors import KitError
 from ccin_learn.reports import file_stem, render, report_input, write_report
 

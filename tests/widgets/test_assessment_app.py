@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccin_learn.store import Store
+from ccin_learn.selfassessment.store import Store
 from ccin_learn.widgets.assessment_app import NOT_ANSWERED, SelfAssessmentApp
 from tests.fixtures import tiny_checklist
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ccin_learn.catalogue import default_catalogue
-from ccin_learn.pathway import plan_route
+from ccin_learn.course.catalogue import default_catalogue
+from ccin_learn.course.pathway import plan_route
 from ccin_learn.widgets.pathway import PathwayPlanner, route_html
 
 

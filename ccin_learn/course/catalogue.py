@@ -1,0 +1,112 @@
+"""The course catalogue: the five modules, their study time, prerequisites and outcomes.
+
+One data file (``data/modules.yaml``) says what the course is; the book's
+landing pages, the route planner and the micro-credentials all read it, so a
+change of study time or outcome is made in one place.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ccin_learn.datafile import DATA_DIR, load_yaml_model
+
+CATALOGUE_FILE = DATA_DIR / "modules.yaml"
+
+# Verbs a trainer can observe, as the course style asks of every learning outcome.
+OBSERVABLE_VERBS = frozenset(
+    {
+        "explain",
+        "compare",
+        "choose",
+        "calculate",
+        "draft",
+        "describe",
+        "identify",
+        "plan",
+        "assess",
+        "use",
+        "map",
+        "judge",
+        "set",
+        "apply",
+        "outline",
+        "recognise",
+    }
+)
+
+
+class Module(BaseModel):
+    """One module of the course as its landing page and the route planner show it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str = Field(min_length=3)
+    kind: Literal["core", "optional", "theme"]
+    page: str = Field(pattern=r"^modules/[a-z0-9-]+/index$", description="Sphinx docname")
+    hours: float = Field(gt=0, le=40)
+    prerequisites: tuple[str, ...] = ()
+    summary: str = Field(min_length=20)
+    outcomes: tuple[str, ...] = Field(min_length=4, max_length=6)
+
+    @field_validator("outcomes")
+    @classmethod
+    def _observable(cls, outcomes: tuple[str, ...]) -> tuple[str, ...]:
+        for outcome in outcomes:
+            verb = outcome.split(maxsplit=1)[0].lower() if outcome.strip() else ""
+            if verb not in OBSERVABLE_VERBS:
+                raise ValueError(
+                    f"outcome {outcome!r} must start with an observable verb "
+                    f"({', '.join(sorted(OBSERVABLE_VERBS))})"
+                )
+        return outcomes
+
+
+class Catalogue(BaseModel):
+    """All modules, in the order the course recommends taking them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    modules: tuple[Module, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalogue:
+        seen: set[str] = set()
+        for module in self.modules:
+            if module.id in seen:
+                raise ValueError(f"module id {module.id!r} appears twice")
+            for prerequisite in module.prerequisites:
+                if prerequisite not in seen:
+                    raise ValueError(
+                        f"module {module.id!r} needs {prerequisite!r}, which must be "
+                        "listed before it"
+                    )
+            seen.add(module.id)
+        return self
+
+    def get(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        known = ", ".join(m.id for m in self.modules)
+        raise KeyError(f"no module {module_id!r} (known: {known})")
+
+    @property
+    def total_hours(self) -> float:
+        return sum(module.hours for module in self.modules)
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+    """Load and validate a catalogue file; raises DataFileError naming the bad field."""
+    return load_yaml_model(path, Catalogue)
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The catalogue shipped with the kit, loaded once per process."""
+    return load_catalogue()

@@ -1,0 +1,223 @@
+"""A council's self-assessment: the JSON file format, validated against the checklist.
+
+The file is what a council keeps, emails and imports next year, so it has a
+``schema_version`` and a published JSON Schema (``data/assessment.schema.json``).
+A bad file is refused with one line naming the field; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from ccin_learn.selfassessment.checklist import Checklist, default_checklist
+from ccin_learn.datafile import DATA_DIR, describe_validation_error
+from ccin_learn.errors import KitError
+
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 2_000_000
+SCHEMA_FILE = DATA_DIR / "assessment.schema.json"
+EXAMPLES_DIR = DATA_DIR / "examples"
+TEXT_LIMIT = 10_000
+
+
+class AssessmentError(KitError):
+    """An assessment file or record that cannot be used, with the reason."""
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Council(Frozen):
+    """Who is assessed."""
+
+    name: str = Field(min_length=1, max_length=150)
+    type: str = Field(description="a council type id from the checklist, e.g. unitary")
+    gss_code: str | None = Field(
+        default=None, pattern=r"^[EWSN]\d{8}$", description="ONS/GSS code, e.g. E06000001"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, name: str) -> str:
+        if any(ord(ch) < 32 for ch in name):
+            raise ValueError("council name must not contain control characters")
+        return name
+
+
+class NotApplicable(Frozen):
+    """Why an action does not apply to this council."""
+
+    reason: str = Field(min_length=3, max_length=TEXT_LIMIT)
+
+
+class Answer(Frozen):
+    """The council's answer for one action. No level and not N/A means unanswered."""
+
+    level: int | None = Field(default=None, ge=0, le=4)
+    not_applicable: NotApplicable | None = None
+    evidence: str = Field(default="", max_length=TEXT_LIMIT)
+    notes: str = Field(default="", max_length=TEXT_LIMIT)
+
+    @model_validator(mode="after")
+    def _level_or_not_applicable(self) -> Answer:
+        if self.level is not None and self.not_applicable is not None:
+            raise ValueError("an action marked not applicable cannot also have a level")
+        return self
+
+    @property
+    def answered(self) -> bool:
+        return self.level is not None or self.not_applicable is not None
+
+    @property
+    def applicable(self) -> bool:
+        return self.not_applicable is None
+
+
+UNANSWERED = Answer()
+
+
+class Assessment(Frozen):
+    """One self-assessment of one council on one date."""
+
+    schema_version: int = Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
+    council: Council
+    assessed_on: date
+    assessor: str | None = Field(default=None, max_length=150)
+    example_note: str | None = Field(
+        default=None, description="set on the kit's fictional example files, which say so"
+    )
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _matches_checklist(self, info: ValidationInfo) -> Assessment:
+        checklist = checklist_from(info)
+        known_types = [t.id for t in checklist.council_types]
+        if self.council.type not in known_types:
+            raise ValueError(
+                f"council.type {self.council.type!r} is not one of {', '.join(known_types)}"
+            )
+        known_actions = {action.id for action in checklist.actions}
+        unknown = sorted(set(self.answers) - known_actions)
+        if unknown:
+            raise ValueError(f"unknown action id(s) in answers: {', '.join(unknown)}")
+        return self
+
+    def answer(self, action_id: str) -> Answer:
+        return self.answers.get(action_id, UNANSWERED)
+
+    def with_answer(self, action_id: str, answer: Answer) -> Assessment:
+        """A copy with one answer replaced (assessments are immutable values)."""
+        return self.model_copy(update={"answers": {**self.answers, action_id: answer}})
+
+
+def checklist_from(info: ValidationInfo | None) -> Checklist:
+    context = info.context if info is not None and info.context else {}
+    return context.get("checklist") or default_checklist()
+
+
+def new_assessment(
+    council: Council, on: date, checklist: Checklist | None = None, assessor: str | None = None
+) -> Assessment:
+    """A blank assessment, with the council type's not-applicable defaults filled in."""
+    checklist = checklist or default_checklist()
+    council_type = checklist.council_type(council.type)
+    answers = {
+        default.action: Answer(not_applicable=NotApplicable(reason=default.reason))
+        for default in council_type.not_applicable
+    }
+    return validate_assessment(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "council": council.model_dump(),
+            "assessed_on": on.isoformat(),
+            "assessor": assessor,
+            "answers": {k: v.model_dump() for k, v in answers.items()},
+        },
+        checklist,
+    )
+
+
+def validate_assessment(
+    data: Any, checklist: Checklist | None = None, source: str = ""
+) -> Assessment:
+    """Validate parsed JSON as an assessment; one-line AssessmentError on any fault."""
+    prefix = f"{source}: " if source else ""
+    if not isinstance(data, dict):
+        raise AssessmentError(f"{prefix}an assessment must be a JSON object")
+    try:
+        return Assessment.model_validate(data, context={"checklist": checklist})
+    except ValueError as err:  # pydantic's ValidationError is a ValueError
+        detail = describe_validation_error(err) if hasattr(err, "errors") else str(err)
+        raise AssessmentError(f"{prefix}{detail}") from err
+
+
+def json_problem(err: json.JSONDecodeError, text: str) -> str:
+    """Say whether the JSON is cut short (a failed upload) or malformed, and where."""
+    cut_short = err.msg.startswith("Unterminated") or err.pos >= len(text.rstrip())
+    what = "ends too early (truncated?)" if cut_short else "is not valid JSON"
+    return f"{what} at line {err.lineno}, column {err.colno}"
+
+
+def refuse_if_too_large(size: int, prefix: str) -> None:
+    """Refuse files far larger than any real assessment before reading them."""
+    if size > MAX_FILE_BYTES:
+        raise AssessmentError(
+            f"{prefix}file is too large ({size:,} bytes; an assessment is at most "
+            f"{MAX_FILE_BYTES:,})"
+        )
+
+
+def parse_assessment(
+    raw: bytes, source: str = "", checklist: Checklist | None = None
+) -> Assessment:
+    """Bytes of an assessment file to an Assessment, refusing anything malformed."""
+    prefix = f"{source}: " if source else ""
+    refuse_if_too_large(len(raw), prefix)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise AssessmentError(f"{prefix}not UTF-8 text (byte {err.start})") from err
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise AssessmentError(f"{prefix}{json_problem(err, text)}") from err
+    return validate_assessment(data, checklist, source)
+
+
+def load_assessment(path: Path, checklist: Checklist | None = None) -> Assessment:
+    """Read and validate an assessment file."""
+    try:
+        refuse_if_too_large(path.stat().st_size, f"{path}: ")
+        raw = path.read_bytes()
+    except FileNotFoundError as err:
+        raise AssessmentError(f"{path}: file not found") from err
+    except IsADirectoryError as err:
+        raise AssessmentError(f"{path}: is a folder, not a file") from err
+    return parse_assessment(raw, str(path), checklist)
+
+
+def to_json(assessment: Assessment) -> str:
+    """The assessment as the published file format (stable key order, UTF-8)."""
+    data = assessment.model_dump(mode="json", exclude_none=True)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def json_schema(checklist: Checklist | None = None) -> dict[str, Any]:
+    """The published JSON Schema, with the checklist's action ids and council types."""
+    checklist = checklist or default_checklist()
+    schema = Assessment.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "CCIN council self-assessment"
+    schema["properties"]["answers"]["propertyNames"] = {
+        "enum": [action.id for action in checklist.actions]
+    }
+    schema["$defs"]["Council"]["properties"]["type"]["enum"] = [
+        t.id for t in checklist.council_types
+    ]
+    return schema

@@ -1,0 +1,155 @@
+"""One officer's working session on one council's self-assessment.
+
+The app's widgets call this and show its state; the rules live here. A
+session knows which saved version it started from, keeps every edit as a
+draft in the store (so closing the tab loses nothing) and saves versions that
+the store refuses if someone else saved first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ccin_learn.selfassessment.assessment import (
+    Answer,
+    Assessment,
+    AssessmentError,
+    Council,
+    NotApplicable,
+    new_assessment,
+)
+from ccin_learn.selfassessment.checklist import Checklist
+from ccin_learn.selfassessment.compare import Change, changes
+from ccin_learn.errors import KitError
+from ccin_learn.selfassessment.scoring import ScoreCard, score
+from ccin_learn.selfassessment.store import Store, Version
+
+
+@dataclass
+class Session:
+    """The assessment being edited, and where it came from."""
+
+    store: Store
+    assessment: Assessment
+    based_on: int
+    restored_draft_at: datetime | None = None
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.store.checklist
+
+    @property
+    def council(self) -> str:
+        return self.assessment.council.name
+
+    @property
+    def card(self) -> ScoreCard:
+        return score(self.assessment, self.checklist)
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, store: Store, name: str, council_type: str | None = None,
+             gss_code: str | None = None, today: date | None = None) -> Session:
+        """Open a council: its draft if any, else its latest version, else a new assessment.
+
+        A new council needs a type, from which the not-applicable defaults come.
+        """
+        name = " ".join(name.split())
+        if not name:
+            raise KitError("enter the council's name")
+        draft = store.draft(name)
+        if draft is not None:
+            return cls(store, draft.assessment, draft.based_on, restored_draft_at=draft.saved_at)
+        latest = store.latest_version_number(name)
+        if latest:
+            return cls(store, store.load(name, latest).assessment, latest)
+        if not council_type:
+            raise KitError(f"choose the type of council for {name}")
+        try:
+            council = Council(name=name, type=council_type, gss_code=gss_code or None)
+        except ValueError as err:
+            raise AssessmentError(friendly_validation(err)) from err
+        blank = new_assessment(council, today or date.today(), store.checklist)
+        session = cls(store, blank, based_on=0)
+        session.autosave()
+        return session
+
+    # ---- editing -------------------------------------------------------------------------
+
+    def update(self, action_id: str, **changes_: object) -> None:
+        """Change one action's answer (level, not_applicable reason, evidence, notes)."""
+        current = self.assessment.answer(action_id).model_dump()
+        current.update(changes_)
+        try:
+            answer = Answer.model_validate(current)
+        except ValueError as err:
+            raise AssessmentError(friendly_validation(err)) from err
+        self.assessment = self.assessment.with_answer(action_id, answer)
+        self.autosave()
+
+    def set_level(self, action_id: str, level: int | None) -> None:
+        self.update(action_id, level=level)
+
+    def set_not_applicable(self, action_id: str, reason: str | None) -> None:
+        """Mark an action not applicable (a reason is required) or applicable again."""
+        if reason is None:
+            self.update(action_id, not_applicable=None)
+            return
+        if len(reason.strip()) < 3:
+            raise KitError("say why this action does not apply before marking it not applicable")
+        self.update(action_id, not_applicable=NotApplicable(reason=reason).model_dump(),
+                    level=None)
+
+    def set_details(self, assessed_on: date | None = None, assessor: str | None = None) -> None:
+        update: dict[str, object] = {}
+        if assessed_on is not None:
+            update["assessed_on"] = assessed_on
+        if assessor is not None:
+            update["assessor"] = assessor.strip() or None
+        self.assessment = self.assessment.model_copy(update=update)
+        self.autosave()
+
+    def autosave(self) -> None:
+        self.store.save_draft(self.assessment, self.based_on)
+
+    # ---- versions ------------------------------------------------------------------------
+
+    def save_version(self) -> Version:
+        """Save the edits as a new version; ConflictError if someone saved first."""
+        saved = self.store.save(self.assessment, self.based_on)
+        self.based_on = saved.version
+        self.restored_draft_at = None
+        return saved
+
+    def load_version(self, version: int | None = None) -> None:
+        """Replace the edits with a saved version (the latest by default)."""
+        saved = self.store.load(self.council, version)
+        latest = self.store.latest_version_number(self.council)
+        self.store.discard_draft(self.council)
+        self.assessment, self.based_on = saved.assessment, latest
+        self.restored_draft_at = None
+        if saved.version != latest:
+            self.autosave()  # editing an older version: keep it as a draft over the latest
+
+    def history(self) -> list[Version]:
+        return self.store.history(self.council) if self.based_on else []
+
+    def previous(self) -> Version | None:
+        """The version to compare with: the one this session started from."""
+        return self.store.load(self.council, self.based_on) if self.based_on else None
+
+    def changes_since_previous(self) -> list[Change]:
+        previous = self.previous()
+        return [] if previous is None else changes(previous.assessment, self.assessment,
+                                                   self.checklist)
+
+
+def friendly_validation(err: ValueError) -> str:
+    """A pydantic error as one plain sentence for the app."""
+    if hasattr(err, "errors"):
+        first = err.errors()[0]
+        field_name = ".".join(str(part) for part in first["loc"]) or "value"
+        return f"{field_name}: {first['msg'].removeprefix('Value error, ')}"
+    return str(err)

@@ -1,0 +1,288 @@
+"""Saved assessments: every save is a new version, and stale saves are refused.
+
+SQLAlchemy 2 over a SQLite file by default (in the user's data folder), or any
+database URL, e.g. PostgreSQL for a shared deployment. A save names the
+version it was based on; if someone saved a newer one meanwhile, the save is
+refused with a message, never applied over their work. Each save is one
+transaction, and a unique (council, version) key settles races.
+
+Unsaved edits are kept as a per-council draft so that closing the browser
+tab loses nothing; saving a version clears the draft.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ccin_learn.selfassessment.assessment import Assessment, parse_assessment, to_json
+from ccin_learn.selfassessment.checklist import Checklist, default_checklist
+from ccin_learn.errors import KitError
+from ccin_learn.settings import DB_URL_VAR
+
+
+class StoreError(KitError):
+    """The store cannot do what was asked; the message says why."""
+
+
+class ConflictError(StoreError):
+    """A save was based on a version that is no longer the latest."""
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CouncilRow(Base):
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VersionRow(Base):
+    __tablename__ = "assessment_versions"
+    __table_args__ = (UniqueConstraint("council_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    document: Mapped[str] = mapped_column(Text)
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
+    based_on: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    document: Mapped[str] = mapped_column(Text)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of a council's assessment."""
+
+    council: str
+    version: int
+    saved_at: datetime
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Unsaved edits, and the version they started from (0: none yet)."""
+
+    based_on: int
+    saved_at: datetime
+    assessment: Assessment
+
+
+def default_db_url() -> str:
+    """``$CCIN_DB_URL``, else a SQLite file in the user's data folder."""
+    if os.environ.get(DB_URL_VAR):
+        return os.environ[DB_URL_VAR]
+    folder = Path(user_data_dir("ccin-learn", appauthor=False))
+    return f"sqlite:///{folder / 'assessments.sqlite'}"
+
+
+def council_key(name: str) -> str:
+    """Councils are the same whatever the case or spacing of their name."""
+    return " ".join(name.split()).casefold()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get their folder, a busy timeout and WAL."""
+    try:
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError, ValueError) as err:
+        raise StoreError(f"cannot use database URL {url!r}: {err}") from err
+    except OSError as err:
+        raise StoreError(f"cannot create the database folder for {url}: {err.strerror}") from err
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", sqlite_pragmas)
+    return engine
+
+
+def sqlite_pragmas(connection: object, _record: object) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """All saved assessments in one database."""
+
+    def __init__(self, url: str | None = None, checklist: Checklist | None = None) -> None:
+        self.url = url or default_db_url()
+        self.checklist = checklist or default_checklist()
+        self.engine = make_engine(self.url)
+        try:
+            Base.metadata.create_all(self.engine)
+        except OperationalError as err:
+            raise StoreError(f"cannot open the database {self.url}: {err.orig}") from err
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One atomic unit of work: all of it is written, or none."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def councils(self) -> list[str]:
+        """Names of the councils with a saved version or a draft, alphabetically."""
+        with self.sessions() as session:
+            return list(session.scalars(select(CouncilRow.name).order_by(CouncilRow.key)))
+
+    def latest_version_number(self, council: str) -> int:
+        """0 when the council has no saved version."""
+        with self.sessions() as session:
+            row = find_council(session, council)
+            return 0 if row is None else latest_number(session, row.id)
+
+    def save(self, assessment: Assessment, based_on: int) -> Version:
+        """Save a new version, refusing it if ``based_on`` is not the latest version."""
+        name = assessment.council.name
+        try:
+            with self.transaction() as session:
+                council = find_council(session, name) or add_council(session, name)
+                latest = latest_number(session, council.id)
+                if based_on != latest:
+                    raise ConflictError(conflict_message(name, based_on, latest))
+                row = VersionRow(
+                    council_id=council.id,
+                    version=latest + 1,
+                    saved_at=now(),
+                    document=to_json(assessment),
+                )
+                session.add(row)
+                session.query(DraftRow).filter_by(council_id=council.id).delete()
+        except IntegrityError as err:
+            raise ConflictError(conflict_message(name, based_on, based_on + 1)) from err
+        return Version(name, row.version, row.saved_at, assessment)
+
+    def load(self, council: str, version: int | None = None) -> Version:
+        """A saved version (default: the latest)."""
+        with self.sessions() as session:
+            row = find_council(session, council)
+            if row is None:
+                raise StoreError(f"no saved assessment for {council!r}")
+            query = select(VersionRow).where(VersionRow.council_id == row.id)
+            if version is None:
+                query = query.order_by(VersionRow.version.desc()).limit(1)
+            else:
+                query = query.where(VersionRow.version == version)
+            found = session.scalars(query).first()
+            if found is None:
+                what = f"version {version}" if version else "a saved version"
+                raise StoreError(f"{row.name!r} has no {what}")
+            return self.to_version(row.name, found)
+
+    def history(self, council: str) -> list[Version]:
+        """Every saved version, oldest first."""
+        with self.sessions() as session:
+            row = find_council(session, council)
+            if row is None:
+                raise StoreError(f"no saved assessment for {council!r}")
+            rows = session.scalars(
+                select(VersionRow)
+                .where(VersionRow.council_id == row.id)
+                .order_by(VersionRow.version)
+            )
+            return [self.to_version(row.name, found) for found in rows]
+
+    def to_version(self, name: str, row: VersionRow) -> Version:
+        label = f"{name} version {row.version}"
+        assessment = parse_assessment(row.document.encode(), label, self.checklist)
+        return Version(name, row.version, row.saved_at, assessment)
+
+    def save_draft(self, assessment: Assessment, based_on: int) -> None:
+        """Keep unsaved edits (replacing the council's previous draft)."""
+        with self.transaction() as session:
+            name = assessment.council.name
+            council = find_council(session, name) or add_council(session, name)
+            draft = session.get(DraftRow, council.id)
+            if draft is None:
+                draft = DraftRow(council_id=council.id)
+                session.add(draft)
+            draft.based_on, draft.saved_at = based_on, now()
+            draft.document = to_json(assessment)
+
+    def draft(self, council: str) -> Draft | None:
+        with self.sessions() as session:
+            row = find_council(session, council)
+            found = None if row is None else session.get(DraftRow, row.id)
+            if found is None:
+                return None
+            return Draft(
+                found.based_on,
+                found.saved_at,
+                parse_assessment(
+                    found.document.encode(), f"draft of {row.name}", self.checklist
+                ),
+            )
+
+    def discard_draft(self, council: str) -> None:
+        with self.transaction() as session:
+            row = find_council(session, council)
+            if row is not None:
+                session.query(DraftRow).filter_by(council_id=row.id).delete()
+
+
+def find_council(session: Session, name: str) -> CouncilRow | None:
+    return session.scalars(select(CouncilRow).where(CouncilRow.key == council_key(name))).first()
+
+
+def add_council(session: Session, name: str) -> CouncilRow:
+    row = CouncilRow(key=council_key(name), name=" ".join(name.split()), created_at=now())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_number(session: Session, council_id: int) -> int:
+    found = session.scalar(
+        select(func.max(VersionRow.version)).where(VersionRow.council_id == council_id)
+    )
+    return found or 0
+
+
+def conflict_message(name: str, based_on: int, latest: int) -> str:
+    started = f"version {based_on}" if based_on else "a blank assessment"
+    return (
+        f"not saved: someone saved version {latest} of {name}'s assessment after you "
+        f"started from {started}. Load the latest version, check their changes, then "
+        "make yours again"
+    )

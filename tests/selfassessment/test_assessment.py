@@ -1,0 +1,139 @@
+"""The assessment file format: round trip, published schema, and every kind of bad file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ccin_learn.selfassessment.assessment import (
+    EXAMPLES_DIR,
+    MAX_FILE_BYTES,
+    SCHEMA_FILE,
+    Answer,
+    AssessmentError,
+    Council,
+    json_schema,
+    load_assessment,
+    new_assessment,
+    parse_assessment,
+    to_json,
+)
+
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
+
+
+def good() -> dict:
+    return json.loads((EXAMPLES_DIR / "example-unitary.json").read_text(encoding="utf-8"))
+
+
+def test_ships_at_least_two_fictional_examples_that_say_so():
+    assert len(EXAMPLES) >= 2
+    for path in EXAMPLES:
+        example = load_assessment(path)
+        assert "fictional" in example.council.name.lower()
+        assert "fictional example" in (example.example_note or "")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_round_trip_is_lossless(path):
+    first = load_assessment(path)
+    again = parse_assessment(to_json(first).encode("utf-8"))
+    assert again == first
+    assert to_json(again) == to_json(first)
+
+
+def test_published_schema_is_current_and_accepts_the_examples():
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    refresh = "ccin-learn assess schema -o ccin_learn/data/assessment.schema.json"
+    assert schema == json_schema(), f"the published schema is out of date: run {refresh}"
+    for path in EXAMPLES:
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+    bad = good()
+    bad["answers"]["made-up-action"] = {"level": 1}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
+def test_new_assessment_fills_the_council_types_not_applicable_defaults():
+    county = new_assessment(Council(name="Anyshire (fictional)", type="county"), date(2026, 1, 5))
+    answer = county.answer("cwb-living-wage-rate-rebates")
+    assert answer.not_applicable is not None
+    assert "billing authorities" in answer.not_applicable.reason
+    unitary = new_assessment(Council(name="Any (fictional)", type="unitary"), date(2026, 1, 5))
+    assert unitary.answers == {}
+
+
+def mutate(change) -> bytes:
+    data = good()
+    change(data)
+    return json.dumps(data).encode("utf-8")
+
+
+BAD_FILES = {
+    "not JSON": (b"council: Anytown", "is not valid JSON at line 1"),
+    "truncated": (json.dumps(good()).encode()[:-40], "ends too early (truncated?)"),
+    "wrong type": (mutate(lambda d: d["answers"]["cwb-insourcing"].update(level="two")),
+                   "answers.cwb-insourcing.level"),
+    "unknown action": (mutate(lambda d: d["answers"].update({"cwb-free-beer": {"level": 1}})),
+                       "unknown action id(s) in answers: cwb-free-beer"),
+    "level too high": (mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=5)),
+                       "less than or equal to 4"),
+    "negative level": (mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=-1)),
+                       "greater than or equal to 0"),
+    "missing council": (mutate(lambda d: d.pop("council")), "council: Field required"),
+    "unknown council type": (mutate(lambda d: d["council"].update(type="empire")),
+                             "council.type 'empire' is not one of"),
+    "bad GSS code": (mutate(lambda d: d["council"].update(gss_code="X123")), "gss_code"),
+    "level and not applicable": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(
+            not_applicable={"reason": "We never outsourced."})),
+        "cannot also have a level"),
+    "not applicable without reason": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=None, not_applicable={})),
+        "not_applicable.reason: Field required"),
+    "future schema": (mutate(lambda d: d.update(schema_version=2)), "schema_version"),
+    "not an object": (b"[1, 2, 3]", "an assessment must be a JSON object"),
+    "non-UTF-8": ('{"council": "Ynys M\u00f4n"}'.encode("latin-1"), "not UTF-8 text"),
+    "huge": (b" " * (MAX_FILE_BYTES + 1), "file is too large"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_bad_file_is_refused_with_one_line(case):
+    raw, expected = BAD_FILES[case]
+    with pytest.raises(AssessmentError) as caught:
+        parse_assessment(raw, "upload.json")
+    message = str(caught.value)
+    assert message.startswith("upload.json: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(AssessmentError, match="file not found"):
+        load_assessment(tmp_path / "nope.json")
+    with pytest.raises(AssessmentError, match="is a folder"):
+        load_assessment(tmp_path)
+
+
+def test_huge_file_on_disk_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.json"
+    with big.open("wb") as stream:
+        stream.truncate(MAX_FILE_BYTES * 50)
+    with pytest.raises(AssessmentError, match="file is too large"):
+        load_assessment(big)
+
+
+def test_answers_are_values_not_shared_state():
+    first = load_assessment(EXAMPLES[0])
+    changed = first.with_answer("cwb-insourcing", Answer(level=4))
+    assert first.answer("cwb-insourcing").level != 4
+    assert changed.answer("cwb-insourcing").level == 4
+
+
+def test_examples_live_in_the_package():
+    assert Path(__file__).resolve().parents[2] / "ccin_learn" / "data" / "examples" == EXAMPLES_DIR

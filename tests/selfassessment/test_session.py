@@ -1,0 +1,100 @@
+"""A working session: open, edit with autosave, save versions, handle someone else's save."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ccin_learn.errors import KitError
+from ccin_learn.selfassessment.session import Session
+from ccin_learn.selfassessment.store import ConflictError, Store
+from tests.fixtures import tiny_checklist
+
+CHECKLIST = tiny_checklist()
+
+
+@pytest.fixture()
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'kit.sqlite'}", CHECKLIST)
+
+
+def test_a_new_council_gets_its_types_defaults_and_a_draft(store):
+    session = Session.open(store, "  Anyshire   County ", "county", today=date(2026, 5, 1))
+    assert session.council == "Anyshire County"
+    assert session.assessment.answer("c3").not_applicable is not None
+    assert session.based_on == 0
+    assert store.draft("anyshire county") is not None, "a new council is kept from the start"
+
+
+def test_every_edit_is_autosaved_and_restored_on_reopen(store):
+    session = Session.open(store, "Anytown", "unitary")
+    session.set_level("c1", 2)
+    session.update("c1", evidence="Cabinet report, 12 March")
+    reopened = Session.open(store, "Anytown")
+    assert reopened.assessment.answer("c1").level == 2
+    assert reopened.assessment.answer("c1").evidence == "Cabinet report, 12 March"
+    assert reopened.restored_draft_at is not None
+
+
+def test_not_applicable_needs_a_reason_and_clears_the_level(store):
+    session = Session.open(store, "Anytown", "unitary")
+    session.set_level("p2", 3)
+    with pytest.raises(KitError, match="say why"):
+        session.set_not_applicable("p2", "  ")
+    session.set_not_applicable("p2", "We have no land to transfer.")
+    answer = session.assessment.answer("p2")
+    assert answer.level is None and answer.not_applicable.reason == "We have no land to transfer."
+    session.set_not_applicable("p2", None)
+    assert session.assessment.answer("p2").applicable
+
+
+def test_saving_versions_and_what_changed_since(store):
+    session = Session.open(store, "Anytown", "unitary")
+    session.set_level("c1", 1)
+    assert session.save_version().version == 1
+    assert store.draft("Anytown") is None
+    session.set_level("c1", 3)
+    session.set_level("p1", 0)
+    changed = session.changes_since_previous()
+    assert [(c.action.id, c.before, c.after) for c in changed] == [
+        ("c1", "1 Exploring", "3 Delivering"), ("p1", "not answered", "0 Not started"),
+    ]
+    assert session.save_version().version == 2
+    assert [v.version for v in session.history()] == [1, 2]
+
+
+def test_a_stale_session_cannot_overwrite_a_colleagues_save(store):
+    mine = Session.open(store, "Anytown", "unitary")
+    mine.save_version()
+    theirs = Session(store, store.load("Anytown").assessment, based_on=1)
+    mine.set_level("c1", 4)
+    theirs.set_level("c2", 2)
+    theirs.save_version()
+    with pytest.raises(ConflictError, match="someone saved version 2"):
+        mine.save_version()
+    assert store.load("Anytown").assessment.answer("c1").level is None
+    mine.load_version()  # take their latest, then redo
+    assert mine.based_on == 2
+    mine.set_level("c1", 4)
+    assert mine.save_version().version == 3
+
+
+def test_opening_an_old_version_saves_as_the_newest(store):
+    session = Session.open(store, "Anytown", "unitary")
+    session.set_level("c1", 1)
+    session.save_version()
+    session.set_level("c1", 2)
+    session.save_version()
+    session.load_version(1)
+    assert session.assessment.answer("c1").level == 1
+    assert session.save_version().version == 3
+
+
+def test_a_new_council_needs_a_name_and_a_type(store):
+    with pytest.raises(KitError, match="enter the council's name"):
+        Session.open(store, "   ")
+    with pytest.raises(KitError, match="choose the type of council for Newtown"):
+        Session.open(store, "Newtown")
+    with pytest.raises(KitError, match="gss_code"):
+        Session.open(store, "Newtown", "unitary", gss_code="not-a-code")
