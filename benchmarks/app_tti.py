@@ -34,8 +34,8 @@ from playwright.sync_api import Error as PlaywrightError
 from ccin_learn.apps.launcher import (
     running_voila,
 )
-from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.errors import KitError
+from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.selfassessment.session import Session
 from ccin_learn.selfassessment.store import Store
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ccin_learn.selfassessment.assessment import Answer, Assessment, Council, NotApplicable, validate_assessment
+from ccin_learn.selfassessment.assessment import (
+    Answer,
+    Assessment,
+    Council,
+    NotApplicable,
+    validate_assessment,
+)
 from ccin_learn.selfassessment.checklist import Checklist
 
 LEVELS = {n: f"level {n} for this action, in words" for n in range(5)}

@@ -17,8 +17,8 @@ import click
 from ccin_learn import __version__
 from ccin_learn.cli.common import progress_bar, stderr
 from ccin_learn.errors import KitError
-from ccin_learn.site.paths import KitPaths, find_root
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
+from ccin_learn.site.paths import KitPaths, find_root
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -106,9 +106,9 @@ def start(
 ) -> None:
     """Build the book, then serve it and the live tools until you press Ctrl+C."""
     from ccin_learn.apps.launcher import running_voila
-    from ccin_learn.site.server import make_server, serve_in_thread, site_directory, url_of
-    from ccin_learn.settings import app_url
     from ccin_learn.selfassessment.store import Store
+    from ccin_learn.settings import app_url
+    from ccin_learn.site.server import make_server, serve_in_thread, site_directory, url_of
 
     if port == app_port:
         raise click.BadParameter("must differ from --port", param_hint="--app-port")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to_json
 from ccin_learn.errors import KitError
+from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to_json
 from ccin_learn.settings import APP_PORT, HOST
 
 db_option = click.option(
@@ -41,8 +41,8 @@ def app(host: str, port: int, db_url: str | None) -> None:
 
     from ccin_learn.apps.launcher import running_voila
     from ccin_learn.cli import stop_on_sigterm
-    from ccin_learn.settings import app_url, book_url
     from ccin_learn.selfassessment.store import default_db_url
+    from ccin_learn.settings import app_url, book_url
 
     url = db_url or default_db_url()
     open_store(url)  # fail now, with a clear message, if the database cannot be used
@@ -189,8 +189,8 @@ def history(council: str, db_url: str | None) -> None:
               help="Write the schema to this file instead of printing it.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of assessment files (for other systems that read them)."""
-    from ccin_learn.selfassessment.assessment import json_schema
     from ccin_learn.fileio import atomic_write
+    from ccin_learn.selfassessment.assessment import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from ccin_learn import __version__
-from ccin_learn.selfassessment.assessment import Assessment
-from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
+from ccin_learn.selfassessment.assessment import Assessment
+from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 from ccin_learn.selfassessment.scoring import ScoreCard, score
 from ccin_learn.settings import book_url
 

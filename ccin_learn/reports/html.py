@@ -9,8 +9,8 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
 from ccin_learn.reports import ReportInput
+from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("ccin_learn.reports", "templates"),

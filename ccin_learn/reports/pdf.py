@@ -14,8 +14,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
 from ccin_learn.reports import ReportInput
+from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 BLUE = (29, 93, 144)

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 from ccin_learn.datafile import DATA_DIR, describe_validation_error
 from ccin_learn.errors import KitError
+from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 2_000_000

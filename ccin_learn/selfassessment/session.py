@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import (
     Answer,
     Assessment,
@@ -21,7 +22,6 @@ from ccin_learn.selfassessment.assessment import (
 )
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.compare import Change, changes
-from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.scoring import ScoreCard, score
 from ccin_learn.selfassessment.store import Store, Version
 

@@ -36,9 +36,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import Assessment, parse_assessment, to_json
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
-from ccin_learn.errors import KitError
 from ccin_learn.settings import DB_URL_VAR
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccin_learn.site.assets import copy_vendor_assets, install_npm_packages
 from ccin_learn.errors import KitError
+from ccin_learn.site.assets import copy_vendor_assets, install_npm_packages
 from ccin_learn.site.paths import KitPaths
 
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")

@@ -106,8 +106,8 @@ class QuizDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from ccin_learn.datafile import DataFileError
         from ccin_learn.course.quiz import load_quiz, quiz_html
+        from ccin_learn.datafile import DataFileError
 
         relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
         self.env.note_dependency(relative)

@@ -35,10 +35,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ccin_learn.selfassessment.charts import BAR, TEXT, Chart, short
 from ccin_learn.csvtext import csv_text
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
+from ccin_learn.selfassessment.charts import BAR, TEXT, Chart, short
 
 ROLES = ("supplier", "amount", "postcode", "local", "sme", "vcse", "category")
 ROLE_WORDS = {

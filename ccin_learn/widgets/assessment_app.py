@@ -16,12 +16,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.errors import KitError
+from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.scoring import ScoreCard, score
 from ccin_learn.selfassessment.session import Session
-from ccin_learn.settings import book_url
 from ccin_learn.selfassessment.store import Store
+from ccin_learn.settings import book_url
 from ccin_learn.widgets.common import guarded as guarded_by
 from ccin_learn.widgets.common import message_html
 from ccin_learn.widgets.htmlcharts import BarRow, bar_table
@@ -495,8 +495,8 @@ class SelfAssessmentApp(widgets.VBox):
 
     @guarded
     def on_downloads(self, _button: object = None) -> None:
-        from ccin_learn.selfassessment.assessment import to_json
         from ccin_learn.reports import file_stem, render, report_input
+        from ccin_learn.selfassessment.assessment import to_json
 
         session = self.require_session()
         self.say("Preparing the downloads...")

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from ccin_learn.selfassessment.assessment import EXAMPLES_DIR
 from ccin_learn.cli import main
+from ccin_learn.selfassessment.assessment import EXAMPLES_DIR
 
 UNITARY = EXAMPLES_DIR / "example-unitary.json"
 TOWN = EXAMPLES_DIR / "example-town-council.json"

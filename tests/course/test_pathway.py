@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ccin_learn.course.catalogue import default_catalogue
-from ccin_learn.errors import KitError
 from ccin_learn.course.pathway import format_hours, plan_route, whole_course_summary
+from ccin_learn.errors import KitError
 
 CATALOGUE = default_catalogue()
 

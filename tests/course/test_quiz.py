@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccin_learn.datafile import DataFileError
 from ccin_learn.course.quiz import load_quiz, quiz_html
+from ccin_learn.datafile import DataFileError
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIZ_FILES = sorted((ROOT / "modules").glob("*/quiz.yaml"))

@@ -8,9 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, Answer, load_assessment
 from ccin_learn.errors import KitError
 from ccin_learn.reports import file_stem, render, report_input, write_report
+from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, Answer, load_assessment
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ccin_learn.selfassessment.checklist import CHECKLIST_FILE, default_checklist, load_checklist
 from ccin_learn.datafile import DataFileError
+from ccin_learn.selfassessment.checklist import CHECKLIST_FILE, default_checklist, load_checklist
 
 MEMBERS_PACK_TITLES = {
     "cwb": [

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ccin_learn.site.assets import copy_vendor_assets, install_npm_packages, npm_is_current
 from ccin_learn.errors import KitError
+from ccin_learn.site.assets import copy_vendor_assets, install_npm_packages, npm_is_current
 from ccin_learn.site.paths import KitPaths
 
 

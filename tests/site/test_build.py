@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccin_learn.site.build import build_book, jupyter_book_command, progress_from_line
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.errors import KitError
+from ccin_learn.site.build import build_book, jupyter_book_command, progress_from_line
 from ccin_learn.site.paths import KitPaths
 from tests.conftest import toc_files
 
