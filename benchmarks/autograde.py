@@ -80,8 +80,11 @@ def copy(root: Path, to: Path) -> Path:
 
 
 def scores(root: Path, assignment: str) -> list[tuple[str, str, float]]:
-    return sorted((q.learner, q.question, q.score) for q in question_scores(open_cohort(root))
-                  if q.assignment == assignment)
+    return sorted(
+        (q.learner, q.question, q.score)
+        for q in question_scores(open_cohort(root))
+        if q.assignment == assignment
+    )
 
 
 def main() -> int:
@@ -92,11 +95,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ccin-bench-") as tmp:
         base = build_cohort(Path(tmp) / "parallel", args.assignment, args.learners)
         plain = copy(base, Path(tmp) / "plain")
-        print(f"{args.learners} submissions of {args.assignment}; "
-              f"{default_workers()} CPU core(s)")
+        print(f"{args.learners} submissions of {args.assignment}; {default_workers()} CPU core(s)")
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", args.assignment],
-                       cwd=plain, capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", args.assignment],
+            cwd=plain,
+            capture_output=True,
+            check=True,
+        )
         sequential = time.monotonic() - started
         started = time.monotonic()
         report = autograde(open_cohort(base), args.assignment)

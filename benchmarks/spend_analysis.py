@@ -32,15 +32,47 @@ from ccin_learn.tools.spend import LocalDefinition, analyse, load_payments, summ
 TARGET_RATIO = 3.0
 LOCAL = "XX1, XX2, XX5"
 SUPPLIER_WORDS = (
-    "Puddleby", "Wobbleton", "Fizzwick", "Muddle", "Ploddington", "Snorkel", "Kettleby",
-    "Bramblewick", "Noodle", "Quibble", "Tumbledown", "Wigglesworth", "Crumpet", "Dingle",
+    "Puddleby",
+    "Wobbleton",
+    "Fizzwick",
+    "Muddle",
+    "Ploddington",
+    "Snorkel",
+    "Kettleby",
+    "Bramblewick",
+    "Noodle",
+    "Quibble",
+    "Tumbledown",
+    "Wigglesworth",
+    "Crumpet",
+    "Dingle",
 )
 TRADES = ("Plumbing", "Catering", "Care", "Builders", "Cleaning", "IT", "Print", "Transport")
 SUFFIXES = (("Ltd", "Limited", "LTD", "Ltd."), ("Co-op", "CO-OP", "Co-op"), ("CIC", "C.I.C."))
-CATEGORIES = ("Building Repairs", "Catering", "Social Care", "IT Services", "Printing",
-              "Transport", "Cleaning", "Consultancy", "Grants", "Waste Collection")
-COLUMNS = ["Body Name", "Service Area", "Expense Type", "Payment Date", "Transaction Number",
-           "Amount (£)", "Supplier Name", "Supplier Postcode", "SME", "VCSE"]
+CATEGORIES = (
+    "Building Repairs",
+    "Catering",
+    "Social Care",
+    "IT Services",
+    "Printing",
+    "Transport",
+    "Cleaning",
+    "Consultancy",
+    "Grants",
+    "Waste Collection",
+)
+COLUMNS = [
+    "Body Name",
+    "Service Area",
+    "Expense Type",
+    "Payment Date",
+    "Transaction Number",
+    "Amount (£)",
+    "Supplier Name",
+    "Supplier Postcode",
+    "SME",
+    "VCSE",
+]
 
 
 def supplier_table(rng: np.random.Generator, count: int) -> pd.DataFrame:
@@ -51,8 +83,15 @@ def supplier_table(rng: np.random.Generator, count: int) -> pd.DataFrame:
     names = [f"{a} {b} {n}" for a, b, n in zip(first, trade, range(count), strict=True)]
     areas = rng.choice(["XX", "XX", "YY", "ZZ"], count)
     districts = [f"{a}{d}" for a, d in zip(areas, rng.integers(1, 10, count), strict=True)]
-    return pd.DataFrame({"name": names, "kind": kind, "district": districts,
-                         "sme": rng.random(count) < 0.6, "vcse": rng.random(count) < 0.1})
+    return pd.DataFrame(
+        {
+            "name": names,
+            "kind": kind,
+            "district": districts,
+            "sme": rng.random(count) < 0.6,
+            "vcse": rng.random(count) < 0.1,
+        }
+    )
 
 
 def messy_frame(rows: int, seed: int = 2025) -> pd.DataFrame:
@@ -63,28 +102,30 @@ def messy_frame(rows: int, seed: int = 2025) -> pd.DataFrame:
     chosen = suppliers.iloc[pick].reset_index(drop=True)
     amount = np.round(rng.lognormal(7.5, 1.2, rows) + 500, 2)
     amount[rng.random(rows) < 0.03] *= -1  # credit notes
-    suffix = [SUFFIXES[k][v] for k, v in zip(chosen["kind"], rng.integers(0, 2, rows),
-                                             strict=True)]
+    suffix = [SUFFIXES[k][v] for k, v in zip(chosen["kind"], rng.integers(0, 2, rows), strict=True)]
     name = chosen["name"] + " " + pd.Series(suffix)
     case = rng.random(rows)
     name = name.where(case > 0.1, name.str.upper()).where(case < 0.95, "  " + name + " ")
-    pounds = pd.Series([f"£{a:,.2f}" for a in amount]).where(rng.random(rows) < 0.5,
-                                                            pd.Series(amount).astype(str))
+    pounds = pd.Series([f"£{a:,.2f}" for a in amount]).where(
+        rng.random(rows) < 0.5, pd.Series(amount).astype(str)
+    )
     pounds[rng.random(rows) < 0.001] = "see note"
     postcode = chosen["district"] + " " + pd.Series(rng.integers(1, 10, rows)).astype(str) + "AB"
     postcode = postcode.where(rng.random(rows) < 0.8, postcode.str.lower())
-    frame = pd.DataFrame({
-        "Body Name": "Fictional Borough Council",
-        "Service Area": rng.choice(["Adults", "Children", "Place", "Resources"], rows),
-        "Expense Type": rng.choice(CATEGORIES, rows),
-        "Payment Date": "01/04/2025",
-        "Transaction Number": (np.arange(rows) + 100000).astype(str),
-        "Amount (£)": pounds,
-        "Supplier Name": name,
-        "Supplier Postcode": postcode,
-        "SME": np.where(chosen["sme"], rng.choice(["Y", "Yes", "y"], rows), "N"),
-        "VCSE": np.where(chosen["vcse"], "Y", rng.choice(["N", "No", ""], rows)),
-    })
+    frame = pd.DataFrame(
+        {
+            "Body Name": "Fictional Borough Council",
+            "Service Area": rng.choice(["Adults", "Children", "Place", "Resources"], rows),
+            "Expense Type": rng.choice(CATEGORIES, rows),
+            "Payment Date": "01/04/2025",
+            "Transaction Number": (np.arange(rows) + 100000).astype(str),
+            "Amount (£)": pounds,
+            "Supplier Name": name,
+            "Supplier Postcode": postcode,
+            "SME": np.where(chosen["sme"], rng.choice(["Y", "Yes", "y"], rows), "N"),
+            "VCSE": np.where(chosen["vcse"], "Y", rng.choice(["N", "No", ""], rows)),
+        }
+    )
     blank = rng.random(rows) < 0.005
     frame.loc[blank, :] = ""
     return frame[COLUMNS]
@@ -137,9 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         plain, full = side_by_side(path, args.runs)
     ratio = full / plain
     verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
-    print(f"file: {args.rows:,} rows, {size:.1f} MB; {report.payments:,} payments read, "
-          f"{len(report.unreadable)} unreadable rows, {report.blank_rows} blank rows, "
-          f"{report.suppliers} suppliers ({report.spellings_merged} other spellings merged)")
+    print(
+        f"file: {args.rows:,} rows, {size:.1f} MB; {report.payments:,} payments read, "
+        f"{len(report.unreadable)} unreadable rows, {report.blank_rows} blank rows, "
+        f"{report.suppliers} suppliers ({report.spellings_merged} other spellings merged)"
+    )
     print(f"plain pandas.read_csv: {plain * 1000:.0f} ms (median of {args.runs})")
     print(f"full spend analysis:   {full * 1000:.0f} ms (median of {args.runs})")
     print(f"ratio: {ratio:.2f}x (target: within {TARGET_RATIO:g}x) {verdict}")

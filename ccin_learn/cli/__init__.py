@@ -97,9 +97,14 @@ def serve(host: str, port: int, root: Path | None) -> None:
     help="Port for the live tools (Voila).",
 )
 @click.option("--no-build", is_flag=True, help="Serve the book as last built.")
-@click.option("--db", "db_url", default=None, metavar="URL",
-              help="Database for the self-assessment (default: $CCIN_DB_URL, else a SQLite "
-              "file in your data folder).")
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    metavar="URL",
+    help="Database for the self-assessment (default: $CCIN_DB_URL, else a SQLite "
+    "file in your data folder).",
+)
 @root_option
 def start(
     host: str, port: int, app_port: int, no_build: bool, db_url: str | None, root: Path | None

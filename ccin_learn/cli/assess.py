@@ -13,7 +13,10 @@ from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to
 from ccin_learn.settings import APP_PORT, HOST
 
 db_option = click.option(
-    "--db", "db_url", default=None, metavar="URL",
+    "--db",
+    "db_url",
+    default=None,
+    metavar="URL",
     help="Database URL (default: $CCIN_DB_URL, else a SQLite file in your data folder).",
 )
 file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -32,8 +35,13 @@ def assess() -> None:
 
 @assess.command()
 @click.option("--host", default=HOST, show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=APP_PORT, show_default=True,
-              help="Port for the app.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=APP_PORT,
+    show_default=True,
+    help="Port for the app.",
+)
 @db_option
 def app(host: str, port: int, db_url: str | None) -> None:
     """Start the self-assessment app (Voila) until you press Ctrl+C."""
@@ -56,8 +64,7 @@ def app(host: str, port: int, db_url: str | None) -> None:
 
 
 @assess.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> int:
     """Check assessment files; exit 0 if all are valid, else 1 with a line per bad file."""
     bad = 0
@@ -80,15 +87,27 @@ def score_json(assessment: Assessment) -> dict[str, object]:
         "council": assessment.council.name,
         "assessed_on": assessment.assessed_on.isoformat(),
         "overall": card.overall,
-        "themes": {t.theme_id: {"title": t.title, "score": t.percent, "answered": t.answered,
-                                "total": t.total} for t in card.themes},
+        "themes": {
+            t.theme_id: {
+                "title": t.title,
+                "score": t.percent,
+                "answered": t.answered,
+                "total": t.total,
+            }
+            for t in card.themes
+        },
         "answered": card.answered,
         "total": card.total,
         "complete": card.complete,
         "principles": {str(n): mean for n, mean in card.principles.items()},
         "priorities": [
-            {"action": p.action.id, "title": p.action.title, "level": p.level,
-             "next_level": p.next_level, "next_step": p.next_step}
+            {
+                "action": p.action.id,
+                "title": p.action.title,
+                "level": p.level,
+                "next_level": p.next_level,
+                "next_step": p.next_step,
+            }
             for p in card.priorities
         ],
     }
@@ -104,12 +123,12 @@ def score_lines(assessment: Assessment) -> list[str]:
         f"{assessment.council.name}, assessed on {assessment.assessed_on:%d %B %Y}",
         f"Overall: {percent(card.overall)} ({card.completeness})",
     ]
-    lines += [f"{t.title}: {percent(t.percent)} ({t.answered} of {t.total} answered)"
-              for t in card.themes]
+    lines += [
+        f"{t.title}: {percent(t.percent)} ({t.answered} of {t.total} answered)" for t in card.themes
+    ]
     lines.append("Priorities:" if card.priorities else "Priorities: none yet")
     lines += [
-        f"  {i}. {p.action.title} (now {p.level} {names(p.level)}). "
-        f"Next step: {p.next_step}"
+        f"  {i}. {p.action.title} (now {p.level} {names(p.level)}). Next step: {p.next_step}"
         for i, p in enumerate(card.priorities, start=1)
     ]
     return lines
@@ -129,8 +148,13 @@ def score(file: Path, as_json: bool) -> None:
 
 @assess.command()
 @file_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The report to write: a .html, .pdf or .csv file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The report to write: a .html, .pdf or .csv file.",
+)
 def report(file: Path, output: Path) -> None:
     """Write a report of an assessment file (HTML, PDF or CSV, by the file name)."""
     from ccin_learn.reports import format_of, report_input, write_report
@@ -154,10 +178,20 @@ def import_(file: Path, db_url: str | None) -> None:
 
 @assess.command()
 @click.argument("council")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The JSON file to write.")
-@click.option("--version", "version", type=click.IntRange(1), default=None,
-              help="Which saved version (default: the latest).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The JSON file to write.",
+)
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(1),
+    default=None,
+    help="Which saved version (default: the latest).",
+)
 @db_option
 def export(council: str, output: Path, version: int | None, db_url: str | None) -> None:
     """Write a council's saved assessment to a JSON file."""
@@ -185,8 +219,13 @@ def history(council: str, db_url: str | None) -> None:
 
 
 @assess.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file instead of printing it.",
+)
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of assessment files (for other systems that read them)."""
     from ccin_learn.fileio import atomic_write

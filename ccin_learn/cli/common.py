@@ -22,5 +22,3 @@ def progress_bar(title: str) -> Iterator[Callable[[str, int], None]]:
             progress.update(task, description=f"{title}: {phase}", completed=percent)
 
         yield update
-
-

@@ -13,9 +13,14 @@ def credentials() -> None:
 
 
 @credentials.command()
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default="the current folder",
-              help="Where to write the key files.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="the current folder",
+    help="Where to write the key files.",
+)
 def keygen(folder: Path) -> None:
     """Create the awarding body's signing key (owner-only) and the public key to publish."""
     from ccin_learn.credentials.keys import generate_key
@@ -27,12 +32,27 @@ def keygen(folder: Path) -> None:
 
 
 @credentials.command()
-@click.option("--course", "course_dir", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="The cohort folder.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the badges, certificates and register.csv.")
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("issuer-key.pem"), show_default=True, help="The issuer's private key.")
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The cohort folder.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the badges, certificates and register.csv.",
+)
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("issuer-key.pem"),
+    show_default=True,
+    help="The issuer's private key.",
+)
 def issue(course_dir: Path, output: Path, key: Path) -> None:
     """Issue each earned credential once: badge, certificate and register line."""
     from ccin_learn.credentials.issue import issue_credentials
@@ -52,9 +72,13 @@ def issue(course_dir: Path, output: Path, key: Path) -> None:
 
 @credentials.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--public-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The awarding body's published public key; without it, any issuer's "
-              "signature is accepted.")
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The awarding body's published public key; without it, any issuer's "
+    "signature is accepted.",
+)
 def verify(file: Path, public_key: Path | None) -> None:
     """Check a credential's signature and structure (exit 1 if it fails)."""
     from ccin_learn.credentials.badge import summary
@@ -68,6 +92,8 @@ def verify(file: Path, public_key: Path | None) -> None:
         raise KitError(f"{file}: not a readable credential file") from err
     pinned = load_public_key(public_key) if public_key else None
     info = summary(check(token, pinned))
-    click.echo(f"Valid: {info['credential']} awarded to {info['learner']} "
-               f"({info['learner_id']}) by {info['issuer']} on {info['issued']}, score "
-               f"{info['score']}%. Id {info['id']}.")
+    click.echo(
+        f"Valid: {info['credential']} awarded to {info['learner']} "
+        f"({info['learner_id']}) by {info['issuer']} on {info['issued']}, score "
+        f"{info['score']}%. Id {info['id']}."
+    )

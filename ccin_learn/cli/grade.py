@@ -11,8 +11,12 @@ from ccin_learn.cli.common import progress_bar
 from ccin_learn.errors import KitError
 
 course_option = click.option(
-    "--course", "course_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."), show_default="the current folder", help="The cohort folder.",
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="the current folder",
+    help="The cohort folder.",
 )
 assignment_argument = click.argument("assignment")
 
@@ -33,13 +37,25 @@ def grade() -> None:
 
 @grade.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV of learners: an 'id' column, and optionally first_name, last_name, "
-              "email.")
-@click.option("--db", "db_url", default=None, metavar="URL",
-              help="Gradebook database URL (default: gradebook.db in the cohort folder).")
-@click.option("--exchange", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="nbgrader exchange folder (default: exchange/ in the cohort folder).")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of learners: an 'id' column, and optionally first_name, last_name, email.",
+)
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    metavar="URL",
+    help="Gradebook database URL (default: gradebook.db in the cohort folder).",
+)
+@click.option(
+    "--exchange",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="nbgrader exchange folder (default: exchange/ in the cohort folder).",
+)
 def init(directory: Path, roster: Path | None, db_url: str | None, exchange: Path | None) -> None:
     """Set up a cohort folder and gradebook from the kit's assessments."""
     from ccin_learn.grading.cohort import init_cohort
@@ -47,8 +63,10 @@ def init(directory: Path, roster: Path | None, db_url: str | None, exchange: Pat
 
     learners = load_roster(roster) if roster else []
     cohort = init_cohort(directory, learners, db_url=db_url, exchange=exchange)
-    click.echo(f"Cohort ready in {cohort.root}: {len(learners)} learner(s), assignments "
-               f"{', '.join(cohort.assignments())}.")
+    click.echo(
+        f"Cohort ready in {cohort.root}: {len(learners)} learner(s), assignments "
+        f"{', '.join(cohort.assignments())}."
+    )
     click.echo(f"Next: ccin-learn grade release ASSIGNMENT --course {cohort.root}")
 
 
@@ -69,43 +87,75 @@ def release(assignment: str, course_dir: Path) -> None:
 @grade.command()
 @assignment_argument
 @course_option
-@click.option("--zip", "zip_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A folder of zip files downloaded from a learning platform; each zip or "
-              "folder name starts with the learner's id.")
+@click.option(
+    "--zip",
+    "zip_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of zip files downloaded from a learning platform; each zip or "
+    "folder name starts with the learner's id.",
+)
 def collect(assignment: str, course_dir: Path, zip_dir: Path | None) -> None:
     """Collect submissions from nbgrader's exchange, or from downloaded zip files."""
     from ccin_learn.grading.cohort import collect as collect_exchange
     from ccin_learn.grading.zipcollect import collect_zips
 
     cohort = cohort_at(course_dir)
-    learners = (collect_zips(cohort, assignment, zip_dir) if zip_dir
-                else collect_exchange(cohort, assignment))
-    click.echo(f"Collected {assignment}: {len(learners)} submission(s)"
-               + (f" ({', '.join(learners)})" if learners else ""))
+    learners = (
+        collect_zips(cohort, assignment, zip_dir)
+        if zip_dir
+        else collect_exchange(cohort, assignment)
+    )
+    click.echo(
+        f"Collected {assignment}: {len(learners)} submission(s)"
+        + (f" ({', '.join(learners)})" if learners else "")
+    )
 
 
 @grade.command()
 @assignment_argument
 @course_option
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Submissions graded at once (default: one per CPU core).")
-@click.option("--memory-mb", type=click.IntRange(128, 65536), default=1024, show_default=True,
-              help="Memory limit of each learner's kernel.")
-@click.option("--force", is_flag=True, help="Grade unchanged submissions again too (nbgrader "
-              "then asks for hand-graded answers to be reviewed again).")
-def autograde(assignment: str, course_dir: Path, workers: int | None, memory_mb: int,
-              force: bool) -> int:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Submissions graded at once (default: one per CPU core).",
+)
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(128, 65536),
+    default=1024,
+    show_default=True,
+    help="Memory limit of each learner's kernel.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Grade unchanged submissions again too (nbgrader "
+    "then asks for hand-graded answers to be reviewed again).",
+)
+def autograde(
+    assignment: str, course_dir: Path, workers: int | None, memory_mb: int, force: bool
+) -> int:
     """Autograde new and changed submissions in parallel; the scores are nbgrader's own."""
     from ccin_learn.grading.autograde import autograde as run
 
     cohort = cohort_at(course_dir)
     with progress_bar(f"Autograding {assignment}") as update:
-        report = run(cohort, assignment, workers, memory_mb, force=force,
-                     progress=lambda o, n, total: update(f"{n} of {total}", 100 * n // total))
+        report = run(
+            cohort,
+            assignment,
+            workers,
+            memory_mb,
+            force=force,
+            progress=lambda o, n, total: update(f"{n} of {total}", 100 * n // total),
+        )
     fresh = len(report.graded) - len(report.unchanged)
-    click.echo(f"Autograded {fresh} submission(s) of {assignment} in {report.seconds:.0f} s "
-               f"with {report.workers} worker(s); {len(report.unchanged)} unchanged since "
-               f"last time; {len(report.failed)} could not be graded.")
+    click.echo(
+        f"Autograded {fresh} submission(s) of {assignment} in {report.seconds:.0f} s "
+        f"with {report.workers} worker(s); {len(report.unchanged)} unchanged since "
+        f"last time; {len(report.failed)} could not be graded."
+    )
     for outcome in report.outcomes:
         for problem in outcome.problems:
             click.echo(f"  {outcome.learner}: {problem}")
@@ -128,10 +178,16 @@ def feedback(assignment: str, course_dir: Path) -> None:
 
 @grade.command()
 @course_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV file to write (default: print to the screen).")
-@click.option("--per-question", is_flag=True, help="One row per question instead of per "
-              "assignment.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file to write (default: print to the screen).",
+)
+@click.option(
+    "--per-question", is_flag=True, help="One row per question instead of per assignment."
+)
 def export(course_dir: Path, output: Path | None, per_question: bool) -> None:
     """Export the grades as CSV."""
     from ccin_learn.fileio import atomic_write

@@ -28,8 +28,17 @@ from ccin_learn.grading.cohort import Cohort
 from ccin_learn.grading.results import Result, results
 
 REGISTER = "register.csv"
-REGISTER_COLUMNS = ("credential_id", "learner_id", "learner_name", "credential",
-                    "credential_title", "score", "issued_at", "badge_file", "certificate_file")
+REGISTER_COLUMNS = (
+    "credential_id",
+    "learner_id",
+    "learner_name",
+    "credential",
+    "credential_title",
+    "score",
+    "issued_at",
+    "badge_file",
+    "certificate_file",
+)
 
 
 @dataclass(frozen=True)

@@ -115,8 +115,11 @@ def quiet_kernels() -> None:
     Problems with a learner's notebook are reported through the outcome, so the
     trainer's screen shows progress and results, not every kernel's warnings.
     """
-    log = os.open(os.path.join(tempfile.gettempdir(), "ccin-grade-worker.log"),
-                  os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    log = os.open(
+        os.path.join(tempfile.gettempdir(), "ccin-grade-worker.log"),
+        os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+        0o600,
+    )
     os.dup2(log, 2)
     os.close(log)
 
@@ -192,11 +195,15 @@ def edited_locked_cells(released: Path, submitted: Path) -> list[str]:
         theirs = locked_cells(copy)
         for grade_id, source in locked_cells(original).items():
             if grade_id not in theirs:
-                notes.append(f"deleted the locked cell {grade_id!r} in {original.name}; "
-                             "nbgrader graded with the master copy")
+                notes.append(
+                    f"deleted the locked cell {grade_id!r} in {original.name}; "
+                    "nbgrader graded with the master copy"
+                )
             elif theirs[grade_id] != source:
-                notes.append(f"edited the locked cell {grade_id!r} in {original.name}; "
-                             "nbgrader graded with the master copy")
+                notes.append(
+                    f"edited the locked cell {grade_id!r} in {original.name}; "
+                    "nbgrader graded with the master copy"
+                )
     return notes
 
 
@@ -242,8 +249,9 @@ class Recorder:
 
         key = str(scratch)
         if key not in self.sources:
-            self.sources[key] = Gradebook(f"sqlite:///{scratch / 'gradebook.db'}",
-                                          self.cohort.course.course_id)
+            self.sources[key] = Gradebook(
+                f"sqlite:///{scratch / 'gradebook.db'}", self.cohort.course.course_id
+            )
         return self.sources[key]
 
     def record(self, outcome: Outcome) -> None:
@@ -274,8 +282,9 @@ def copy_submission(source, target, assignment: str, learner: str) -> None:
             # nbgrader's SaveAutoGrades rule: a hand-graded or unscored cell needs review
             cell.needs_manual_grade = cell.manual_score is not None or grade.auto_score is None
         for comment in notebook.comments:
-            target.find_comment(comment.name, notebook.name, assignment,
-                                learner).auto_comment = comment.auto_comment
+            target.find_comment(
+                comment.name, notebook.name, assignment, learner
+            ).auto_comment = comment.auto_comment
     target.db.commit()
 
 
@@ -348,19 +357,30 @@ def record_graded(cohort: Cohort, assignment: str, learners: list[str]) -> None:
         record.write_text(submission_digest(cohort.root / "submitted" / learner / assignment))
 
 
-def run_workers(cohort: Cohort, assignment: str, learners: list[str], workers: int,
-                memory_mb: int, progress: Callable[[Outcome, int, int], None] | None
-                ) -> list[Outcome]:
+def run_workers(
+    cohort: Cohort,
+    assignment: str,
+    learners: list[str],
+    workers: int,
+    memory_mb: int,
+    progress: Callable[[Outcome, int, int], None] | None,
+) -> list[Outcome]:
     # Workers fork from this process, which has loaded nbgrader once and has no kernel or
     # event loop of its own yet; "spawn" would import nbgrader again in every worker.
     import nbgrader.converters  # noqa: F401 - loaded before forking, shared by the workers
 
     context = multiprocessing.get_context("fork")
     outcomes: list[Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="ccin-grade-") as scratch_root, ProcessPoolExecutor(
-        workers, mp_context=context, initializer=start_worker,
-        initargs=(str(cohort.root), assignment, memory_mb, scratch_root),
-    ) as pool, Recorder(cohort, assignment) as recorder:
+    with (
+        tempfile.TemporaryDirectory(prefix="ccin-grade-") as scratch_root,
+        ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(str(cohort.root), assignment, memory_mb, scratch_root),
+        ) as pool,
+        Recorder(cohort, assignment) as recorder,
+    ):
         futures = [pool.submit(grade_in_worker, learner) for learner in learners]
         for future in as_completed(futures):
             outcome = future.result()

@@ -22,7 +22,7 @@ CONFIG_NAME = "nbgrader_config.py"
 COURSE_NAME = "course.yaml"
 CELL_TIMEOUT = 60
 
-CONFIG_TEMPLATE = '''\
+CONFIG_TEMPLATE = """\
 # nbgrader configuration for this cohort, written by `ccin-learn grade init`.
 # Edit the gradebook URL to use a shared database (e.g. PostgreSQL), or the
 # exchange folder to use JupyterHub's nbgrader exchange.
@@ -35,7 +35,7 @@ c.Exchange.path_includes_course = True
 # Each cell of a learner's notebook may run this many seconds before it is stopped.
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
-'''
+"""
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,16 @@ def init_cohort(
     exchange = (exchange or root / "exchange").resolve()
     exchange.mkdir(parents=True, exist_ok=True)
     exchange.chmod(0o777)
-    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
-        root=str(root), course_id=course.course_id,
-        db_url=db_url or f"sqlite:///{root / 'gradebook.db'}",
-        exchange=str(exchange), timeout=CELL_TIMEOUT,
-    ), encoding="utf-8")
+    (root / CONFIG_NAME).write_text(
+        CONFIG_TEMPLATE.format(
+            root=str(root),
+            course_id=course.course_id,
+            db_url=db_url or f"sqlite:///{root / 'gradebook.db'}",
+            exchange=str(exchange),
+            timeout=CELL_TIMEOUT,
+        ),
+        encoding="utf-8",
+    )
     cohort = Cohort(root, course)
     add_learners(cohort, learners)
     with cohort.gradebook() as gradebook:
@@ -123,8 +128,10 @@ def add_learners(cohort: Cohort, learners: list[Learner]) -> None:
     with cohort.gradebook() as gradebook:
         for learner in learners:
             gradebook.update_or_create_student(
-                learner.id, first_name=learner.first_name or None,
-                last_name=learner.last_name or None, email=learner.email or None,
+                learner.id,
+                first_name=learner.first_name or None,
+                last_name=learner.last_name or None,
+                email=learner.email or None,
             )
 
 
@@ -150,8 +157,9 @@ def run_step(result: dict[str, Any], what: str) -> str:
 def release(cohort: Cohort, assignment: str) -> None:
     """Generate the learners' version (no solutions, no hidden tests) and release it."""
     api = cohort.api()
-    run_step(api.generate_assignment(cohort.check_assignment(assignment)),
-             f"generating {assignment}")
+    run_step(
+        api.generate_assignment(cohort.check_assignment(assignment)), f"generating {assignment}"
+    )
     run_step(api.release_assignment(assignment), f"releasing {assignment}")
 
 
@@ -165,6 +173,8 @@ def collect(cohort: Cohort, assignment: str) -> list[str]:
 def feedback(cohort: Cohort, assignment: str) -> None:
     """Generate feedback for every graded learner and release it through the exchange."""
     api = cohort.api()
-    run_step(api.generate_feedback(cohort.check_assignment(assignment)),
-             f"generating feedback for {assignment}")
+    run_step(
+        api.generate_feedback(cohort.check_assignment(assignment)),
+        f"generating feedback for {assignment}",
+    )
     run_step(api.release_feedback(assignment), f"releasing feedback for {assignment}")

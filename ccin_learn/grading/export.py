@@ -18,22 +18,56 @@ def grades_csv(cohort: Cohort) -> str:
     """One row per learner and assignment."""
     marks = pass_marks()
     return csv_text(
-        ["learner", "assignment", "submitted", "score", "max_score", "percent",
-         "awaiting_hand_grading", "passed"],
-        ([r.learner, r.assignment, yes(r.submitted), f"{r.score:g}", f"{r.max_score:g}",
-          f"{r.percent:g}", yes(r.needs_hand_grading),
-          yes(r.passed(marks.get(r.assignment, DEFAULT_PASS_MARK)))]
-         for r in results(cohort)),
+        [
+            "learner",
+            "assignment",
+            "submitted",
+            "score",
+            "max_score",
+            "percent",
+            "awaiting_hand_grading",
+            "passed",
+        ],
+        (
+            [
+                r.learner,
+                r.assignment,
+                yes(r.submitted),
+                f"{r.score:g}",
+                f"{r.max_score:g}",
+                f"{r.percent:g}",
+                yes(r.needs_hand_grading),
+                yes(r.passed(marks.get(r.assignment, DEFAULT_PASS_MARK))),
+            ]
+            for r in results(cohort)
+        ),
     )
 
 
 def questions_csv(cohort: Cohort) -> str:
     """One row per learner, assignment and question (graded cell)."""
     return csv_text(
-        ["learner", "assignment", "notebook", "question", "score", "max_score",
-         "awaiting_hand_grading"],
-        ([q.learner, q.assignment, q.notebook, q.question, f"{q.score:g}", f"{q.max_score:g}",
-          yes(q.needs_hand_grading)] for q in question_scores(cohort)),
+        [
+            "learner",
+            "assignment",
+            "notebook",
+            "question",
+            "score",
+            "max_score",
+            "awaiting_hand_grading",
+        ],
+        (
+            [
+                q.learner,
+                q.assignment,
+                q.notebook,
+                q.question,
+                f"{q.score:g}",
+                f"{q.max_score:g}",
+                yes(q.needs_hand_grading),
+            ]
+            for q in question_scores(cohort)
+        ),
     )
 
 

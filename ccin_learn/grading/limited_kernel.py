@@ -25,8 +25,14 @@ def write_kernelspec(folder: Path, memory_mb: int) -> Path:
     spec_dir = folder / "kernels" / "python3"
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "ccin_learn.grading.limited_kernel", str(memory_mb),
-                 "-f", "{connection_file}"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ccin_learn.grading.limited_kernel",
+            str(memory_mb),
+            "-f",
+            "{connection_file}",
+        ],
         "display_name": f"Python 3 (grading, {memory_mb} MB limit)",
         "language": "python",
     }

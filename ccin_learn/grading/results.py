@@ -65,8 +65,14 @@ def one_result(gradebook, learner: str, assignment: str, max_score: float) -> Re
         submission = gradebook.find_submission(assignment, learner)
     except MissingEntry:
         return Result(learner, assignment, False, 0.0, max_score, False)
-    return Result(learner, assignment, True, float(submission.score), float(max_score),
-                  bool(submission.needs_manual_grade))
+    return Result(
+        learner,
+        assignment,
+        True,
+        float(submission.score),
+        float(max_score),
+        bool(submission.needs_manual_grade),
+    )
 
 
 def question_scores(cohort: Cohort) -> list[QuestionScore]:
@@ -77,9 +83,16 @@ def question_scores(cohort: Cohort) -> list[QuestionScore]:
             for submission in gradebook.assignment_submissions(assignment):
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
-                        found.append(QuestionScore(
-                            submission.student.id, assignment, notebook.name, grade.name,
-                            float(grade.score), float(grade.max_score),
-                            bool(grade.needs_manual_grade)))
+                        found.append(
+                            QuestionScore(
+                                submission.student.id,
+                                assignment,
+                                notebook.name,
+                                grade.name,
+                                float(grade.score),
+                                float(grade.max_score),
+                                bool(grade.needs_manual_grade),
+                            )
+                        )
     found.sort(key=lambda q: (q.learner, q.assignment, q.notebook, q.question))
     return found

@@ -41,8 +41,10 @@ def parse_roster(text: str, source: str = "roster") -> list[Learner]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in reader.fieldnames or []]
     if "id" not in headers:
-        raise KitError(f"{source}: needs a header row with an 'id' column (and optionally "
-                       f"{', '.join(COLUMNS[1:])})")
+        raise KitError(
+            f"{source}: needs a header row with an 'id' column (and optionally "
+            f"{', '.join(COLUMNS[1:])})"
+        )
     learners: list[Learner] = []
     seen: set[str] = set()
     for line, row in enumerate(reader, start=2):
@@ -53,8 +55,14 @@ def parse_roster(text: str, source: str = "roster") -> list[Learner]:
         if learner_id in seen:
             raise KitError(f"{source} line {line}: learner id {learner_id!r} appears twice")
         seen.add(learner_id)
-        learners.append(Learner(learner_id, values.get("first_name", ""),
-                                values.get("last_name", ""), values.get("email", "")))
+        learners.append(
+            Learner(
+                learner_id,
+                values.get("first_name", ""),
+                values.get("last_name", ""),
+                values.get("email", ""),
+            )
+        )
     return learners
 
 

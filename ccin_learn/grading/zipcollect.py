@@ -35,9 +35,19 @@ def collect_zips(cohort: Cohort, assignment: str, zip_dir: Path) -> list[str]:
     for path in zips:
         shutil.copy(path, archive / path.name)
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "zip_collect", assignment, "--force",
-         f"--FileNameCollectorPlugin.named_regexp={NAMED_REGEXP}"],
-        cwd=cohort.root, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "zip_collect",
+            assignment,
+            "--force",
+            f"--FileNameCollectorPlugin.named_regexp={NAMED_REGEXP}",
+        ],
+        cwd=cohort.root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no detail"])[-1]

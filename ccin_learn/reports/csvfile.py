@@ -10,8 +10,17 @@ from ccin_learn.csvtext import csv_text
 from ccin_learn.reports import ReportInput
 
 COLUMNS = (
-    "council", "assessed_on", "theme", "action_id", "action", "level", "level_name",
-    "not_applicable_reason", "evidence", "notes", "principles",
+    "council",
+    "assessed_on",
+    "theme",
+    "action_id",
+    "action",
+    "level",
+    "level_name",
+    "not_applicable_reason",
+    "evidence",
+    "notes",
+    "principles",
 )
 
 
@@ -21,15 +30,21 @@ def rows(report: ReportInput) -> list[list[object]]:
     out = []
     for action in checklist.actions:
         answer = a.answer(action.id)
-        out.append([
-            a.council.name, a.assessed_on.isoformat(), themes[action.theme], action.id,
-            action.title,
-            "" if answer.level is None else answer.level,
-            "" if answer.level is None else checklist.level_name(answer.level),
-            answer.not_applicable.reason if answer.not_applicable else "",
-            answer.evidence, answer.notes,
-            "; ".join(f"{n} {checklist.principle_name(n)}" for n in action.principles),
-        ])
+        out.append(
+            [
+                a.council.name,
+                a.assessed_on.isoformat(),
+                themes[action.theme],
+                action.id,
+                action.title,
+                "" if answer.level is None else answer.level,
+                "" if answer.level is None else checklist.level_name(answer.level),
+                answer.not_applicable.reason if answer.not_applicable else "",
+                answer.evidence,
+                answer.notes,
+                "; ".join(f"{n} {checklist.principle_name(n)}" for n in action.principles),
+            ]
+        )
     return out
 
 

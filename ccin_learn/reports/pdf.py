@@ -8,18 +8,13 @@ types prints.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
+from ccin_learn.figures import BRAND_RGB, TEXT_RGB
+from ccin_learn.pdfdoc import FONT, NEXT_LINE, add_fonts, setup
 from ccin_learn.reports import ReportInput
 from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
-
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-BLUE = (29, 93, 144)
-NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+from ccin_learn.text import percent
 
 
 class ReportPDF(FPDF):
@@ -28,32 +23,26 @@ class ReportPDF(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(format="A4")
         self.footer_text = footer_text
-        self.add_font("DejaVu", "", FONT_DIR / "DejaVuSans.ttf")
-        self.add_font("DejaVu", "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 18, 18)
+        add_fonts(self)
+        setup(self, (18, 18, 18), bottom=18, title="")
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
+        self.set_font(FONT, "", 8)
         self.set_text_color(80, 80, 80)
         self.cell(0, 5, f"{self.footer_text} | page {self.page_no()}", align="C")
 
     def heading(self, text: str, size: int = 15) -> None:
-        self.set_font("DejaVu", "B", size)
-        self.set_text_color(*BLUE)
-        self.multi_cell(0, size * 0.55, text, **NEXT)
-        self.set_text_color(26, 26, 26)
+        self.set_font(FONT, "B", size)
+        self.set_text_color(*BRAND_RGB)
+        self.multi_cell(0, size * 0.55, text, **NEXT_LINE)
+        self.set_text_color(*TEXT_RGB)
         self.ln(2)
 
     def para(self, text: str, size: float = 10, bold: bool = False) -> None:
-        self.set_font("DejaVu", "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, text, **NEXT)
+        self.set_font(FONT, "B" if bold else "", size)
+        self.multi_cell(0, size * 0.5, text, **NEXT_LINE)
         self.ln(1.5)
-
-
-def score_text(value: int | None) -> str:
-    return "no score yet" if value is None else f"{value}%"
 
 
 def cover(pdf: ReportPDF, report: ReportInput) -> None:
@@ -78,21 +67,26 @@ def cover(pdf: ReportPDF, report: ReportInput) -> None:
             pdf.para(f"{label}: {value}", 11)
     pdf.ln(4)
     pdf.heading("Scores", 14)
-    pdf.para(f"Overall: {score_text(card.overall)} ({card.completeness})", 12, bold=True)
+    pdf.para(f"Overall: {percent(card.overall)} ({card.completeness})", 12, bold=True)
     for theme in card.themes:
-        pdf.para(f"{theme.title}: {score_text(theme.percent)} "
-                 f"({theme.answered} of {theme.total} answered)", 11)
+        pdf.para(
+            f"{theme.title}: {percent(theme.percent)} ({theme.answered} of {theme.total} answered)",
+            11,
+        )
     if not card.complete:
         pdf.para("This assessment is incomplete: scores count only the answered actions.", 10)
 
 
 def charts_page(pdf: ReportPDF, report: ReportInput) -> None:
-    drawn = [actions_chart(report.card, report.checklist),
-             principles_chart(report.card, report.checklist)]
+    drawn = [
+        actions_chart(report.card, report.checklist),
+        principles_chart(report.card, report.checklist),
+    ]
     previous = report.previous_card
     if previous is not None:
-        drawn.append(comparison_chart(report.card, previous, report.checklist,
-                                      report.previous_label))
+        drawn.append(
+            comparison_chart(report.card, previous, report.checklist, report.previous_label)
+        )
     for chart in drawn:
         pdf.add_page()
         pdf.heading(chart.title, 13)
@@ -109,8 +103,10 @@ def priorities_page(pdf: ReportPDF, report: ReportInput) -> None:
     for number, p in enumerate(report.card.priorities, start=1):
         name = report.checklist.level_name
         pdf.para(f"{number}. {p.action.title}", 11, bold=True)
-        pdf.para(f"Now: {p.level} {name(p.level)}. Next step, to reach "
-                 f"{p.next_level} {name(p.next_level)}: {p.next_step}")
+        pdf.para(
+            f"Now: {p.level} {name(p.level)}. Next step, to reach "
+            f"{p.next_level} {name(p.next_level)}: {p.next_step}"
+        )
         pages = ", ".join(report.page_url(page) for page in p.action.course_pages)
         if pages:
             pdf.para(f"Course pages: {pages}", 9)
@@ -126,12 +122,9 @@ def actions_pages(pdf: ReportPDF, report: ReportInput) -> None:
         pdf.heading(theme.title, 12)
         for action in checklist.actions_in(theme.id):
             answer = a.answer(action.id)
+            level = checklist.level_words(answer.level, answer.not_applicable is not None)
             if answer.not_applicable:
-                level = f"Not applicable: {answer.not_applicable.reason}"
-            elif answer.level is not None:
-                level = f"{answer.level} {checklist.level_name(answer.level)}"
-            else:
-                level = "Not answered"
+                level = f"{level}: {answer.not_applicable.reason}"
             pdf.para(action.title, 10, bold=True)
             pdf.para(f"Level: {level}", 9.5)
             if answer.evidence:
@@ -146,7 +139,6 @@ def render_pdf(report: ReportInput) -> bytes:
     pdf = ReportPDF(f"{a.council.name}: self-assessment of {a.assessed_on:%d %B %Y}")
     pdf.set_title(f"Cooperative council self-assessment: {a.council.name}")
     pdf.set_author(a.assessor or a.council.name)
-    pdf.set_lang("en-GB")
     cover(pdf, report)
     charts_page(pdf, report)
     priorities_page(pdf, report)

@@ -7,41 +7,11 @@ not-applicable or unanswered actions are labelled in words.
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-
 from matplotlib.figure import Figure
 
+from ccin_learn.figures import BRAND, PREVIOUS, TEXT, Chart, short
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.scoring import ScoreCard
-
-BAR = "#1d5d90"  # 7.4:1 on white
-PREVIOUS = "#8a8a8a"
-TEXT = "#1a1a1a"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A drawn chart and the sentence that says what it shows."""
-
-    figure: Figure
-    title: str
-    alt: str
-
-    def png(self, dpi: int = 110) -> bytes:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-        return buffer.getvalue()
-
-    def svg(self) -> str:
-        buffer = io.StringIO()
-        self.figure.savefig(buffer, format="svg", bbox_inches="tight")
-        text = buffer.getvalue()
-        return text[text.index("<svg") :]
-
-
-def short(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def actions_chart(card: ScoreCard, checklist: Checklist) -> Chart:
@@ -51,9 +21,9 @@ def actions_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     axes = figure.subplots()
     values = [card.levels[a.id] or 0 for a in actions]
     positions = range(len(actions))[::-1]
-    axes.barh(list(positions), values, color=BAR)
+    axes.barh(list(positions), values, color=BRAND)
     for y, action, value in zip(positions, actions, values, strict=True):
-        label = word_for(card.levels[action.id], action.id in card.not_applicable, checklist)
+        label = checklist.level_words(card.levels[action.id], action.id in card.not_applicable)
         axes.text(value + 0.05, y, label, va="center", fontsize=8, color=TEXT)
     axes.set_yticks(list(positions), [short(a.title) for a in actions], fontsize=8)
     axes.set_xlim(0, 4.9)
@@ -63,12 +33,6 @@ def actions_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     axes.set_title(title, fontsize=11)
     figure.tight_layout()
     return Chart(figure, title, actions_alt(card, checklist))
-
-
-def word_for(level: int | None, not_applicable: bool, checklist: Checklist) -> str:
-    if not_applicable:
-        return "not applicable"
-    return "not answered" if level is None else f"{level} {checklist.level_name(level)}"
 
 
 def actions_alt(card: ScoreCard, checklist: Checklist) -> str:
@@ -91,7 +55,7 @@ def principles_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     positions = range(len(principles))[::-1]
     for y, principle in zip(positions, principles, strict=True):
         mean = card.principles[principle.number]
-        axes.barh(y, mean or 0, color=BAR)
+        axes.barh(y, mean or 0, color=BRAND)
         label = "no answered action" if mean is None else f"{mean:.1f}"
         axes.text((mean or 0) + 0.05, y, label, va="center", fontsize=8, color=TEXT)
     axes.set_yticks(
@@ -136,7 +100,7 @@ def comparison_chart(
         hatch="//",
         label=previous_label,
     )
-    axes.barh([p - 0.4 for p in positions], new, height=0.8, color=BAR, label="Now")
+    axes.barh([p - 0.4 for p in positions], new, height=0.8, color=BRAND, label="Now")
     axes.set_yticks(positions, [short(a.title) for a in actions], fontsize=8)
     axes.set_xlim(0, 4.4)
     axes.set_xlabel("Level reached (0 Not started to 4 Embedded)")

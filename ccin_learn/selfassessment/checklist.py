@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ccin_learn.datafile import DATA_DIR, load_yaml_model
+from ccin_learn.text import level_words
 
 CHECKLIST_FILE = DATA_DIR / "checklist.yaml"
 LEVELS = (0, 1, 2, 3, 4)
@@ -167,6 +168,11 @@ class Checklist(Frozen):
 
     def level_name(self, level: int) -> str:
         return self.levels[level].name
+
+    def level_words(self, level: int | None, not_applicable: bool = False) -> str:
+        """An answer in words, the same on every screen and in every report."""
+        name = None if level is None else self.level_name(level)
+        return level_words(level, name, not_applicable)
 
     def principle_name(self, number: int) -> str:
         return self.principles[number - 1].name

@@ -19,11 +19,7 @@ class Change:
 
 
 def describe(answer: Answer, checklist: Checklist) -> str:
-    if answer.not_applicable is not None:
-        return "not applicable"
-    if answer.level is None:
-        return "not answered"
-    return f"{answer.level} {checklist.level_name(answer.level)}"
+    return checklist.level_words(answer.level, answer.not_applicable is not None)
 
 
 def changes(

@@ -50,8 +50,14 @@ class Session:
     # ---- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, store: Store, name: str, council_type: str | None = None,
-             gss_code: str | None = None, today: date | None = None) -> Session:
+    def open(
+        cls,
+        store: Store,
+        name: str,
+        council_type: str | None = None,
+        gss_code: str | None = None,
+        today: date | None = None,
+    ) -> Session:
         """Open a council: its draft if any, else its latest version, else a new assessment.
 
         A new council needs a type, from which the not-applicable defaults come.
@@ -99,8 +105,7 @@ class Session:
             return
         if len(reason.strip()) < 3:
             raise KitError("say why this action does not apply before marking it not applicable")
-        self.update(action_id, not_applicable=NotApplicable(reason=reason).model_dump(),
-                    level=None)
+        self.update(action_id, not_applicable=NotApplicable(reason=reason).model_dump(), level=None)
 
     def set_details(self, assessed_on: date | None = None, assessor: str | None = None) -> None:
         update: dict[str, object] = {}
@@ -142,8 +147,11 @@ class Session:
 
     def changes_since_previous(self) -> list[Change]:
         previous = self.previous()
-        return [] if previous is None else changes(previous.assessment, self.assessment,
-                                                   self.checklist)
+        return (
+            []
+            if previous is None
+            else changes(previous.assessment, self.assessment, self.checklist)
+        )
 
 
 def friendly_validation(err: ValueError) -> str:

@@ -249,9 +249,7 @@ class Store:
             return Draft(
                 found.based_on,
                 found.saved_at,
-                parse_assessment(
-                    found.document.encode(), f"draft of {row.name}", self.checklist
-                ),
+                parse_assessment(found.document.encode(), f"draft of {row.name}", self.checklist),
             )
 
     def discard_draft(self, council: str) -> None:

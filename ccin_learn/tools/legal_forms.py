@@ -347,16 +347,25 @@ def _profits(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
         return Fit.UNKNOWN, None
     table: dict[str, dict[str, Fit]] = {
         "none": {
-            "community": Fit.GOOD, "by-transaction": Fit.OK, "capped-dividends": Fit.OK,
-            "dividends": Fit.POOR, "employee-bonuses": Fit.OK,
+            "community": Fit.GOOD,
+            "by-transaction": Fit.OK,
+            "capped-dividends": Fit.OK,
+            "dividends": Fit.POOR,
+            "employee-bonuses": Fit.OK,
         },
         "members-trade": {
-            "community": Fit.NO, "by-transaction": Fit.GOOD, "capped-dividends": Fit.POOR,
-            "dividends": Fit.POOR, "employee-bonuses": Fit.POOR,
+            "community": Fit.NO,
+            "by-transaction": Fit.GOOD,
+            "capped-dividends": Fit.POOR,
+            "dividends": Fit.POOR,
+            "employee-bonuses": Fit.POOR,
         },
         "investors": {
-            "community": Fit.NO, "by-transaction": Fit.NO, "capped-dividends": Fit.OK,
-            "dividends": Fit.GOOD, "employee-bonuses": Fit.POOR,
+            "community": Fit.NO,
+            "by-transaction": Fit.NO,
+            "capped-dividends": Fit.OK,
+            "dividends": Fit.GOOD,
+            "employee-bonuses": Fit.POOR,
         },
     }
     return table[option][form.profits.code], form.profits
@@ -577,7 +586,7 @@ def ordinal(number: int) -> str:
 
 
 def join_names(names: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """ "A", "A and B", "A, B and C"."""
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"

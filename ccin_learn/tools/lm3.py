@@ -73,9 +73,7 @@ class LM3Result:
 def check_inputs(inputs: LM3Inputs) -> None:
     """Refuse figures the method cannot use, with a message a user can act on."""
     if not math.isfinite(inputs.income) or inputs.income <= 0:
-        raise KitError(
-            f"round 1 income must be more than £0, got {format_number(inputs.income)}"
-        )
+        raise KitError(f"round 1 income must be more than £0, got {format_number(inputs.income)}")
     for field, label in PERCENT_LABELS.items():
         value = getattr(inputs, field)
         if not math.isfinite(value) or not 0 <= value <= 100:
@@ -93,15 +91,9 @@ def calculate(inputs: LM3Inputs) -> LM3Result:
     local_suppliers = inputs.income * inputs.supplier_share / 100 * inputs.supplier_local / 100
     local_staff = inputs.income * inputs.staff_share / 100 * inputs.staff_local / 100
     respent = (
-        local_suppliers * inputs.supplier_respend / 100
-        + local_staff * inputs.staff_respend / 100
+        local_suppliers * inputs.supplier_respend / 100 + local_staff * inputs.staff_respend / 100
     )
     return LM3Result(inputs.income, local_suppliers + local_staff, respent)
-
-
-def pounds(amount: float) -> str:
-    """Money to the nearest pound, as people write it: £24,000."""
-    return f"£{amount:,.0f}"
 
 
 def score_text(result: LM3Result) -> str:

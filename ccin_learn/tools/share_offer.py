@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ccin_learn.errors import KitError
+from ccin_learn.text import money, plural
 
 LEGAL_CAP = 100_000
 LEGAL_CAP_NORTHERN_IRELAND = 20_000
@@ -70,14 +71,6 @@ class OfferPlan:
     scenarios: tuple[Scenario, ...]
 
 
-def money(pounds: float) -> str:
-    """Pounds as people write them: ``£200,000``, or ``£12.50`` when there are pence."""
-    pence = round(pounds * 100)
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}" if part == 0 else f"{sign}£{whole:,}.{part:02d}"
-
-
 def to_pence(name: str, pounds: float) -> int:
     """An amount in whole pence, refusing text, infinities and NaN with a one-line message."""
     if isinstance(pounds, bool) or not isinstance(pounds, int | float) or not math.isfinite(pounds):
@@ -97,13 +90,14 @@ def check_inputs(inputs: OfferInputs) -> tuple[int, int, int, int]:
         raise KitError("the minimum holding must be more than £0")
     if minimum > maximum:
         raise KitError(
-            f"the minimum holding ({money(inputs.minimum)}) cannot be more than "
-            f"the maximum holding ({money(inputs.maximum)})"
+            f"the minimum holding ({money(inputs.minimum, pence=True)}) cannot be more than "
+            f"the maximum holding ({money(inputs.maximum, pence=True)})"
         )
     if not minimum <= average <= maximum:
         raise KitError(
-            f"the expected average holding ({money(inputs.average)}) must be between "
-            f"the minimum ({money(inputs.minimum)}) and the maximum ({money(inputs.maximum)})"
+            f"the expected average holding ({money(inputs.average, pence=True)}) must be between "
+            f"the minimum ({money(inputs.minimum, pence=True)}) "
+            f"and the maximum ({money(inputs.maximum, pence=True)})"
         )
     weeks = inputs.weeks
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
@@ -120,18 +114,18 @@ def legal_cap_notice(inputs: OfferInputs) -> Notice | None:
     """Warn when the maximum holding is above the legal limit on withdrawable shares."""
     if inputs.northern_ireland:
         cap, where = LEGAL_CAP_NORTHERN_IRELAND, "in Northern Ireland"
-        other = f"{money(LEGAL_CAP)} in England, Scotland and Wales"
+        other = f"{money(LEGAL_CAP, pence=True)} in England, Scotland and Wales"
     else:
         cap, where = LEGAL_CAP, "in England, Scotland and Wales"
-        other = f"{money(LEGAL_CAP_NORTHERN_IRELAND)} in Northern Ireland"
+        other = f"{money(LEGAL_CAP_NORTHERN_IRELAND, pence=True)} in Northern Ireland"
     if to_pence("maximum holding", inputs.maximum) <= cap * 100:
         return None
     return Notice(
         "Over the legal limit",
-        f"The maximum holding of {money(inputs.maximum)} is above the legal limit: "
-        f"no one member may hold more than {money(cap)} of withdrawable shares {where} "
+        f"The maximum holding of {money(inputs.maximum, pence=True)} is above the legal limit: "
+        f"no one member may hold more than {money(cap, pence=True)} of withdrawable shares {where} "
         f"(as of 2025; {other}; member societies are exempt). "
-        f"Set the maximum holding to {money(cap)} or less.",
+        f"Set the maximum holding to {money(cap, pence=True)} or less.",
     )
 
 
@@ -143,8 +137,9 @@ def ten_percent_notice(inputs: OfferInputs) -> Notice | None:
         return None
     return Notice(
         "Above the 10% guidance",
-        f"The maximum holding of {money(inputs.maximum)} is more than 10% of the "
-        f"{money(inputs.target)} target ({money(inputs.target / 10)}). For raises under £1m, "
+        f"The maximum holding of {money(inputs.maximum, pence=True)} is more than 10% of the "
+        f"{money(inputs.target, pence=True)} target ({money(inputs.target / 10, pence=True)}). "
+        "For raises under £1m, "
         "the Community Shares Handbook's guidance is to cap each investor at about 10% "
         "of the target.",
     )
@@ -209,20 +204,15 @@ def plan_offer(inputs: OfferInputs) -> OfferPlan:
     )
 
 
-def count(number: int, singular: str, plural: str | None = None) -> str:
-    """``1 investor``, ``2,000 investors``."""
-    word = singular if number == 1 else (plural or singular + "s")
-    return f"{number:,} {word}"
-
-
 def plan_summary(plan: OfferPlan) -> str:
     """One sentence with the key figures, for the page and the tool."""
     inputs = plan.inputs
     return (
-        f"To raise {money(inputs.target)} at an average of {money(inputs.average)} a holding, "
-        f"you need {count(plan.investors_needed, 'investor')}: at least "
-        f"{count(plan.investors_per_week, 'new investor')} a week over "
-        f"{count(inputs.weeks, 'week')}."
+        f"To raise {money(inputs.target, pence=True)} at an average of "
+        f"{money(inputs.average, pence=True)} a holding, "
+        f"you need {plural(plan.investors_needed, 'investor')}: at least "
+        f"{plural(plan.investors_per_week, 'new investor')} a week over "
+        f"{plural(inputs.weeks, 'week')}."
     )
 
 
@@ -230,10 +220,10 @@ def range_summary(plan: OfferPlan) -> str:
     """The fewest and most investors the holding limits allow."""
     inputs = plan.inputs
     return (
-        f"If everyone invested the maximum ({money(inputs.maximum)}), "
-        f"{count(plan.fewest_investors, 'investor')} would be enough; if everyone invested "
-        f"the minimum ({money(inputs.minimum)}), you would need "
-        f"{count(plan.most_investors, 'investor')}."
+        f"If everyone invested the maximum ({money(inputs.maximum, pence=True)}), "
+        f"{plural(plan.fewest_investors, 'investor')} would be enough; if everyone invested "
+        f"the minimum ({money(inputs.minimum, pence=True)}), you would need "
+        f"{plural(plan.most_investors, 'investor')}."
     )
 
 
@@ -241,14 +231,13 @@ def scenario_finding(plan: OfferPlan) -> str:
     """What the scenario chart shows, in words: where each scenario stands halfway through."""
     inputs = plan.inputs
     weeks = inputs.weeks
-    opening = (
-        f"How {money(inputs.target)} could build up over {count(weeks, 'week')} in three scenarios."
-    )
+    target = money(inputs.target, pence=True)
+    opening = f"How {target} could build up over {plural(weeks, 'week')} in three scenarios."
     if weeks < 2:
         return f"{opening} In a one-week offer, all three reach the target by the end of week 1."
     half = weeks // 2
     parts = [
-        f"{scenario.name.lower()}: {money(scenario.raised[half])} "
+        f"{scenario.name.lower()}: {money(scenario.raised[half], pence=True)} "
         f"({round(100 * scenario.raised[half] / inputs.target)}% of the target)"
         for scenario in plan.scenarios
     ]

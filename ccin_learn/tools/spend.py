@@ -37,8 +37,8 @@ from matplotlib.figure import Figure
 
 from ccin_learn.csvtext import csv_text
 from ccin_learn.errors import KitError
+from ccin_learn.figures import BRAND, TEXT, Chart, short
 from ccin_learn.fileio import atomic_write
-from ccin_learn.selfassessment.charts import BAR, TEXT, Chart, short
 
 ROLES = ("supplier", "amount", "postcode", "local", "sme", "vcse", "category")
 ROLE_WORDS = {
@@ -56,45 +56,125 @@ ROLE_WORDS = {
 # preferred to a gross one.
 ALIASES: dict[str, tuple[str, ...]] = {
     "supplier": (
-        "supplier name", "supplier", "vendor name", "vendor", "beneficiary", "beneficiary name",
-        "payee name", "payee", "creditor name", "creditor", "merchant name", "supplier details",
-        "organisation name", "company name",
+        "supplier name",
+        "supplier",
+        "vendor name",
+        "vendor",
+        "beneficiary",
+        "beneficiary name",
+        "payee name",
+        "payee",
+        "creditor name",
+        "creditor",
+        "merchant name",
+        "supplier details",
+        "organisation name",
+        "company name",
     ),
     "amount": (
-        "amount", "net amount", "amount excluding vat", "amount excl vat", "amount ex vat",
-        "amount net", "net", "net value", "net total", "value", "payment amount", "amount paid",
-        "transaction amount", "line amount", "invoice amount", "total amount", "total",
-        "gross amount", "gross", "amount gbp", "amount in sterling", "spend",
+        "amount",
+        "net amount",
+        "amount excluding vat",
+        "amount excl vat",
+        "amount ex vat",
+        "amount net",
+        "net",
+        "net value",
+        "net total",
+        "value",
+        "payment amount",
+        "amount paid",
+        "transaction amount",
+        "line amount",
+        "invoice amount",
+        "total amount",
+        "total",
+        "gross amount",
+        "gross",
+        "amount gbp",
+        "amount in sterling",
+        "spend",
     ),
     "postcode": (
-        "postcode", "post code", "supplier postcode", "supplier post code", "vendor postcode",
-        "payee postcode", "creditor postcode", "beneficiary postcode", "postal code",
+        "postcode",
+        "post code",
+        "supplier postcode",
+        "supplier post code",
+        "vendor postcode",
+        "payee postcode",
+        "creditor postcode",
+        "beneficiary postcode",
+        "postal code",
     ),
     "local": (
-        "local", "local supplier", "is local", "local flag", "local y n", "local yes no",
-        "local supplier y n", "local supplier flag",
+        "local",
+        "local supplier",
+        "is local",
+        "local flag",
+        "local y n",
+        "local yes no",
+        "local supplier y n",
+        "local supplier flag",
     ),
     "sme": (
-        "sme", "sme flag", "is sme", "sme status", "sme y n", "sme yes no", "supplier sme",
-        "small or medium enterprise", "small medium enterprise",
+        "sme",
+        "sme flag",
+        "is sme",
+        "sme status",
+        "sme y n",
+        "sme yes no",
+        "supplier sme",
+        "small or medium enterprise",
+        "small medium enterprise",
     ),
     "vcse": (
-        "vcse", "vcse flag", "is vcse", "vcse status", "vcse y n", "vcse yes no",
-        "voluntary community social enterprise", "voluntary community and social enterprise",
+        "vcse",
+        "vcse flag",
+        "is vcse",
+        "vcse status",
+        "vcse y n",
+        "vcse yes no",
+        "voluntary community social enterprise",
+        "voluntary community and social enterprise",
         "vcs",
     ),
     "category": (
-        "category", "expense type", "expenditure type", "expense category",
-        "expenditure category", "spend category", "merchant category", "procurement category",
-        "service category", "purchase category", "cost category", "expense description",
+        "category",
+        "expense type",
+        "expenditure type",
+        "expense category",
+        "expenditure category",
+        "spend category",
+        "merchant category",
+        "procurement category",
+        "service category",
+        "purchase category",
+        "cost category",
+        "expense description",
     ),
 }
 # Words that, with no exact name above, still mark a column's role.
 FALLBACK_WORDS: dict[str, tuple[set[str], set[str]]] = {
     # role: (any of these words, but none of these)
-    "supplier": ({"supplier", "vendor", "payee", "beneficiary", "creditor"},
-                 {"id", "code", "number", "no", "ref", "reference", "postcode", "post", "type",
-                  "sme", "vcse", "local", "category", "vat"}),
+    "supplier": (
+        {"supplier", "vendor", "payee", "beneficiary", "creditor"},
+        {
+            "id",
+            "code",
+            "number",
+            "no",
+            "ref",
+            "reference",
+            "postcode",
+            "post",
+            "type",
+            "sme",
+            "vcse",
+            "local",
+            "category",
+            "vat",
+        },
+    ),
     "amount": ({"amount", "value"}, {"vat", "tax"}),
     "postcode": ({"postcode"}, set()),
     "sme": ({"sme"}, set()),
@@ -102,8 +182,20 @@ FALLBACK_WORDS: dict[str, tuple[set[str], set[str]]] = {
     "category": ({"category"}, set()),
 }
 YES = {"y", "yes", "true", "t", "1", "x", "local", "sme", "vcse", "micro", "small", "medium"}
-NO = {"n", "no", "false", "f", "0", "not local", "non local", "large", "non sme", "not sme",
-      "non vcse", "not vcse"}
+NO = {
+    "n",
+    "no",
+    "false",
+    "f",
+    "0",
+    "not local",
+    "non local",
+    "large",
+    "non sme",
+    "not sme",
+    "non vcse",
+    "not vcse",
+}
 NOT_CSV_SIGNATURES = (
     (b"PK\x03\x04", "an Excel workbook or other zip file"),
     (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook"),
@@ -123,7 +215,12 @@ AMOUNT_JUNK = ("£", ",", " ", "\t", "\r", "\u00a0", "Â", "GBP", "gbp")
 NOT_NUMBER = re.compile(r"[^0-9.eE+\-\ue000]+")
 CREDIT_SUFFIX = re.compile(r"cr(?=\ue000|$)", re.IGNORECASE)
 SUMMARY_COLUMNS = (
-    "section", "item", "amount_gbp", "share_of_net_spend_percent", "payments", "note",
+    "section",
+    "item",
+    "amount_gbp",
+    "share_of_net_spend_percent",
+    "payments",
+    "note",
 )
 
 
@@ -277,7 +374,9 @@ def load_payments(path: Path, columns: Mapping[str, str] | None = None) -> Payme
 
 
 def read_payments(
-    data: bytes, name: str = "payments.csv", columns: Mapping[str, str] | None = None,
+    data: bytes,
+    name: str = "payments.csv",
+    columns: Mapping[str, str] | None = None,
     source: Path | None = None,
 ) -> Payments:
     """Read a payments CSV from its bytes (``source``: the same bytes' file, if any).
@@ -472,10 +571,18 @@ def parse_body(source: str | io.BytesIO, encoding: str, form: ReadForm) -> Body:
     """
     names = list(range(form.width + EXTRA_CELLS))
     options = {
-        "sep": form.delimiter, "header": None, "names": names, "skiprows": form.header_row,
-        "keep_default_na": False, "na_values": [""], "skip_blank_lines": False,
-        "engine": "c", "encoding": encoding, "encoding_errors": "replace",
-        "index_col": False, "dtype": dict.fromkeys(form.few_values, "category"),
+        "sep": form.delimiter,
+        "header": None,
+        "names": names,
+        "skiprows": form.header_row,
+        "keep_default_na": False,
+        "na_values": [""],
+        "skip_blank_lines": False,
+        "engine": "c",
+        "encoding": encoding,
+        "encoding_errors": "replace",
+        "index_col": False,
+        "dtype": dict.fromkeys(form.few_values, "category"),
     }
     if encoding != "cp1252":
         options["encoding_errors"] = "strict"
@@ -485,10 +592,10 @@ def parse_body(source: str | io.BytesIO, encoding: str, form: ReadForm) -> Body:
         if isinstance(source, io.BytesIO):
             source.seek(0)
         raw, skipped = parse_noting_skips(source, options)
-    filled = raw.iloc[:, form.width:].notna().to_numpy()
+    filled = raw.iloc[:, form.width :].notna().to_numpy()
     extra = np.where(filled.any(axis=1), filled.shape[1] - np.argmax(filled[:, ::-1], axis=1), 0)
     cells = np.where(extra > 0, form.width + extra, 0)
-    return Body(raw.iloc[:, :form.width], cells, skipped)
+    return Body(raw.iloc[:, : form.width], cells, skipped)
 
 
 def parse_noting_skips(
@@ -503,8 +610,7 @@ def parse_noting_skips(
             raise KitError(f"could not read the file as a CSV: {first_line(err)}") from err
     width = len(options["names"]) - EXTRA_CELLS
     skipped = {
-        int(line): f"has {saw} cells but the header has {width}: a comma in a name may need "
-        "quotes"
+        int(line): f"has {saw} cells but the header has {width}: a comma in a name may need quotes"
         for message in caught
         for line, _expected, saw in BAD_LINE.findall(str(message.message))
     }
@@ -525,7 +631,11 @@ def row_numbers(count: int, skipped: Mapping[int, str], header_row: int) -> np.n
 
 
 def build_payments(
-    name: str, encoding: str, headers: list[str], roles: Mapping[str, int], body: Body,
+    name: str,
+    encoding: str,
+    headers: list[str],
+    roles: Mapping[str, int],
+    body: Body,
     header_row: int,
 ) -> Payments:
     """Clean the parsed cells, set aside blank and unreadable rows, code the rest."""
@@ -538,8 +648,9 @@ def build_payments(
     amount, no_amount = parse_amounts(raw[roles["amount"]])
     blank = blank_rows(raw, no_supplier & no_amount & (body.cells == 0))
     bad = ~blank & (no_supplier | np.isnan(amount) | (body.cells > 0))
-    problems = Problems(rows, raw[roles["amount"]], no_supplier, no_amount, header_repeat,
-                        body.cells, len(headers))
+    problems = Problems(
+        rows, raw[roles["amount"]], no_supplier, no_amount, header_repeat, body.cells, len(headers)
+    )
     unreadable = unreadable_rows(problems, bad, body.skipped)
     keep = ~blank & ~bad
     codes, names, spellings = code_names(supplier_codes[keep], spelled, supplier_key)
@@ -556,9 +667,18 @@ def build_payments(
     for role in ("local", "sme", "vcse"):
         table[role] = parse_flags(raw[roles[role]])[keep] if role in roles else np.nan
     return Payments(
-        name=name, encoding=encoding, headers=tuple(headers), roles=dict(roles), table=table,
-        raw=raw, kept=keep, supplier_names=names, category_names=category_names,
-        postcodes=postcodes, spellings=spellings, unreadable=unreadable,
+        name=name,
+        encoding=encoding,
+        headers=tuple(headers),
+        roles=dict(roles),
+        table=table,
+        raw=raw,
+        kept=keep,
+        supplier_names=names,
+        category_names=category_names,
+        postcodes=postcodes,
+        spellings=spellings,
+        unreadable=unreadable,
         blank_rows=int(blank.sum()),
     )
 
@@ -651,9 +771,16 @@ def parse_numbers(joined: str, count: int) -> tuple[np.ndarray, np.ndarray]:
     if marked is not None:
         try:
             lines = io.BytesIO((marked.replace(SEPARATOR, "\n") + "\n").encode("ascii"))
-            number = pd.read_csv(lines, header=None, names=[0], dtype=np.float64, engine="c",
-                                 keep_default_na=False, na_values=[""],
-                                 skip_blank_lines=False)[0].to_numpy(copy=True)
+            number = pd.read_csv(
+                lines,
+                header=None,
+                names=[0],
+                dtype=np.float64,
+                engine="c",
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+            )[0].to_numpy(copy=True)
             if len(number) == count:
                 blank = np.isnan(number)
                 number[np.isinf(number)] = np.nan
@@ -733,18 +860,25 @@ def unreadable_rows(
     """Each row that was not counted, with a reason a person can act on, in file order."""
     shown = [cell.strip()[:40] for cell in text_cells(problems.amount[bad])]
     cells = problems.cells[bad]
-    too_many = [f"has {n} cells but the header has {problems.width}: a comma in a name may "
-                "need quotes" for n in cells]
+    too_many = [
+        f"has {n} cells but the header has {problems.width}: a comma in a name may need quotes"
+        for n in cells
+    ]
     no_supplier, no_amount = problems.no_supplier[bad], problems.no_amount[bad]
     reasons = np.select(
-        [cells > 0, problems.header_repeat[bad], no_supplier & no_amount, no_supplier,
-         no_amount],
-        [np.array(too_many, dtype=object), "repeats the header row",
-         "no supplier name and no amount", "no supplier name", "no amount"],
+        [cells > 0, problems.header_repeat[bad], no_supplier & no_amount, no_supplier, no_amount],
+        [
+            np.array(too_many, dtype=object),
+            "repeats the header row",
+            "no supplier name and no amount",
+            "no supplier name",
+            "no amount",
+        ],
         default=np.array([f"amount '{cell}' is not a number" for cell in shown], dtype=object),
     )
-    found = [UnreadableRow(int(r), str(why))
-             for r, why in zip(problems.rows[bad], reasons, strict=True)]
+    found = [
+        UnreadableRow(int(r), str(why)) for r, why in zip(problems.rows[bad], reasons, strict=True)
+    ]
     found += [UnreadableRow(row, why) for row, why in skipped.items()]
     return tuple(sorted(found, key=lambda item: item.row))
 
@@ -792,17 +926,23 @@ def postcode_places(raw: pd.DataFrame, roles: Mapping[str, int]) -> tuple[np.nda
     The problem is "no postcode" or "postcode not recognised" where there is no district.
     """
     if "postcode" not in roles:
-        places = pd.DataFrame({"district": [np.nan], "area": [np.nan],
-                               "problem": ["the file has no postcode column"]}, dtype=object)
+        places = pd.DataFrame(
+            {
+                "district": [np.nan],
+                "area": [np.nan],
+                "problem": ["the file has no postcode column"],
+            },
+            dtype=object,
+        )
         return np.zeros(len(raw), dtype=np.int64), places
     codes, text = distinct(raw[roles["postcode"]])
     squeezed = pd.Series(on_joined(text.tolist(), squeeze_postcode), dtype=object)
     district = squeezed.str.extract(POSTCODE, expand=False).astype(object)
     area = district.str.extract(r"^([A-Z]{1,2})", expand=False).astype(object)
-    problem = np.where(squeezed == "", "no postcode",
-                       np.where(district.isna(), "postcode not recognised", ""))
-    places = pd.DataFrame({"district": district, "area": area, "problem": problem},
-                          dtype=object)
+    problem = np.where(
+        squeezed == "", "no postcode", np.where(district.isna(), "postcode not recognised", "")
+    )
+    places = pd.DataFrame({"district": district, "area": area, "problem": problem}, dtype=object)
     return codes, places
 
 
@@ -827,9 +967,7 @@ def parse_flags(values: pd.Series) -> np.ndarray:
 # ---------------------------------------------------------------- the analysis
 
 
-def analyse(
-    payments: Payments, local: LocalDefinition | None = None, top: int = 10
-) -> SpendReport:
+def analyse(payments: Payments, local: LocalDefinition | None = None, top: int = 10) -> SpendReport:
     """Shares of net spend (credit notes netted off) by place and type of supplier."""
     table = payments.table
     amounts = table["amount"].to_numpy()
@@ -872,8 +1010,10 @@ def no_payments(payments: Payments) -> str:
     message = f"{payments.name} has no payments that could be read"
     if payments.unreadable:
         first = payments.unreadable[0]
-        message += (f": {len(payments.unreadable)} rows could not be read (the first, row "
-                     f"{first.row}: {first.reason})")
+        message += (
+            f": {len(payments.unreadable)} rows could not be read (the first, row "
+            f"{first.row}: {first.reason})"
+        )
     return message
 
 
@@ -897,9 +1037,7 @@ def local_flags_for(
             "local: choose a yes/no column instead"
         )
     places = payments.postcodes
-    inside = places["district"].isin(list(local.districts)) | places["area"].isin(
-        list(local.areas)
-    )
+    inside = places["district"].isin(list(local.districts)) | places["area"].isin(list(local.areas))
     per_postcode = np.where(places["district"].isna(), np.nan, inside.to_numpy(dtype=float))
     codes = table["postcode"].to_numpy()
     counts = np.bincount(codes, minlength=len(places))
@@ -957,9 +1095,13 @@ def top_suppliers(
     }
     return tuple(
         SupplierLine(
-            str(payments.supplier_names[code]), pence(amounts[code]), int(counts[code]),
-            float(100.0 * amounts[code] / net), str(words["local"][code]),
-            str(words["sme"][code]), str(words["vcse"][code]),
+            str(payments.supplier_names[code]),
+            pence(amounts[code]),
+            int(counts[code]),
+            float(100.0 * amounts[code] / net),
+            str(words["local"][code]),
+            str(words["sme"][code]),
+            str(words["vcse"][code]),
         )
         for code in best
     )
@@ -976,8 +1118,12 @@ def categories(payments: Payments, net: float) -> tuple[CategoryLine, ...]:
     counts = np.bincount(codes, minlength=len(names))
     order = [code for code in np.argsort(-amounts, kind="stable") if counts[code]]
     return tuple(
-        CategoryLine(str(names[code]), pence(amounts[code]), int(counts[code]),
-                     float(100.0 * amounts[code] / net))
+        CategoryLine(
+            str(names[code]),
+            pence(amounts[code]),
+            int(counts[code]),
+            float(100.0 * amounts[code] / net),
+        )
         for code in order
     )
 
@@ -1013,18 +1159,44 @@ def summary_rows(report: SpendReport) -> list[list[object]]:
     rows: list[list[object]] = [
         ["about", "file", "", "", "", report.name],
         ["about", "local means", "", "", "", report.local_definition or "not set"],
-        ["about", "columns used", "", "", "",
-         "; ".join(f"{ROLE_WORDS[k]}: {v}" for k, v in report.columns.items())],
-        ["headline", "net spend", round(report.net_spend, 2), 100.0, report.payments,
-         f"{report.suppliers} suppliers; {report.spellings_merged} other spellings merged"],
+        [
+            "about",
+            "columns used",
+            "",
+            "",
+            "",
+            "; ".join(f"{ROLE_WORDS[k]}: {v}" for k, v in report.columns.items()),
+        ],
+        [
+            "headline",
+            "net spend",
+            round(report.net_spend, 2),
+            100.0,
+            report.payments,
+            f"{report.suppliers} suppliers; {report.spellings_merged} other spellings merged",
+        ],
     ]
     for label, share in headline_shares(report):
         if share is not None:
-            rows.append(["headline", label, round(share.amount, 2), round(share.share, 1),
-                         share.payments, ""])
+            rows.append(
+                [
+                    "headline",
+                    label,
+                    round(share.amount, 2),
+                    round(share.share, 1),
+                    share.payments,
+                    "",
+                ]
+            )
     rows += [
-        ["top supplier", line.name, round(line.amount, 2), round(line.share, 1), line.payments,
-         f"local: {line.local}; SME: {line.sme}; VCSE: {line.vcse}"]
+        [
+            "top supplier",
+            line.name,
+            round(line.amount, 2),
+            round(line.share, 1),
+            line.payments,
+            f"local: {line.local}; SME: {line.sme}; VCSE: {line.vcse}",
+        ]
         for line in report.top_suppliers
     ]
     rows += [
@@ -1032,8 +1204,9 @@ def summary_rows(report: SpendReport) -> list[list[object]]:
         for line in report.categories
     ]
     rows.append(["not counted", "blank rows", "", "", report.blank_rows, ""])
-    rows += [["unreadable row", f"row {item.row}", "", "", "", item.reason]
-             for item in report.unreadable]
+    rows += [
+        ["unreadable row", f"row {item.row}", "", "", "", item.reason] for item in report.unreadable
+    ]
     return rows
 
 
@@ -1070,17 +1243,29 @@ def summary_file_name(report: SpendReport) -> str:
 
 def shares_chart(report: SpendReport) -> Chart:
     """Share of net spend with local suppliers, SMEs and VCSEs, each bar labelled in words."""
-    bars = [(label, share) for label, share in (
-        ("Local suppliers", report.local), ("SMEs", report.sme), ("VCSEs", report.vcse),
-    ) if share is not None]
+    bars = [
+        (label, share)
+        for label, share in (
+            ("Local suppliers", report.local),
+            ("SMEs", report.sme),
+            ("VCSEs", report.vcse),
+        )
+        if share is not None
+    ]
     figure = Figure(figsize=(7, 0.6 * max(len(bars), 1) + 1.5))
     axes = figure.subplots()
     positions = list(range(len(bars)))[::-1]
     values = [max(share.share, 0.0) for _, share in bars]
-    axes.barh(positions, values, color=BAR)
+    axes.barh(positions, values, color=BRAND)
     for y, value, (_, share) in zip(positions, values, bars, strict=True):
-        axes.text(value + 1, y, f"{percent(share.share)} ({money(share.amount)})",
-                  va="center", fontsize=9, color=TEXT)
+        axes.text(
+            value + 1,
+            y,
+            f"{percent(share.share)} ({money(share.amount)})",
+            va="center",
+            fontsize=9,
+            color=TEXT,
+        )
     axes.set_yticks(positions, [label for label, _ in bars])
     axes.set_xlim(0, 115)
     axes.set_xticks(range(0, 101, 20))
@@ -1090,9 +1275,11 @@ def shares_chart(report: SpendReport) -> Chart:
     axes.set_title(title, fontsize=11)
     figure.tight_layout()
     parts = [f"{label.lower()} {percent(share.share)}" for label, share in bars]
-    alt = (f"Bar chart of the share of {money(report.net_spend)} net spend: "
-           + ("; ".join(parts) if parts else "the file has no local, SME or VCSE information")
-           + ".")
+    alt = (
+        f"Bar chart of the share of {money(report.net_spend)} net spend: "
+        + ("; ".join(parts) if parts else "the file has no local, SME or VCSE information")
+        + "."
+    )
     return Chart(figure, title, alt)
 
 
@@ -1104,11 +1291,17 @@ def amount_chart(
     axes = figure.subplots()
     positions = list(range(len(lines)))[::-1]
     values = [line.amount / 1000 for line in lines]
-    axes.barh(positions, values, color=BAR)
+    axes.barh(positions, values, color=BRAND)
     top = max(values, default=1) or 1
     for y, value, line in zip(positions, values, lines, strict=True):
-        axes.text(max(value, 0) + top * 0.01, y, f"{money(line.amount)} ({percent(line.share)})",
-                  va="center", fontsize=8, color=TEXT)
+        axes.text(
+            max(value, 0) + top * 0.01,
+            y,
+            f"{money(line.amount)} ({percent(line.share)})",
+            va="center",
+            fontsize=8,
+            color=TEXT,
+        )
     axes.set_yticks(positions, [short(line.name, 36) for line in lines], fontsize=8)
     axes.set_xlim(min(0, min(values, default=0)), top * 1.35)
     axes.set_xlabel("Net spend (£ thousand)")
@@ -1118,8 +1311,10 @@ def amount_chart(
     if not lines:
         return Chart(figure, title, f"No {what} to show.")
     first = lines[0]
-    alt = (f"Bar chart of net spend for {len(lines)} {what}. The largest is {first.name} with "
-           f"{money(first.amount)} ({percent(first.share)} of net spend)")
+    alt = (
+        f"Bar chart of net spend for {len(lines)} {what}. The largest is {first.name} with "
+        f"{money(first.amount)} ({percent(first.share)} of net spend)"
+    )
     if len(lines) > 1:
         last = lines[-1]
         alt += f"; the smallest shown is {last.name} with {money(last.amount)}"
@@ -1128,8 +1323,12 @@ def amount_chart(
 
 def suppliers_chart(report: SpendReport) -> Chart:
     count = len(report.top_suppliers)
-    return amount_chart(report.top_suppliers, f"The {count} suppliers with the most net spend",
-                        "Supplier", "top suppliers")
+    return amount_chart(
+        report.top_suppliers,
+        f"The {count} suppliers with the most net spend",
+        "Supplier",
+        "top suppliers",
+    )
 
 
 def categories_chart(report: SpendReport, limit: int = 10) -> Chart:

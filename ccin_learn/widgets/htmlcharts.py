@@ -44,7 +44,7 @@ def bar_table(caption: str, rows: Sequence[BarRow], maximum: float = 4) -> str:
         cell = f'{bar(row.value, maximum)}<span class="value">{escape(row.text)}</span>'
         if row.before_text:
             cell = (
-                f'{bar(row.before, maximum, "ccin-bar before")}'
+                f"{bar(row.before, maximum, 'ccin-bar before')}"
                 f'<span class="value">before: {escape(row.before_text)}</span><br>{cell}'
             )
         body.append(f'<tr><th scope="row">{escape(row.label)}</th><td>{cell}</td></tr>')

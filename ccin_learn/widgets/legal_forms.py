@@ -53,7 +53,7 @@ def source_link(source: Source) -> str:
 
 
 def sources_html(sources: Sequence[Source]) -> str:
-    """" (source: <a>title</a>)" after a fact, or nothing when it has no source."""
+    """ " (source: <a>title</a>)" after a fact, or nothing when it has no source."""
     if not sources:
         return ""
     word = "source" if len(sources) == 1 else "sources"

@@ -7,7 +7,8 @@ from html import escape
 import ipywidgets as widgets
 
 from ccin_learn.errors import KitError
-from ccin_learn.tools.lm3 import LM3Inputs, LM3Result, calculate, meaning, pounds, score_text
+from ccin_learn.text import money
+from ccin_learn.tools.lm3 import LM3Inputs, LM3Result, calculate, meaning, score_text
 from ccin_learn.widgets.htmlcharts import BarRow, bar_table
 
 WIDE = {"description_width": "19em"}
@@ -35,14 +36,14 @@ def percent_control(description: str, value: float) -> widgets.BoundedFloatText:
 def result_html(result: LM3Result) -> str:
     """The rounds as a table of labelled bars, then the score and what it means."""
     rows = [
-        BarRow("Round 1: income", result.round1, pounds(result.round1)),
-        BarRow("Round 2: spent locally", result.round2, pounds(result.round2)),
-        BarRow("Round 3: re-spent locally", result.round3, pounds(result.round3)),
+        BarRow("Round 1: income", result.round1, money(result.round1)),
+        BarRow("Round 2: spent locally", result.round2, money(result.round2)),
+        BarRow("Round 3: re-spent locally", result.round3, money(result.round3)),
     ]
     chart = bar_table("Money in each round (£)", rows, maximum=result.round1)
     return (
         f"{chart}<p><strong>LM3 score: {score_text(result)}</strong> "
-        f"(total over three rounds {pounds(result.total)}). {escape(meaning(result))}</p>"
+        f"(total over three rounds {money(result.total)}). {escape(meaning(result))}</p>"
     )
 
 

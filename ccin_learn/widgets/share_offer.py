@@ -17,10 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ccin_learn.errors import KitError
+from ccin_learn.text import money
 from ccin_learn.tools.share_offer import (
     OfferInputs,
     OfferPlan,
-    money,
     plan_offer,
     plan_summary,
     range_summary,
@@ -53,7 +53,7 @@ def scenario_figure(plan: OfferPlan) -> Figure:
         )
     axes.axhline(inputs.target, color="#6b6b6b", linestyle="-.", linewidth=1)
     axes.annotate(
-        f"Target {money(inputs.target)}",
+        f"Target {money(inputs.target, pence=True)}",
         (0, inputs.target),
         xytext=(4, 4),
         textcoords="offset points",
@@ -62,14 +62,15 @@ def scenario_figure(plan: OfferPlan) -> Figure:
     )
     weeks_text = "1 week" if inputs.weeks == 1 else f"{inputs.weeks} weeks"
     axes.set_title(
-        f"How a {money(inputs.target)} offer could build up over {weeks_text}", color=TEXT
+        f"How a {money(inputs.target, pence=True)} offer could build up over {weeks_text}",
+        color=TEXT,
     )
     axes.set_xlabel("Week of the offer")
     axes.set_ylabel("Money raised so far (£)")
     axes.set_xlim(0, inputs.weeks)
     axes.set_ylim(0, inputs.target * 1.12)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: money(value)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: money(value, pence=True)))
     axes.legend(title="Scenario", loc="lower right", fontsize=9)
     axes.grid(True, color="#dddddd", linewidth=0.6)
     figure.tight_layout()
@@ -96,7 +97,7 @@ def table_html(plan: OfferPlan) -> str:
     heads = "".join(f'<th scope="col">{escape(s.name)}</th>' for s in plan.scenarios)
     rows = "".join(
         f'<tr><th scope="row">{week}</th>'
-        + "".join(f"<td>{money(s.raised[week])}</td>" for s in plan.scenarios)
+        + "".join(f"<td>{money(s.raised[week], pence=True)}</td>" for s in plan.scenarios)
         + "</tr>"
         for week in range(1, plan.inputs.weeks + 1)
     )

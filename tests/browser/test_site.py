@@ -59,8 +59,9 @@ def test_route_planner_widget_renders_from_saved_state(chromium, site_url):
 def test_legal_form_questions_are_named_groups_for_screen_readers(chromium, site_url):
     page, _log = offline_page(chromium)
     try:
-        page.goto(f"{site_url}modules/legal-structures/legal-form-chooser.html",
-                  wait_until="networkidle")
+        page.goto(
+            f"{site_url}modules/legal-structures/legal-form-chooser.html", wait_until="networkidle"
+        )
         groups = page.get_by_role("radiogroup")
         groups.first.wait_for()
         names = groups.evaluate_all(

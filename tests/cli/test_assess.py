@@ -25,7 +25,7 @@ def bad_files(tmp_path):
     files = {
         "not-json.json": b"hello",
         "truncated.json": UNITARY.read_bytes()[:300],
-        "latin1.json": "{\"council\": \"Ynys M\u00f4n\"}".encode("latin-1"),
+        "latin1.json": '{"council": "Ynys M\u00f4n"}'.encode("latin-1"),
     }
     good["answers"]["cwb-insourcing"]["level"] = 9
     files["level9.json"] = json.dumps(good).encode()
@@ -45,9 +45,19 @@ def test_validate_all_good(capsys):
 def test_validate_reports_one_line_per_bad_file_and_exit_1(tmp_path):
     paths = bad_files(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "ccin_learn.cli", "assess", "validate", str(UNITARY),
-         *map(str, paths), str(tmp_path / "missing.json")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "ccin_learn.cli",
+            "assess",
+            "validate",
+            str(UNITARY),
+            *map(str, paths),
+            str(tmp_path / "missing.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -67,7 +77,9 @@ def test_score_as_text_and_json(capsys):
     assert data["overall"] == 38 and data["complete"] is True
     assert data["themes"]["cwb"]["score"] == 44
     assert [p["action"] for p in data["priorities"]] == [
-        "cwb-community-bank", "pm-cooperative-development-network", "pm-coop-conversions",
+        "cwb-community-bank",
+        "pm-cooperative-development-network",
+        "pm-coop-conversions",
     ]
 
 

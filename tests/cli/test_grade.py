@@ -12,9 +12,17 @@ import pytest
 from ccin_learn.cli import main
 
 COMMANDS = [
-    ["grade"], ["grade", "init"], ["grade", "release"], ["grade", "collect"],
-    ["grade", "autograde"], ["grade", "feedback"], ["grade", "export"], ["grade", "status"],
-    ["credentials"], ["credentials", "keygen"], ["credentials", "issue"],
+    ["grade"],
+    ["grade", "init"],
+    ["grade", "release"],
+    ["grade", "collect"],
+    ["grade", "autograde"],
+    ["grade", "feedback"],
+    ["grade", "export"],
+    ["grade", "status"],
+    ["credentials"],
+    ["credentials", "keygen"],
+    ["credentials", "issue"],
     ["credentials", "verify"],
 ]
 
@@ -40,8 +48,21 @@ def test_init_refuses_a_folder_in_use(tmp_path, capsys):
 
 
 def test_issue_without_a_key_says_how_to_make_one(tmp_path, capsys):
-    assert main(["credentials", "issue", "--course", str(tmp_path), "-o", str(tmp_path / "o"),
-                 "--key", str(tmp_path / "none.pem")]) == 1
+    assert (
+        main(
+            [
+                "credentials",
+                "issue",
+                "--course",
+                str(tmp_path),
+                "-o",
+                str(tmp_path / "o"),
+                "--key",
+                str(tmp_path / "none.pem"),
+            ]
+        )
+        == 1
+    )
     assert "ccin-learn credentials keygen" in capsys.readouterr().err
 
 
@@ -52,7 +73,10 @@ def test_init_works_from_an_environment_that_is_not_activated(tmp_path):
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != scripts)
     done = subprocess.run(
         [str(Path(scripts) / "ccin-learn"), "grade", "init", str(tmp_path / "cohort")],
-        env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr

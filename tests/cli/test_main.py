@@ -11,10 +11,21 @@ import pytest
 from ccin_learn.cli import main
 
 COMMANDS = [
-    [], ["book"], ["book", "build"], ["serve"], ["start"],
-    ["assess"], ["assess", "app"], ["assess", "validate"], ["assess", "score"],
-    ["assess", "report"], ["assess", "import"], ["assess", "export"], ["assess", "history"],
-    ["assess", "list"], ["assess", "schema"],
+    [],
+    ["book"],
+    ["book", "build"],
+    ["serve"],
+    ["start"],
+    ["assess"],
+    ["assess", "app"],
+    ["assess", "validate"],
+    ["assess", "score"],
+    ["assess", "report"],
+    ["assess", "import"],
+    ["assess", "export"],
+    ["assess", "history"],
+    ["assess", "list"],
+    ["assess", "schema"],
 ]
 
 

@@ -16,7 +16,8 @@ QUIZ_FILES = sorted((ROOT / "modules").glob("*/quiz.yaml"))
 
 def question(n: int, **changes: object) -> dict:
     base = {
-        "id": f"q{n}", "prompt": f"Question number {n}: which is right?",
+        "id": f"q{n}",
+        "prompt": f"Question number {n}: which is right?",
         "options": {"a": f"Right answer {n}", "b": f"Wrong answer {n}"},
         "answer": "a",
         "feedback": {"a": "Because of the reason.", "b": "The reason is the other one."},

@@ -56,8 +56,10 @@ def test_badge_is_an_open_badges_3_micro_credential(key):
 
 def test_signed_badge_verifies_and_did_key_round_trips(key):
     token = sign(award(), load_course(), key)
-    assert verify(token, pinned=key.public_key())["credentialSubject"]["identifier"][0][
-        "identityHash"] == "Ada Fictional"
+    assert (
+        verify(token, pinned=key.public_key())["credentialSubject"]["identifier"][0]["identityHash"]
+        == "Ada Fictional"
+    )
     did = did_key(key.public_key())
     assert did.startswith("did:key:z6Mk")
     assert did_key(public_key_from_did(did)) == did
@@ -109,11 +111,14 @@ def test_verify_command_exit_codes(tmp_path, key, capsys):
     good = tmp_path / "good.jwt"
     good.write_text(token)
     assert main(["credentials", "verify", str(good), "--public-key", str(public)]) == 0
-    assert "Valid: Micro-credential: The Coop Option awarded to Ada Fictional" in \
-        capsys.readouterr().out
+    assert (
+        "Valid: Micro-credential: The Coop Option awarded to Ada Fictional"
+        in capsys.readouterr().out
+    )
     bad = tmp_path / "bad.jwt"
-    bad.write_text(tamper(token, lambda vc: vc["credentialSubject"]["result"][0].update(
-        value="100")))
+    bad.write_text(
+        tamper(token, lambda vc: vc["credentialSubject"]["result"][0].update(value="100"))
+    )
     assert main(["credentials", "verify", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "signature does not match" in err and "\n" not in err.strip()

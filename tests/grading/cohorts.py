@@ -26,8 +26,14 @@ verification: "Verify with ccin-learn credentials verify and the published publi
 
 
 def meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: int = 0) -> dict:
-    data = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
+    data = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
     if grade:
         data["points"] = points
     return {"nbgrader": data}
@@ -35,31 +41,39 @@ def meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: in
 
 def source_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                  "language": "python"}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    }
     cells = [
-        nbformat.v4.new_markdown_cell("# Test assignment", metadata=meta(
-            "intro", grade=False, solution=False, locked=True)),
-        nbformat.v4.new_code_cell("total = None\n### BEGIN SOLUTION\ntotal = 2 + 3\n"
-                                  "### END SOLUTION", metadata=meta(
-                                      "answer_total", grade=False, solution=True, locked=False)),
+        nbformat.v4.new_markdown_cell(
+            "# Test assignment", metadata=meta("intro", grade=False, solution=False, locked=True)
+        ),
+        nbformat.v4.new_code_cell(
+            "total = None\n### BEGIN SOLUTION\ntotal = 2 + 3\n### END SOLUTION",
+            metadata=meta("answer_total", grade=False, solution=True, locked=False),
+        ),
         nbformat.v4.new_code_cell(
             'assert isinstance(total, int), "total must be a whole number"\n'
             "### BEGIN HIDDEN TESTS\nassert total == 5\n### END HIDDEN TESTS",
-            metadata=meta("test_total", grade=True, solution=False, locked=True, points=2)),
-        nbformat.v4.new_code_cell('choice = None\n### BEGIN SOLUTION\nchoice = "b"\n'
-                                  "### END SOLUTION", metadata=meta(
-                                      "answer_choice", grade=False, solution=True, locked=False)),
+            metadata=meta("test_total", grade=True, solution=False, locked=True, points=2),
+        ),
+        nbformat.v4.new_code_cell(
+            'choice = None\n### BEGIN SOLUTION\nchoice = "b"\n### END SOLUTION',
+            metadata=meta("answer_choice", grade=False, solution=True, locked=False),
+        ),
         nbformat.v4.new_code_cell(
             'assert choice in ("a", "b", "c"), "set choice to a, b or c"\n'
             '### BEGIN HIDDEN TESTS\nassert choice == "b"\n### END HIDDEN TESTS',
-            metadata=meta("test_choice", grade=True, solution=False, locked=True, points=1)),
-        nbformat.v4.new_markdown_cell("Explain your choice. (2 points: one for the reason, one "
-                                      "for an example.)", metadata=meta(
-                                          "question_written", grade=False, solution=False,
-                                          locked=True)),
-        nbformat.v4.new_markdown_cell("YOUR ANSWER HERE", metadata=meta(
-            "written", grade=True, solution=True, locked=False, points=2)),
+            metadata=meta("test_choice", grade=True, solution=False, locked=True, points=1),
+        ),
+        nbformat.v4.new_markdown_cell(
+            "Explain your choice. (2 points: one for the reason, one for an example.)",
+            metadata=meta("question_written", grade=False, solution=False, locked=True),
+        ),
+        nbformat.v4.new_markdown_cell(
+            "YOUR ANSWER HERE",
+            metadata=meta("written", grade=True, solution=True, locked=False, points=2),
+        ),
     ]
     nb.cells = cells
     return nb
@@ -76,13 +90,19 @@ def make_assessments(folder: Path, assignments: tuple[str, ...] = ("ps1",)) -> P
 
 
 ANSWERS = {
-    "right": {"answer_total": "total = 5", "answer_choice": 'choice = "b"',
-              "written": "Because b is right, for example in Preston."},
+    "right": {
+        "answer_total": "total = 5",
+        "answer_choice": 'choice = "b"',
+        "written": "Because b is right, for example in Preston.",
+    },
     "partial": {"answer_total": "total = 5", "answer_choice": 'choice = "a"'},
     "blank": {},
     "loop": {"answer_total": "while True:\n    pass", "answer_choice": 'choice = "b"'},
-    "tamper": {"answer_total": "total = 4", "answer_choice": 'choice = "b"',
-               "test_total": "pass  # I removed the test"},
+    "tamper": {
+        "answer_total": "total = 4",
+        "answer_choice": 'choice = "b"',
+        "test_total": "pass  # I removed the test",
+    },
 }
 
 
@@ -98,20 +118,41 @@ def answered(released: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
 
 def submit(cohort_root: Path, assignment: str, learner: str, kind: str, home: Path) -> None:
     """The learner fetches nothing by hand: they write their notebook and run nbgrader submit."""
-    config = json.loads(subprocess.run(
-        [sys.executable, "-c", "import json;from traitlets.config.loader import "
-         f"PyFileConfigLoader as L;c=L('nbgrader_config.py',path={str(cohort_root)!r})"
-         ".load_config();print(json.dumps([c.Exchange.root,c.CourseDirectory.course_id]))"],
-        capture_output=True, text=True, check=True).stdout)
+    config = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json;from traitlets.config.loader import "
+                f"PyFileConfigLoader as L;c=L('nbgrader_config.py',path={str(cohort_root)!r})"
+                ".load_config();print(json.dumps([c.Exchange.root,c.CourseDirectory.course_id]))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     exchange, course_id = config
     work = home / learner / assignment
     work.mkdir(parents=True)
     released = cohort_root / "release" / assignment / f"{assignment}.ipynb"
     nbformat.write(answered(released, ANSWERS[kind]), work / f"{assignment}.ipynb")
     subprocess.run(
-        [sys.executable, "-m", "nbgrader", "submit", assignment, "--student", learner,
-         f"--Exchange.root={exchange}", f"--CourseDirectory.course_id={course_id}"],
-        cwd=home / learner, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "submit",
+            assignment,
+            "--student",
+            learner,
+            f"--Exchange.root={exchange}",
+            f"--CourseDirectory.course_id={course_id}",
+        ],
+        cwd=home / learner,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
 

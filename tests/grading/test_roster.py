@@ -9,8 +9,9 @@ from ccin_learn.grading.roster import load_roster, parse_roster
 
 
 def test_reads_ids_and_names_with_a_bom_and_blank_lines():
-    learners = parse_roster("\ufeffid,first_name,last_name,email\nada01,Ada,Fictional,a@x.org\n"
-                            ",,,\nbob-2,,,\n")
+    learners = parse_roster(
+        "\ufeffid,first_name,last_name,email\nada01,Ada,Fictional,a@x.org\n,,,\nbob-2,,,\n"
+    )
     assert [lr.id for lr in learners] == ["ada01", "bob-2"]
     assert learners[0].name == "Ada Fictional" and learners[1].name == "bob-2"
 

@@ -24,7 +24,7 @@ from ccin_learn.credentials.keys import generate_key, load_private_key
 from ccin_learn.grading.autograde import autograde
 from ccin_learn.grading.cohort import collect, feedback, init_cohort, open_cohort, release
 from ccin_learn.grading.export import grades_csv, questions_csv
-from ccin_learn.grading.results import results
+from ccin_learn.grading.results import question_scores, results
 from ccin_learn.grading.roster import Learner
 from tests.grading.cohorts import copy_cohort, make_assessments, submit
 
@@ -36,11 +36,18 @@ SECOND = {"ada": "right", "bea": "right"}  # bea passes the second without the f
 
 def credential(cid: str, prerequisites: tuple[str, ...] = ()) -> Credential:
     return Credential(
-        id=cid, title=f"Micro-credential: Test {cid}", module_title=f"Test {cid}",
-        outcomes=("explain the test",), study_hours=1, assessment_hours=1,
-        level="Introductory test level", assessment="Notebook, autograded and hand-graded",
-        participation="Online", quality_assurance="Tested model answers and a rubric",
-        prerequisites=prerequisites, pass_mark=70,
+        id=cid,
+        title=f"Micro-credential: Test {cid}",
+        module_title=f"Test {cid}",
+        outcomes=("explain the test",),
+        study_hours=1,
+        assessment_hours=1,
+        level="Introductory test level",
+        assessment="Notebook, autograded and hand-graded",
+        participation="Online",
+        quality_assurance="Tested model answers and a rubric",
+        prerequisites=prerequisites,
+        pass_mark=70,
     )
 
 
@@ -73,10 +80,19 @@ def run(tmp_path_factory):
     sequential = copy_cohort(cohort.root, base / "sequential")
     report = autograde(cohort, "ps1", workers=2)
     autograde(cohort, "ps2", workers=2)
-    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "ps1"], cwd=sequential,
-                   capture_output=True, check=True)
-    return {"base": base, "cohort": cohort, "collected": collected, "report": report,
-            "sequential": open_cohort(sequential)}
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", "ps1"],
+        cwd=sequential,
+        capture_output=True,
+        check=True,
+    )
+    return {
+        "base": base,
+        "cohort": cohort,
+        "collected": collected,
+        "report": report,
+        "sequential": open_cohort(sequential),
+    }
 
 
 def scores(cohort, assignment="ps1") -> dict[str, float]:
@@ -96,9 +112,14 @@ def test_right_partial_and_blank_answers_score_as_nbgrader_says(run):
 
 def test_parallel_scores_equal_nbgraders_sequential_scores(run):
     assert run["report"].workers == 2
-    by_cell = lambda c: sorted((q.learner, q.question, q.score) for q in  # noqa: E731
-                               __import__("ccin_learn.grading.results", fromlist=["x"])
-                               .question_scores(c) if q.assignment == "ps1")
+
+    def by_cell(cohort):
+        return sorted(
+            (q.learner, q.question, q.score)
+            for q in question_scores(cohort)
+            if q.assignment == "ps1"
+        )
+
     assert by_cell(run["cohort"]) == by_cell(run["sequential"])
     assert scores(run["cohort"]) == scores(run["sequential"])
 

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.slow
 
 def test_zips_named_by_learner_id_become_submissions(tmp_path):
     source = make_assessments(tmp_path / "assessments")
-    cohort = init_cohort(tmp_path / "cohort", [Learner("ada01"), Learner("bea02")],
-                         source=source)
+    cohort = init_cohort(tmp_path / "cohort", [Learner("ada01"), Learner("bea02")], source=source)
     release(cohort, "ps1")
     released = cohort.root / "release" / "ps1" / "ps1.ipynb"
     downloads = tmp_path / "downloads"
@@ -27,8 +26,10 @@ def test_zips_named_by_learner_id_become_submissions(tmp_path):
     with zipfile.ZipFile(downloads / "ada01.zip", "w") as archive:  # one zip per learner
         archive.writestr("ps1.ipynb", nbformat.writes(answered(released, ANSWERS["right"])))
     with zipfile.ZipFile(downloads / "all-submissions.zip", "w") as archive:  # platform style
-        archive.writestr("bea02_assignsubmission_file_/ps1.ipynb",
-                         nbformat.writes(answered(released, ANSWERS["partial"])))
+        archive.writestr(
+            "bea02_assignsubmission_file_/ps1.ipynb",
+            nbformat.writes(answered(released, ANSWERS["partial"])),
+        )
     assert collect_zips(cohort, "ps1", downloads) == ["ada01", "bea02"]
     submitted = nbformat.read(cohort.root / "submitted" / "bea02" / "ps1" / "ps1.ipynb", 4)
     assert any('choice = "a"' in cell.source for cell in submitted.cells)

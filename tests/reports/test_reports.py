@@ -13,8 +13,12 @@ from ccin_learn.reports import file_stem, render, report_input, write_report
 from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, Answer, load_assessment
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+cmd|' /C calc'!A0",
-            "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +30,14 @@ def unitary():
 def hostile(unitary):
     council = unitary.council.model_copy(update={"name": f"Evil {PAYLOAD} Council"})
     hostile = unitary.model_copy(update={"council": council, "assessor": PAYLOAD})
-    hostile = hostile.with_answer("cwb-insourcing", Answer(level=2, evidence=PAYLOAD,
-                                                           notes=FORMULAS[0]))
-    for action_id, formula in zip(["cwb-community-bank", "cwb-rent-and-rates",
-                                   "pm-circular-economy"], FORMULAS[1:], strict=True):
+    hostile = hostile.with_answer(
+        "cwb-insourcing", Answer(level=2, evidence=PAYLOAD, notes=FORMULAS[0])
+    )
+    for action_id, formula in zip(
+        ["cwb-community-bank", "cwb-rent-and-rates", "pm-circular-economy"],
+        FORMULAS[1:],
+        strict=True,
+    ):
         hostile = hostile.with_answer(action_id, Answer(level=1, evidence=formula))
     return hostile
 
@@ -37,7 +45,7 @@ def hostile(unitary):
 def test_html_is_self_contained_and_shows_scores_and_priorities(unitary):
     html = render(report_input(unitary, version=3), "html").decode("utf-8")
     assert "<svg" in html and 'role="img"' in html
-    assert "src=\"http" not in html and "<link" not in html, "no external files"
+    assert 'src="http' not in html and "<link" not in html, "no external files"
     assert "Example Unitary Council (fictional)" in html
     assert "Fictional example." in html
     assert ">38%<" in html and "15 of 15 answered" in html

@@ -76,25 +76,40 @@ def mutate(change) -> bytes:
 BAD_FILES = {
     "not JSON": (b"council: Anytown", "is not valid JSON at line 1"),
     "truncated": (json.dumps(good()).encode()[:-40], "ends too early (truncated?)"),
-    "wrong type": (mutate(lambda d: d["answers"]["cwb-insourcing"].update(level="two")),
-                   "answers.cwb-insourcing.level"),
-    "unknown action": (mutate(lambda d: d["answers"].update({"cwb-free-beer": {"level": 1}})),
-                       "unknown action id(s) in answers: cwb-free-beer"),
-    "level too high": (mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=5)),
-                       "less than or equal to 4"),
-    "negative level": (mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=-1)),
-                       "greater than or equal to 0"),
+    "wrong type": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level="two")),
+        "answers.cwb-insourcing.level",
+    ),
+    "unknown action": (
+        mutate(lambda d: d["answers"].update({"cwb-free-beer": {"level": 1}})),
+        "unknown action id(s) in answers: cwb-free-beer",
+    ),
+    "level too high": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=5)),
+        "less than or equal to 4",
+    ),
+    "negative level": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=-1)),
+        "greater than or equal to 0",
+    ),
     "missing council": (mutate(lambda d: d.pop("council")), "council: Field required"),
-    "unknown council type": (mutate(lambda d: d["council"].update(type="empire")),
-                             "council.type 'empire' is not one of"),
+    "unknown council type": (
+        mutate(lambda d: d["council"].update(type="empire")),
+        "council.type 'empire' is not one of",
+    ),
     "bad GSS code": (mutate(lambda d: d["council"].update(gss_code="X123")), "gss_code"),
     "level and not applicable": (
-        mutate(lambda d: d["answers"]["cwb-insourcing"].update(
-            not_applicable={"reason": "We never outsourced."})),
-        "cannot also have a level"),
+        mutate(
+            lambda d: d["answers"]["cwb-insourcing"].update(
+                not_applicable={"reason": "We never outsourced."}
+            )
+        ),
+        "cannot also have a level",
+    ),
     "not applicable without reason": (
         mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=None, not_applicable={})),
-        "not_applicable.reason: Field required"),
+        "not_applicable.reason: Field required",
+    ),
     "future schema": (mutate(lambda d: d.update(schema_version=2)), "schema_version"),
     "not an object": (b"[1, 2, 3]", "an assessment must be a JSON object"),
     "non-UTF-8": ('{"council": "Ynys M\u00f4n"}'.encode("latin-1"), "not UTF-8 text"),

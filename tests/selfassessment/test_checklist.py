@@ -22,8 +22,7 @@ MEMBERS_PACK_TITLES = {
     "placemaking": [
         "Develop a cooperative development strategy",
         "Establish a cooperative development network",
-        "Commit to community engagement in local decision making including participatory "
-        "budgeting",
+        "Commit to community engagement in local decision making including participatory budgeting",
         "Invest in local community production, particularly those focusing on community energy "
         "to tackle the climate emergency",
         "Promote the circular economy",
@@ -61,8 +60,13 @@ def test_course_pages_exist_in_the_book(kit):
 def test_council_types_are_ccins_membership_types_with_the_rate_relief_rule():
     checklist = default_checklist()
     assert [t.id for t in checklist.council_types] == [
-        "unitary", "county", "district", "metropolitan-borough", "london-borough",
-        "combined-authority", "town-parish",
+        "unitary",
+        "county",
+        "district",
+        "metropolitan-borough",
+        "london-borough",
+        "combined-authority",
+        "town-parish",
     ]
     for type_id in ("county", "combined-authority", "town-parish"):
         defaults = checklist.council_type(type_id).not_applicable
@@ -87,8 +91,10 @@ def edited(tmp_path, change):
         (lambda d: d["actions"][2].update(principles=[11]), r"actions\[2\]\.principles"),
         (lambda d: d["actions"][3].update(resources=["nowhere"]), "unknown resource 'nowhere'"),
         (lambda d: d["actions"][4].update(id=d["actions"][0]["id"]), "appears twice"),
-        (lambda d: d["council_types"][1]["not_applicable"][0].update(action="nope"),
-         "unknown action 'nope'"),
+        (
+            lambda d: d["council_types"][1]["not_applicable"][0].update(action="nope"),
+            "unknown action 'nope'",
+        ),
         (lambda d: d["actions"][5].update(course_pages=["book/index.md"]), "course page"),
         (lambda d: d["levels"].reverse(), "levels must be 0"),
     ],

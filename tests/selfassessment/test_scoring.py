@@ -73,8 +73,10 @@ def test_priorities_skip_not_applicable_and_unanswered_and_carry_links():
 
 def test_many_assessments_as_a_dataframe():
     frame = scores_frame(
-        [assessment(CHECKLIST, {"c1": 2, "c2": 3, "c3": "na", "p1": 1}, name="A Council"),
-         assessment(CHECKLIST, {}, name="B Council")],
+        [
+            assessment(CHECKLIST, {"c1": 2, "c2": 3, "c3": "na", "p1": 1}, name="A Council"),
+            assessment(CHECKLIST, {}, name="B Council"),
+        ],
         CHECKLIST,
     )
     assert list(frame["council"]) == ["A Council", "B Council"]

@@ -58,7 +58,8 @@ def test_saving_versions_and_what_changed_since(store):
     session.set_level("p1", 0)
     changed = session.changes_since_previous()
     assert [(c.action.id, c.before, c.after) for c in changed] == [
-        ("c1", "1 Exploring", "3 Delivering"), ("p1", "not answered", "0 Not started"),
+        ("c1", "1 Exploring", "3 Delivering"),
+        ("p1", "not answered", "0 Not started"),
     ]
     assert session.save_version().version == 2
     assert [v.version for v in session.history()] == [1, 2]

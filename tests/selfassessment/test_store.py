@@ -32,8 +32,11 @@ def test_every_save_is_a_new_version_and_history_is_kept(store):
 def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(store):
     store.save(assessment(CHECKLIST, {"c1": 1}), based_on=0)
     store.save(assessment(CHECKLIST, {"c1": 2}), based_on=1)  # someone else's save
-    with pytest.raises(ConflictError, match=r"someone saved version 2 .* after you started from "
-                       r"version 1"):
+    with pytest.raises(
+        ConflictError,
+        match=r"someone saved version 2 .* after you started from "
+        r"version 1",
+    ):
         store.save(assessment(CHECKLIST, {"c1": 4}), based_on=1)
     assert store.latest_version_number("Testborough Council") == 2
     assert store.load("Testborough Council").assessment.answer("c1").level == 2

@@ -123,9 +123,13 @@ def test_a_package_change_drops_the_cached_notebook_outputs(tmp_path):
 def test_a_quiz_page_carries_its_questions_and_the_marking_script(tmp_path, kit, built_site):
     quiz = {
         "questions": [
-            {"id": f"q{n}", "prompt": f"Question {n}: pick the right one",
-             "options": {"a": f"Right {n}", "b": f"Wrong {n}"}, "answer": "a",
-             "feedback": {"a": "Because it is right.", "b": "Because it is wrong."}}
+            {
+                "id": f"q{n}",
+                "prompt": f"Question {n}: pick the right one",
+                "options": {"a": f"Right {n}", "b": f"Wrong {n}"},
+                "answer": "a",
+                "feedback": {"a": "Because it is right.", "b": "Because it is wrong."},
+            }
             for n in range(1, 7)
         ]
     }

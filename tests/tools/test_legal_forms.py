@@ -241,7 +241,15 @@ def test_unknown_questions_and_answers_are_refused():
 
 def test_wording_helpers():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
     ]
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B", "C"]) == "A, B and C"

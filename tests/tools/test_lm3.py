@@ -7,7 +7,8 @@ import math
 import pytest
 
 from ccin_learn.errors import KitError
-from ccin_learn.tools.lm3 import LM3Inputs, calculate, meaning, pounds, score_text
+from ccin_learn.text import money
+from ccin_learn.tools.lm3 import LM3Inputs, calculate, meaning, score_text
 
 
 def inputs(**changes: float) -> LM3Inputs:
@@ -32,8 +33,8 @@ def test_worked_example_gives_rounds_of_100k_60k_24k_and_a_score_of_1_84():
     assert result.round3 == pytest.approx(24_000)
     assert result.score == pytest.approx(1.84)
     assert score_text(result) == "1.84"
-    assert pounds(result.round3) == "£24,000"
-    assert pounds(result.total) == "£184,000"
+    assert money(result.round3) == "£24,000"
+    assert money(result.total) == "£184,000"
 
 
 def test_suppliers_and_staff_are_worked_out_separately():
@@ -60,8 +61,7 @@ def test_suppliers_and_staff_are_worked_out_separately():
 def test_the_split_between_suppliers_and_staff_matters_when_their_local_shares_differ():
     # All £10,000 to staff who are 90% local: R2 = £9,000, R3 = 10% of that = £900.
     all_staff = calculate(
-        inputs(income=10_000, supplier_share=0, supplier_local=0, staff_local=90,
-               staff_respend=10)
+        inputs(income=10_000, supplier_share=0, supplier_local=0, staff_local=90, staff_respend=10)
     )
     assert (all_staff.round2, all_staff.round3) == pytest.approx((9_000, 900))
     # All £10,000 to suppliers who are 0% local: nothing stays.
@@ -118,13 +118,22 @@ def test_income_must_be_a_positive_amount(income, message):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("supplier_share", 101, "share of round 1 spent on suppliers must be between 0 and 100%, "
-         "got 101"),
-        ("supplier_local", -1, "local share of supplier spending must be between 0 and 100%, "
-         "got -1"),
+        (
+            "supplier_share",
+            101,
+            "share of round 1 spent on suppliers must be between 0 and 100%, got 101",
+        ),
+        (
+            "supplier_local",
+            -1,
+            "local share of supplier spending must be between 0 and 100%, got -1",
+        ),
         ("staff_local", 150, "local share of staff spending must be between 0 and 100%, got 150"),
-        ("supplier_respend", -0.5, "local re-spend of suppliers must be between 0 and 100%, "
-         "got -0.5"),
+        (
+            "supplier_respend",
+            -0.5,
+            "local re-spend of suppliers must be between 0 and 100%, got -0.5",
+        ),
         ("staff_respend", math.inf, "local re-spend of staff must be between 0 and 100%, got inf"),
     ],
 )
@@ -136,6 +145,13 @@ def test_percentages_outside_0_to_100_are_refused_by_name(field, value, message)
 
 def test_0_and_100_percent_are_allowed_at_every_input():
     for value, score in ((0, 1), (100, 3)):
-        result = calculate(inputs(supplier_share=value, supplier_local=value, staff_local=value,
-                                  supplier_respend=value, staff_respend=value))
+        result = calculate(
+            inputs(
+                supplier_share=value,
+                supplier_local=value,
+                staff_local=value,
+                supplier_respend=value,
+                staff_respend=value,
+            )
+        )
         assert result.score == pytest.approx(score)

@@ -62,7 +62,8 @@ def test_answers_give_the_hand_worked_ranking(given, expected):
 
 def test_reasons_say_why_a_kind_fits_and_what_to_watch():
     worker = next(
-        m for m in fitting_kinds(GUIDE, answers("workers", "members", "trust"))
+        m
+        for m in fitting_kinds(GUIDE, answers("workers", "members", "trust"))
         if m.kind.id == "worker"
     )
     assert worker.reasons_for == (

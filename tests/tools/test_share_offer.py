@@ -9,7 +9,6 @@ import pytest
 from ccin_learn.errors import KitError
 from ccin_learn.tools.share_offer import (
     OfferInputs,
-    money,
     plan_offer,
     plan_summary,
     range_summary,
@@ -167,9 +166,3 @@ def test_bad_figures_get_one_clear_line(changes, message):
     with pytest.raises(KitError, match=message) as caught:
         plan_offer(offer(**changes))
     assert "\n" not in str(caught.value)
-
-
-def test_money_is_written_as_people_write_it():
-    assert money(200_000) == "£200,000"
-    assert money(12.5) == "£12.50"
-    assert money(-5_000) == "-£5,000"

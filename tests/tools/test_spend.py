@@ -26,8 +26,13 @@ from ccin_learn.tools.spend import (
 
 CORPUS = Path(__file__).parent / "spend_corpus"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
-EXAMPLE = (Path(__file__).resolve().parents[2] / "modules" / "community-wealth-building"
-           / "data" / "example-payments.csv")
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "modules"
+    / "community-wealth-building"
+    / "data"
+    / "example-payments.csv"
+)
 
 SMALL = b"""Supplier,Amount,Postcode,SME,VCSE,Category
 Alpha Ltd,100,PR1 1AA,Y,N,Cleaning
@@ -69,20 +74,21 @@ def test_small_file_shares_are_worked_out_on_net_spend():
 def test_top_suppliers_and_categories_come_largest_first():
     report = small_report()
     assert [(s.name, s.amount, s.payments) for s in report.top_suppliers] == [
-        ("Gamma plc", 600.00, 1), ("Beta Co-op", 300.00, 1), ("Alpha Ltd", 50.00, 2),
+        ("Gamma plc", 600.00, 1),
+        ("Beta Co-op", 300.00, 1),
+        ("Alpha Ltd", 50.00, 2),
     ]
     gamma, beta, _alpha = report.top_suppliers
     assert (gamma.local, gamma.sme, gamma.vcse) == ("no", "no", "no")
     assert (beta.local, beta.sme, beta.vcse) == ("yes", "yes", "yes")
     assert [(c.name, c.amount, c.payments) for c in report.categories] == [
-        ("Cleaning", 650.00, 3), ("Catering", 300.00, 1),
+        ("Cleaning", 650.00, 3),
+        ("Catering", 300.00, 1),
     ]
 
 
 def test_headline_states_the_local_share_or_asks_for_a_definition():
-    assert headline(small_report()) == (
-        "36.8% of £950 net spend (£350) went to local suppliers."
-    )
+    assert headline(small_report()) == ("36.8% of £950 net spend (£350) went to local suppliers.")
     unset = small_report(None)
     assert unset.local is None
     assert "say what counts as local" in headline(unset)
@@ -122,8 +128,11 @@ def test_corpus_file_gives_the_hand_worked_figures(name):
     assert [[u.row, u.reason] for u in report.unreadable] == expected["unreadable"]
     checks = {
         "spellings_merged": lambda: report.spellings_merged,
-        "top_supplier": lambda: [report.top_suppliers[0].name, report.top_suppliers[0].amount,
-                                 report.top_suppliers[0].payments],
+        "top_supplier": lambda: [
+            report.top_suppliers[0].name,
+            report.top_suppliers[0].amount,
+            report.top_suppliers[0].payments,
+        ],
         "credit_notes": lambda: [report.credit_notes.payments, report.credit_notes.amount],
         "columns": lambda: dict(report.columns),
         "categories": lambda: [[c.name, c.amount] for c in report.categories],
@@ -147,9 +156,23 @@ def test_corpus_file_gives_the_hand_worked_figures(name):
 
 def test_the_corpus_covers_every_messy_case():
     cases = " ".join(spec["case"] for spec in EXPECTED.values())
-    for words in ("£ signs", "thousands", "blank", "case", "spacing", "'Ltd'/'Limited'",
-                  "credit notes", "Vendor", "Net Amount", "Supplier Name", "Amount (£)",
-                  "byte order mark", "Windows-1252", "no supplier", "no amount"):
+    for words in (
+        "£ signs",
+        "thousands",
+        "blank",
+        "case",
+        "spacing",
+        "'Ltd'/'Limited'",
+        "credit notes",
+        "Vendor",
+        "Net Amount",
+        "Supplier Name",
+        "Amount (£)",
+        "byte order mark",
+        "Windows-1252",
+        "no supplier",
+        "no amount",
+    ):
         assert words in cases, words
 
 
@@ -226,8 +249,12 @@ def test_missing_file_is_a_kit_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "at least one postcode district"), ("PR1, 2AB", "'2AB' is not a postcode district"),
-     ("PR1 2AB", "'2AB'"), ("LOCAL", "'LOCAL'")],
+    [
+        ("", "at least one postcode district"),
+        ("PR1, 2AB", "'2AB' is not a postcode district"),
+        ("PR1 2AB", "'2AB'"),
+        ("LOCAL", "'LOCAL'"),
+    ],
 )
 def test_bad_local_definitions_are_refused(text, message):
     with pytest.raises(KitError, match=message):
@@ -257,13 +284,26 @@ def test_bad_input_leaves_an_earlier_summary_untouched(tmp_path):
 
 
 def test_summary_csv_holds_the_figures_and_the_unreadable_rows():
-    report = analyse(load_payments(CORPUS / "unreadable_rows.csv"),
-                     LocalDefinition.from_text("PR2"))
+    report = analyse(
+        load_payments(CORPUS / "unreadable_rows.csv"), LocalDefinition.from_text("PR2")
+    )
     rows = rows_of(summary_csv(report))
-    assert rows[0] == ["section", "item", "amount_gbp", "share_of_net_spend_percent",
-                       "payments", "note"]
-    assert ["headline", "net spend", "400.0", "100.0", "2",
-            "2 suppliers; 0 other spellings merged"] in rows
+    assert rows[0] == [
+        "section",
+        "item",
+        "amount_gbp",
+        "share_of_net_spend_percent",
+        "payments",
+        "note",
+    ]
+    assert [
+        "headline",
+        "net spend",
+        "400.0",
+        "100.0",
+        "2",
+        "2 suppliers; 0 other spellings merged",
+    ] in rows
     assert ["headline", "local suppliers", "300.0", "75.0", "1", ""] in rows
     assert ["unreadable row", "row 5", "", "", "", "amount 'TBC' is not a number"] in rows
     assert summary_file_name(report) == "unreadable-rows-spend-summary.csv"
@@ -273,7 +313,7 @@ def test_summary_csv_neutralises_formulas_from_the_file():
     data = b'Supplier,Amount\n"=HYPERLINK(""http://x"")",100\n@SUM(A1),50\n'
     rows = rows_of(summary_csv(analyse(read_payments(data))))
     names = [row[1] for row in rows if row[0] == "top supplier"]
-    assert names == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert names == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
 
 
 def test_summary_is_written_atomically(tmp_path, monkeypatch):
@@ -322,9 +362,11 @@ def test_the_fictional_example_reads_with_its_messy_rows_reported():
     report = analyse(payments, LocalDefinition.from_text("XX1, XX2, XX5"))
     assert report.payments == 305 and report.suppliers == 18
     assert [u.reason for u in report.unreadable] == [
-        "no amount", "amount 'TBC' is not a number", "repeats the header row",
-        "no supplier name", "has 11 cells but the header has 10: a comma in a name may need "
-        "quotes",
+        "no amount",
+        "amount 'TBC' is not a number",
+        "repeats the header row",
+        "no supplier name",
+        "has 11 cells but the header has 10: a comma in a name may need quotes",
     ]
     assert report.credit_notes.payments == 3 and report.blank_rows == 2
     assert EXAMPLE.read_text(encoding="utf-8-sig").startswith("# FICTIONAL EXAMPLE")

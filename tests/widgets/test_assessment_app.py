@@ -41,8 +41,10 @@ def test_choosing_levels_updates_scores_priorities_and_charts(store):
     assert "Overall: <strong>75%</strong>" in app.scores.value
     assert "Action c1 title" in app.priorities.value
     assert "c1: level 3 for this action, in words" in app.priorities.value
-    assert 'href="http://book.test/modules/community-wealth-building/index.html"' in \
-        app.priorities.value
+    assert (
+        'href="http://book.test/modules/community-wealth-building/index.html"'
+        in app.priorities.value
+    )
     assert "2 Committed" in app.charts.value
     app.editors["c1"].level.value = NOT_ANSWERED
     assert "Overall: <strong>100%</strong>" in app.scores.value
@@ -101,10 +103,14 @@ def test_downloads_offer_all_four_files(store):
     app.editors["c1"].level.value = 2
     app.on_downloads()
     links = app.downloads.value
-    for suffix, mime in (("json", "application/json"), ("csv", "text/csv"),
-                         ("html", "text/html"), ("pdf", "application/pdf")):
+    for suffix, mime in (
+        ("json", "application/json"),
+        ("csv", "text/csv"),
+        ("html", "text/html"),
+        ("pdf", "application/pdf"),
+    ):
         assert 'download="self-assessment-anyshire-county-' in links
-        assert f".{suffix}\"" in links and f"data:{mime};base64," in links
+        assert f'.{suffix}"' in links and f"data:{mime};base64," in links
 
 
 def test_an_unexpected_error_is_a_friendly_message_not_a_traceback(store, monkeypatch, caplog):

@@ -82,7 +82,8 @@ def test_a_form_the_sources_are_silent_on_says_so_in_the_table():
 def test_no_fitting_form_says_so_and_shows_no_table():
     data = default_forms()
     only_cbs = LegalForms(
-        schema_version=1, sources=data.sources,
+        schema_version=1,
+        sources=data.sources,
         forms=(data.get("community-benefit-society"), data.get("cooperative-society")),
     )
     ranking = rank_forms(only_cbs, {"profits": "investors"})

@@ -10,8 +10,13 @@ from pathlib import Path
 from ccin_learn.tools.spend import LocalDefinition, analyse, read_payments, summary_csv
 from ccin_learn.widgets.spend import FLAG, SpendAnalysis
 
-EXAMPLE = (Path(__file__).resolve().parents[2] / "modules" / "community-wealth-building"
-           / "data" / "example-payments.csv")
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "modules"
+    / "community-wealth-building"
+    / "data"
+    / "example-payments.csv"
+)
 SMALL = b"""Supplier,Amount,Postcode,Local supplier,SME
 Alpha Ltd,100,PR1 1AA,Y,Y
 Beta Ltd,300,M1 1AA,N,N
@@ -20,10 +25,15 @@ Beta Ltd,300,M1 1AA,N,N
 
 
 def upload(tool: SpendAnalysis, name: str, data: bytes) -> None:
-    tool.upload.value = ({
-        "name": name, "type": "text/csv", "size": len(data), "content": memoryview(data),
-        "last_modified": datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC),
-    },)
+    tool.upload.value = (
+        {
+            "name": name,
+            "type": "text/csv",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC),
+        },
+    )
 
 
 def test_starts_by_asking_for_a_file():
@@ -89,11 +99,13 @@ def test_a_bad_district_is_explained():
 
 def test_download_link_holds_the_summary_csv():
     tool = SpendAnalysis(("small.csv", SMALL), "PR1, PR2")
-    match = re.search(r'download="([^"]+)" href="data:text/csv;base64,([^"]+)"',
-                      tool.download.value)
+    match = re.search(
+        r'download="([^"]+)" href="data:text/csv;base64,([^"]+)"', tool.download.value
+    )
     assert match.group(1) == "small-spend-summary.csv"
-    expected = summary_csv(analyse(read_payments(SMALL, "small.csv"),
-                                   LocalDefinition.from_text("PR1, PR2")))
+    expected = summary_csv(
+        analyse(read_payments(SMALL, "small.csv"), LocalDefinition.from_text("PR1, PR2"))
+    )
     assert base64.b64decode(match.group(2)).decode("utf-8") == expected
 
 
@@ -103,5 +115,5 @@ def test_the_fictional_example_report_lists_unreadable_rows_and_credit_notes():
     assert "5 rows could not be read" in text
     assert "<li>Row 155: amount &#x27;TBC&#x27; is not a number</li>" in text
     assert "3 credit notes totalling £4,250 were netted off" in text
-    assert "<th scope=\"col\">Supplier</th>" in text
+    assert '<th scope="col">Supplier</th>' in text
     assert "2 blank rows skipped" in text
