@@ -147,7 +147,7 @@ def score(file: Path, as_json: bool) -> None:
 
 
 @assess.command()
-@file_argument
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -155,12 +155,36 @@ def score(file: Path, as_json: bool) -> None:
     required=True,
     help="The report to write: a .html, .pdf or .csv file.",
 )
-def report(file: Path, output: Path) -> None:
-    """Write a report of an assessment file (HTML, PDF or CSV, by the file name)."""
-    from ccin_learn.reports import format_of, report_input, write_report
+@click.option(
+    "--council", default=None, help="Report a saved version of this council instead of a file."
+)
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(1),
+    default=None,
+    help="With --council: which saved version (default: the latest).",
+)
+@db_option
+def report(
+    file: Path | None, output: Path, council: str | None, version: int | None, db_url: str | None
+) -> None:
+    """Write a report (HTML, PDF or CSV, by the file name) of a file or a saved version.
 
+    A saved version is compared with the version saved before it.
+    """
+    from ccin_learn.reports.downloads import file_report, format_of, saved_report, write_report
+
+    if (file is None) == (council is None):
+        raise click.UsageError("give either an assessment FILE or --council NAME")
+    if version is not None and council is None:
+        raise click.UsageError("--version needs --council")
     format_of(output)  # refuse a bad file name before any work
-    write_report(report_input(load_assessment(file)), output)
+    if file is not None:
+        made = file_report(load_assessment(file))
+    else:
+        made = saved_report(open_store(db_url), council or "", version)
+    write_report(made, output)
     click.echo(f"Wrote {output}")
 
 

@@ -7,7 +7,7 @@ starters), so evidence typed into the app cannot run as a formula in Excel.
 from __future__ import annotations
 
 from ccin_learn.csvtext import csv_text
-from ccin_learn.reports import ReportInput
+from ccin_learn.reports.model import ReportInput
 
 COLUMNS = (
     "council",

@@ -12,8 +12,7 @@ from fpdf import FPDF
 
 from ccin_learn.figures import BRAND_RGB, TEXT_RGB
 from ccin_learn.pdfdoc import FONT, NEXT_LINE, add_fonts, setup
-from ccin_learn.reports import ReportInput
-from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
+from ccin_learn.reports.model import ReportInput, report_charts
 from ccin_learn.text import percent
 
 
@@ -58,7 +57,7 @@ def cover(pdf: ReportPDF, report: ReportInput) -> None:
         ("ONS/GSS code", a.council.gss_code or ""),
         ("Assessment date", f"{a.assessed_on:%d %B %Y}"),
         ("Assessed by", a.assessor or ""),
-        ("Saved version", str(report.version or "")),
+        ("Version", report.status),
         ("Completeness", card.completeness),
     ]
     pdf.ln(4)
@@ -77,17 +76,20 @@ def cover(pdf: ReportPDF, report: ReportInput) -> None:
         pdf.para("This assessment is incomplete: scores count only the answered actions.", 10)
 
 
+def changes_section(pdf: ReportPDF, report: ReportInput) -> None:
+    """What changed since the version compared with, in words (the chart shows it too)."""
+    if not report.previous_label:
+        return
+    pdf.ln(2)
+    pdf.heading(f"Changes since {report.previous_label}", 13)
+    if not report.changes:
+        pdf.para("No action's level or applicability has changed.", 10)
+    for change in report.changes:
+        pdf.para(f"{change.action.title}: {change.before} \u2192 {change.after}", 10)
+
+
 def charts_page(pdf: ReportPDF, report: ReportInput) -> None:
-    drawn = [
-        actions_chart(report.card, report.checklist),
-        principles_chart(report.card, report.checklist),
-    ]
-    previous = report.previous_card
-    if previous is not None:
-        drawn.append(
-            comparison_chart(report.card, previous, report.checklist, report.previous_label)
-        )
-    for chart in drawn:
+    for chart in report_charts(report):
         pdf.add_page()
         pdf.heading(chart.title, 13)
         pdf.image(chart.png(dpi=150), w=pdf.epw, alt_text=chart.alt)
@@ -140,6 +142,7 @@ def render_pdf(report: ReportInput) -> bytes:
     pdf.set_title(f"Cooperative council self-assessment: {a.council.name}")
     pdf.set_author(a.assessor or a.council.name)
     cover(pdf, report)
+    changes_section(pdf, report)
     charts_page(pdf, report)
     priorities_page(pdf, report)
     actions_pages(pdf, report)

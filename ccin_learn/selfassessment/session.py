@@ -141,17 +141,54 @@ class Session:
     def history(self) -> list[Version]:
         return self.store.history(self.council) if self.based_on else []
 
-    def previous(self) -> Version | None:
-        """The version to compare with: the one this session started from."""
-        return self.store.load(self.council, self.based_on) if self.based_on else None
+    def has_unsaved_changes(self) -> bool:
+        """True when the working copy differs from the version it started from."""
+        if not self.based_on:
+            return True
+        return self.store.load(self.council, self.based_on).assessment != self.assessment
 
-    def changes_since_previous(self) -> list[Change]:
-        previous = self.previous()
-        return (
-            []
-            if previous is None
-            else changes(previous.assessment, self.assessment, self.checklist)
-        )
+    def comparison(self) -> Comparison:
+        """What the working copy is, and the saved version it is compared with.
+
+        Unsaved changes are compared with the version they change; a working copy
+        that is exactly a saved version (say, just after saving it) is compared
+        with the version saved before it, never with itself.
+        """
+        if not self.based_on:
+            return Comparison("Not saved yet", None, ())
+        base = self.store.load(self.council, self.based_on)
+        if base.assessment != self.assessment:
+            found = changes(base.assessment, self.assessment, self.checklist)
+            return Comparison(f"Unsaved changes to version {base.version}", base, tuple(found))
+        return compare_saved(self.store, self.council, base.version)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A working copy's status in words and what changed since the version it is compared with."""
+
+    status: str
+    baseline: Version | None
+    changes: tuple[Change, ...]
+
+    @property
+    def baseline_label(self) -> str:
+        """``version 3 (assessed on 14 October 2026)``, for headings, charts and reports."""
+        if self.baseline is None:
+            return ""
+        assessed = self.baseline.assessment.assessed_on
+        return f"version {self.baseline.version} (assessed on {assessed:%d %B %Y})"
+
+
+def compare_saved(store: Store, council: str, version: int | None = None) -> Comparison:
+    """A saved version (default: the latest) compared with the version saved before it."""
+    saved = store.load(council, version)
+    status = f"Saved version {saved.version}"
+    if saved.version == 1:
+        return Comparison(status, None, ())
+    before = store.load(council, saved.version - 1)
+    found = changes(before.assessment, saved.assessment, store.checklist)
+    return Comparison(status, before, tuple(found))
 
 
 def friendly_validation(err: ValueError) -> str:

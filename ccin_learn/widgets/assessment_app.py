@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ccin_learn.errors import KitError
+from ccin_learn.reports.downloads import downloads, session_report
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.scoring import ScoreCard, score
 from ccin_learn.selfassessment.session import Session
@@ -342,20 +343,23 @@ class SelfAssessmentApp(widgets.VBox):
         return "not answered" if level is None else f"{level} {self.checklist.level_name(level)}"
 
     def changes_html(self) -> str:
-        session = self.require_session()
-        previous = session.previous()
-        if previous is None:
-            return "<p>No saved version yet to compare with.</p>"
-        found = session.changes_since_previous()
-        heading = f"<h3>Changed since version {previous.version}</h3>"
-        if not found:
+        comparison = self.require_session().comparison()
+        baseline = comparison.baseline
+        if baseline is None:
+            return f"<p>{escape(comparison.status)}: no earlier version to compare with.</p>"
+        heading = (
+            f"<h3>{escape(comparison.status)}: changes since "
+            f"{escape(comparison.baseline_label)}</h3>"
+        )
+        if not comparison.changes:
             return heading + "<p>No level has changed.</p>"
         items = "".join(
             f"<li>{escape(c.action.title)}: {escape(c.before)} \u2192 {escape(c.after)}</li>"
-            for c in found
+            for c in comparison.changes
         )
-        before = score(previous.assessment, self.checklist)
-        now = session.card
+        before = score(baseline.assessment, self.checklist)
+        now = self.require_session().card
+        changed = {c.action.id for c in comparison.changes}
         rows = [
             BarRow(
                 a.title,
@@ -365,12 +369,12 @@ class SelfAssessmentApp(widgets.VBox):
                 before_text=self.level_words(before, a.id),
             )
             for a in self.checklist.actions
-            if a.id in {c.action.id for c in found}
+            if a.id in changed
         ]
         return (
             heading
             + f"<ul>{items}</ul>"
-            + bar_table(f"Changed actions: version {previous.version} and now", rows)
+            + bar_table(f"Changed actions: version {baseline.version} and now", rows)
         )
 
     # ---- handlers -------------------------------------------------------------------------
@@ -495,45 +499,14 @@ class SelfAssessmentApp(widgets.VBox):
 
     @guarded
     def on_downloads(self, _button: object = None) -> None:
-        from ccin_learn.reports import file_stem, render, report_input
-        from ccin_learn.selfassessment.assessment import to_json
-
         session = self.require_session()
         self.say("Preparing the downloads...")
-        previous = session.previous()
-        report = report_input(
-            session.assessment,
-            session.based_on or None,
-            previous.assessment if previous else None,
-            self.checklist,
-        )
-        stem = file_stem(report)
-        files = [
-            (
-                "JSON file (to keep or import next year)",
-                f"{stem}.json",
-                "application/json",
-                to_json(session.assessment).encode("utf-8"),
-            ),
-            ("CSV table (one row per action)", f"{stem}.csv", "text/csv", render(report, "csv")),
-            (
-                "HTML report (for a cabinet paper)",
-                f"{stem}.html",
-                "text/html",
-                render(report, "html"),
-            ),
-            (
-                "PDF report (for a cabinet paper)",
-                f"{stem}.pdf",
-                "application/pdf",
-                render(report, "pdf"),
-            ),
-        ]
+        files = downloads(session_report(session))
         links = "".join(
-            f'<li><a download="{escape(name, quote=True)}" '
-            f'href="data:{mime};base64,{base64.b64encode(data).decode()}">'
-            f"Download the {escape(label)}</a></li>"
-            for label, name, mime, data in files
+            f'<li><a download="{escape(f.filename, quote=True)}" '
+            f'href="data:{f.mime};base64,{base64.b64encode(f.data).decode()}">'
+            f"Download the {escape(f.label)}</a></li>"
+            for f in files
         )
         self.downloads.value = f'<ul class="ccin-downloads">{links}</ul>'
         self.say("Downloads ready: use the links under Download.", "ok")

@@ -131,3 +131,25 @@ def test_schema_command_matches_the_published_file(capsys):
 
     assert main(["assess", "schema"]) == 0
     assert capsys.readouterr().out == SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def test_report_of_a_saved_version_compares_with_the_one_before(tmp_path, db, capsys):
+    older = json.loads(UNITARY.read_text(encoding="utf-8"))
+    older["answers"]["cwb-insourcing"]["level"] = 0
+    first = tmp_path / "older.json"
+    first.write_text(json.dumps(older), encoding="utf-8")
+    assert main(["assess", "import", str(first), "--db", db]) == 0
+    assert main(["assess", "import", str(UNITARY), "--db", db]) == 0
+    council = "Example Unitary Council (fictional)"
+    out = tmp_path / "report.html"
+    assert main(["assess", "report", "--council", council, "-o", str(out), "--db", db]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<dt>Version</dt><dd>Saved version 2</dd>" in html
+    assert "Changes since version 1" in html and "1 action changed" in html
+    first_report = tmp_path / "first.html"
+    args = ["--council", council, "--version", "1", "-o", str(first_report), "--db", db]
+    assert main(["assess", "report", *args]) == 0
+    assert "Saved version 1" in first_report.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["assess", "report", str(UNITARY), "--council", council, "-o", str(out)]) == 2
+    assert "either an assessment FILE or --council" in capsys.readouterr().err

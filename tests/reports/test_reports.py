@@ -8,9 +8,15 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from datetime import UTC, datetime
+
 from ccin_learn.errors import KitError
-from ccin_learn.reports import file_stem, render, report_input, write_report
+from ccin_learn.reports.downloads import file_stem, render, write_report
+from ccin_learn.reports.model import report_input
 from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, Answer, load_assessment
+from ccin_learn.selfassessment.compare import changes
+from ccin_learn.selfassessment.session import Comparison
+from ccin_learn.selfassessment.store import Version
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 FORMULAS = [
@@ -43,7 +49,7 @@ def hostile(unitary):
 
 
 def test_html_is_self_contained_and_shows_scores_and_priorities(unitary):
-    html = render(report_input(unitary, version=3), "html").decode("utf-8")
+    html = render(report_input(unitary), "html").decode("utf-8")
     assert "<svg" in html and 'role="img"' in html
     assert 'src="http' not in html and "<link" not in html, "no external files"
     assert "Example Unitary Council (fictional)" in html
@@ -73,12 +79,12 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_pdf_has_cover_charts_priorities_and_every_action(unitary):
-    data = render(report_input(unitary, version=2), "pdf")
+    data = render(report_input(unitary), "pdf")
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
     cover = reader.pages[0].extract_text()
     assert "Example Unitary Council (fictional)" in cover
-    assert "14 October 2026" in cover and "Overall: 38%" in cover and "Saved version: 2" in cover
+    assert "14 October 2026" in cover and "Overall: 38%" in cover
     assert any(page.images for page in reader.pages[1:3]), "charts are on the pages after the cover"
     text = pdf_text(data)
     assert "Priorities and next steps" in text
@@ -109,6 +115,11 @@ def test_write_report_picks_the_format_from_the_name(unitary, tmp_path):
 
 def test_report_compares_with_the_previous_version(unitary):
     older = unitary.with_answer("cwb-insourcing", Answer(level=0))
-    html = render(report_input(unitary, previous=older), "html").decode("utf-8")
-    assert "Levels now compared with the assessment of 14 October 2026" in html
+    found = tuple(changes(older, unitary))
+    baseline = Version("Example", 1, datetime(2026, 10, 1, tzinfo=UTC), older)
+    comparison = Comparison("Saved version 2", baseline, found)
+    html = render(report_input(unitary, comparison), "html").decode("utf-8")
+    assert "Levels now compared with version 1 (assessed on 14 October 2026)" in html
     assert "1 action changed, 1 of them moved up" in html
+    assert "<dt>Version</dt><dd>Saved version 2</dd>" in html
+    assert "Changes since version 1 (assessed on 14 October 2026)" in html

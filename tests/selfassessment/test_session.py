@@ -56,8 +56,9 @@ def test_saving_versions_and_what_changed_since(store):
     assert store.draft("Anytown") is None
     session.set_level("c1", 3)
     session.set_level("p1", 0)
-    changed = session.changes_since_previous()
-    assert [(c.action.id, c.before, c.after) for c in changed] == [
+    comparison = session.comparison()
+    assert comparison.status == "Unsaved changes to version 1"
+    assert [(c.action.id, c.before, c.after) for c in comparison.changes] == [
         ("c1", "1 Exploring", "3 Delivering"),
         ("p1", "not answered", "0 Not started"),
     ]
@@ -99,3 +100,29 @@ def test_a_new_council_needs_a_name_and_a_type(store):
         Session.open(store, "Newtown")
     with pytest.raises(KitError, match="gss_code"):
         Session.open(store, "Newtown", "unitary", gss_code="not-a-code")
+
+
+def test_just_saved_is_compared_with_the_version_before_not_itself(store):
+    session = Session.open(store, "Anytown", "unitary")
+    assert session.comparison().status == "Not saved yet"
+    session.set_level("c1", 1)
+    session.save_version()
+    first = session.comparison()
+    assert (first.status, first.baseline, first.changes) == ("Saved version 1", None, ())
+    for action_id, level in [("c1", 3), ("c2", 2), ("p1", 0), ("p2", 4)]:
+        session.set_level(action_id, level)
+    session.save_version()
+    comparison = session.comparison()
+    assert comparison.status == "Saved version 2"
+    assert comparison.baseline is not None and comparison.baseline.version == 1
+    assert [c.action.id for c in comparison.changes] == ["c1", "c2", "p1", "p2"]
+
+
+def test_an_unsaved_change_after_a_save_is_labelled_unsaved(store):
+    session = Session.open(store, "Anytown", "unitary")
+    session.save_version()
+    session.set_level("c2", 2)
+    assert session.has_unsaved_changes()
+    comparison = session.comparison()
+    assert comparison.status == "Unsaved changes to version 1"
+    assert [c.action.id for c in comparison.changes] == ["c2"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import re
+
 import pytest
+from pypdf import PdfReader
 
 from ccin_learn.selfassessment.store import Store
 from ccin_learn.widgets.assessment_app import NOT_ANSWERED, SelfAssessmentApp
@@ -80,7 +85,7 @@ def test_save_history_and_changes_since_last_version(store):
     assert "Saved version 1 of Anyshire County" in app.status.value
     assert app.versions.options[0][1] == 1
     app.editors["c1"].level.value = 3
-    assert "Changed since version 1" in app.changes.value
+    assert "Unsaved changes to version 1: changes since version 1" in app.changes.value
     assert "1 Exploring \u2192 3 Delivering" in app.changes.value
 
 
@@ -147,3 +152,44 @@ def test_the_saved_list_is_reread_when_the_page_opens(store):
     started(store).on_save()
     app.refresh_councils()
     assert ("Anyshire County", "Anyshire County") in app.picker.saved.options
+
+
+def downloaded(app: SelfAssessmentApp, suffix: str) -> bytes:
+    """The bytes behind the download link an officer clicks, decoded from its data URL."""
+    found = re.search(
+        rf'download="[^"]+\.{suffix}" href="data:[^;]+;base64,([^"]+)"', app.downloads.value
+    )
+    assert found, f"no .{suffix} download link"
+    return base64.b64decode(found.group(1))
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_downloads_after_saving_compare_with_the_version_before(store):
+    app = started(store, council_type="unitary")
+    app.editors["c1"].level.value = 1
+    app.on_save()
+    for action_id, level in [("c1", 3), ("c2", 2), ("p1", 0), ("p2", 4)]:
+        app.editors[action_id].level.value = level
+    app.on_save()
+    app.on_downloads()
+    html = downloaded(app, "html").decode("utf-8")
+    assert "<dt>Version</dt><dd>Saved version 2</dd>" in html
+    assert "Changes since version 1" in html
+    assert "4 actions changed" in html and "0 actions changed" not in html
+    text = pdf_text(downloaded(app, "pdf"))
+    assert "Version: Saved version 2" in text and "Changes since version 1" in text
+    assert "Saved version 2: changes since version 1" in app.changes.value
+
+
+def test_downloads_of_unsaved_changes_say_so(store):
+    app = started(store, council_type="unitary")
+    app.on_save()
+    app.editors["c2"].level.value = 2
+    app.on_downloads()
+    html = downloaded(app, "html").decode("utf-8")
+    assert "<dt>Version</dt><dd>Unsaved changes to version 1</dd>" in html
+    assert "Saved version" not in html
+    assert "Unsaved changes to version 1" in pdf_text(downloaded(app, "pdf"))
