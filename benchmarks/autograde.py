@@ -59,7 +59,7 @@ def learner_notebook(released: Path, answers: dict[str, str], how: str) -> nbfor
 
 def build_cohort(folder: Path, assignment: str, learners: int) -> Path:
     roster = [Learner(f"learner{n:03d}") for n in range(learners)]
-    cohort = init_cohort(folder, roster)
+    cohort = init_cohort(folder, roster, source=ROOT / "assessments")
     release(cohort, assignment)
     released = cohort.root / "release" / assignment / f"{assignment}.ipynb"
     answers = model_answers(cohort.root / "source" / assignment / f"{assignment}.ipynb")

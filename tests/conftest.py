@@ -10,18 +10,35 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccin_learn.grading import put_scripts_on_path
+from ccin_learn.grading.cohort import put_scripts_on_path
+from ccin_learn.grading.course import CourseConfig, load_course
 from ccin_learn.site.paths import KitPaths
 
 ROOT = Path(__file__).resolve().parent.parent
-# Tests run nbgrader commands themselves too; they need its `alembic` as the kit does.
-put_scripts_on_path()
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nbgrader_scripts_on_path() -> None:
+    """Tests run nbgrader commands themselves too; they need its `alembic` as the kit does."""
+    put_scripts_on_path()
 
 
 @pytest.fixture(scope="session")
 def kit() -> KitPaths:
     return KitPaths(ROOT)
+
+
+@pytest.fixture(scope="session")
+def assessments(kit: KitPaths) -> Path:
+    """The kit's nbgrader assessments: course.yaml and source/."""
+    return kit.root / "assessments"
+
+
+@pytest.fixture(scope="session")
+def course(assessments: Path) -> CourseConfig:
+    """The kit's shipped course configuration."""
+    return load_course(assessments / "course.yaml")
 
 
 def toc_entries(entries: list[dict]) -> list[str]:

@@ -7,7 +7,6 @@ traceback.
 
 from __future__ import annotations
 
-import signal
 import threading
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,7 +14,10 @@ from pathlib import Path
 import click
 
 from ccin_learn import __version__
-from ccin_learn.cli.common import progress_bar, stderr
+from ccin_learn.cli.assess import assess
+from ccin_learn.cli.common import one_line, progress_bar, stderr, stop_on_sigterm
+from ccin_learn.cli.credentials import credentials
+from ccin_learn.cli.grade import grade
 from ccin_learn.errors import KitError
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
 from ccin_learn.site.paths import KitPaths, find_root
@@ -39,7 +41,7 @@ def kit_paths(root: Path | None) -> KitPaths:
 
 def build(paths: KitPaths, strict: bool) -> None:
     """Build the book with a progress bar and a one-line summary."""
-    from ccin_learn.site.build import build_book  # Sphinx and friends load only when needed
+    from ccin_learn.site.build import build_book  # lazy: Sphinx takes seconds to import
 
     with progress_bar("Building the course book") as update:
         result = build_book(paths, strict=strict, progress=update)
@@ -75,7 +77,7 @@ def book_build(strict: bool, root: Path | None) -> None:
 @root_option
 def serve(host: str, port: int, root: Path | None) -> None:
     """Serve the built book on this machine until you press Ctrl+C."""
-    from ccin_learn.site.server import make_server, site_directory, url_of
+    from ccin_learn.site.server import make_server, site_directory, url_of  # lazy: start-up speed
 
     server = make_server(site_directory(kit_paths(root)), host, port)
     click.echo(f"The course book is at {url_of(server)}  (press Ctrl+C to stop)")
@@ -110,9 +112,11 @@ def start(
     host: str, port: int, app_port: int, no_build: bool, db_url: str | None, root: Path | None
 ) -> None:
     """Build the book, then serve it and the live tools until you press Ctrl+C."""
-    from ccin_learn.apps.launcher import running_voila
-    from ccin_learn.selfassessment.store import Store
-    from ccin_learn.settings import app_url
+    from ccin_learn.apps.launcher import running_voila  # lazy: start-up speed
+    from ccin_learn.selfassessment.store import Store  # lazy: start-up speed
+    from ccin_learn.settings import app_url  # lazy: start-up speed
+
+    # lazy: start-up speed
     from ccin_learn.site.server import make_server, serve_in_thread, site_directory, url_of
 
     if port == app_port:
@@ -140,19 +144,6 @@ def start(
         threading.Event().wait()
 
 
-def stop_on_sigterm() -> None:
-    """Let ``kill`` stop the servers as cleanly as Ctrl+C does."""
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
-
-
-def one_line(message: str) -> str:
-    return " ".join(message.split())
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and turn every outcome into an exit code and at most one error line."""
     try:
@@ -176,15 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
-def register_commands() -> None:
-    """Add the sub-command groups that live in their own modules."""
-    from ccin_learn.cli.assess import assess
-    from ccin_learn.cli.credentials import credentials
-    from ccin_learn.cli.grade import grade
-
-    cli.add_command(assess)
-    cli.add_command(grade)
-    cli.add_command(credentials)
-
-
-register_commands()
+# The sub-command groups that live in their own modules.
+cli.add_command(assess)
+cli.add_command(grade)
+cli.add_command(credentials)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ccin_learn.cli.common import stop_on_sigterm
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to_json
 from ccin_learn.settings import APP_PORT, HOST
@@ -23,7 +24,7 @@ file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type
 
 
 def open_store(db_url: str | None):
-    from ccin_learn.selfassessment.store import Store
+    from ccin_learn.selfassessment.store import Store  # lazy: start-up speed
 
     return Store(db_url)
 
@@ -45,12 +46,11 @@ def assess() -> None:
 @db_option
 def app(host: str, port: int, db_url: str | None) -> None:
     """Start the self-assessment app (Voila) until you press Ctrl+C."""
-    import threading
+    import threading  # lazy: start-up speed
 
-    from ccin_learn.apps.launcher import running_voila
-    from ccin_learn.cli import stop_on_sigterm
-    from ccin_learn.selfassessment.store import default_db_url
-    from ccin_learn.settings import app_url, book_url
+    from ccin_learn.apps.launcher import running_voila  # lazy: start-up speed
+    from ccin_learn.selfassessment.store import default_db_url  # lazy: start-up speed
+    from ccin_learn.settings import app_url, book_url  # lazy: start-up speed
 
     url = db_url or default_db_url()
     open_store(url)  # fail now, with a clear message, if the database cannot be used
@@ -80,7 +80,7 @@ def validate(files: tuple[Path, ...]) -> int:
 
 
 def score_json(assessment: Assessment) -> dict[str, object]:
-    from ccin_learn.selfassessment.scoring import score
+    from ccin_learn.selfassessment.scoring import score  # lazy: start-up speed
 
     card = score(assessment)
     return {
@@ -114,8 +114,8 @@ def score_json(assessment: Assessment) -> dict[str, object]:
 
 
 def score_lines(assessment: Assessment) -> list[str]:
-    from ccin_learn.selfassessment.checklist import default_checklist
-    from ccin_learn.selfassessment.scoring import score
+    from ccin_learn.selfassessment.checklist import default_checklist  # lazy: start-up speed
+    from ccin_learn.selfassessment.scoring import score  # lazy: start-up speed
 
     card, names = score(assessment), default_checklist().level_name
     percent = lambda v: "no score yet" if v is None else f"{v}%"  # noqa: E731
@@ -173,6 +173,7 @@ def report(
 
     A saved version is compared with the version saved before it.
     """
+    # lazy: start-up speed
     from ccin_learn.reports.downloads import file_report, format_of, saved_report, write_report
 
     if (file is None) == (council is None):
@@ -219,7 +220,7 @@ def import_(file: Path, db_url: str | None) -> None:
 @db_option
 def export(council: str, output: Path, version: int | None, db_url: str | None) -> None:
     """Write a council's saved assessment to a JSON file."""
-    from ccin_learn.fileio import atomic_write
+    from ccin_learn.fileio import atomic_write  # lazy: start-up speed
 
     saved = open_store(db_url).load(council, version)
     atomic_write(output, to_json(saved.assessment).encode("utf-8"))
@@ -231,7 +232,7 @@ def export(council: str, output: Path, version: int | None, db_url: str | None) 
 @db_option
 def history(council: str, db_url: str | None) -> None:
     """List a council's saved versions with their scores."""
-    from ccin_learn.selfassessment.scoring import score
+    from ccin_learn.selfassessment.scoring import score  # lazy: start-up speed
 
     for saved in open_store(db_url).history(council):
         card = score(saved.assessment)
@@ -252,8 +253,8 @@ def history(council: str, db_url: str | None) -> None:
 )
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of assessment files (for other systems that read them)."""
-    from ccin_learn.fileio import atomic_write
-    from ccin_learn.selfassessment.assessment import json_schema
+    from ccin_learn.fileio import atomic_write  # lazy: start-up speed
+    from ccin_learn.selfassessment.assessment import json_schema  # lazy: start-up speed
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

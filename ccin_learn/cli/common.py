@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -22,3 +23,17 @@ def progress_bar(title: str) -> Iterator[Callable[[str, int], None]]:
             progress.update(task, description=f"{title}: {phase}", completed=percent)
 
         yield update
+
+
+def stop_on_sigterm() -> None:
+    """Let ``kill`` stop the servers as cleanly as Ctrl+C does."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def one_line(message: str) -> str:
+    """A message on one line, however many lines the library that raised it used."""
+    return " ".join(message.split())

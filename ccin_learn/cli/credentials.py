@@ -23,7 +23,7 @@ def credentials() -> None:
 )
 def keygen(folder: Path) -> None:
     """Create the awarding body's signing key (owner-only) and the public key to publish."""
-    from ccin_learn.credentials.keys import generate_key
+    from ccin_learn.credentials.keys import generate_key  # lazy: start-up speed
 
     private, public, did = generate_key(folder)
     click.echo(f"Private key (keep it safe; readable only by you): {private}")
@@ -55,9 +55,9 @@ def keygen(folder: Path) -> None:
 )
 def issue(course_dir: Path, output: Path, key: Path) -> None:
     """Issue each earned credential once: badge, certificate and register line."""
-    from ccin_learn.credentials.issue import issue_credentials
-    from ccin_learn.credentials.keys import load_private_key
-    from ccin_learn.grading.cohort import open_cohort
+    from ccin_learn.credentials.issue import issue_credentials  # lazy: start-up speed
+    from ccin_learn.credentials.keys import load_private_key  # lazy: start-up speed
+    from ccin_learn.grading.cohort import open_cohort  # lazy: start-up speed
 
     signing_key = load_private_key(key)
     decisions = issue_credentials(open_cohort(course_dir), output, signing_key)
@@ -81,10 +81,10 @@ def issue(course_dir: Path, output: Path, key: Path) -> None:
 )
 def verify(file: Path, public_key: Path | None) -> None:
     """Check a credential's signature and structure (exit 1 if it fails)."""
-    from ccin_learn.credentials.badge import summary
-    from ccin_learn.credentials.badge import verify as check
-    from ccin_learn.credentials.keys import load_public_key
-    from ccin_learn.errors import KitError
+    from ccin_learn.credentials.badge import summary  # lazy: start-up speed
+    from ccin_learn.credentials.badge import verify as check  # lazy: start-up speed
+    from ccin_learn.credentials.keys import load_public_key  # lazy: start-up speed
+    from ccin_learn.errors import KitError  # lazy: start-up speed
 
     try:
         token = file.read_text(encoding="ascii").strip()

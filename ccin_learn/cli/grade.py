@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ccin_learn.cli.common import progress_bar
 from ccin_learn.errors import KitError
+from ccin_learn.site.paths import find_root
+
+if TYPE_CHECKING:
+    from ccin_learn.grading.cohort import Cohort
 
 course_option = click.option(
     "--course",
@@ -21,8 +26,8 @@ course_option = click.option(
 assignment_argument = click.argument("assignment")
 
 
-def cohort_at(course_dir: Path):
-    from ccin_learn.grading.cohort import open_cohort
+def cohort_at(course_dir: Path) -> Cohort:
+    from ccin_learn.grading.cohort import open_cohort  # lazy: nbgrader takes seconds to import
 
     return open_cohort(course_dir)
 
@@ -56,13 +61,27 @@ def grade() -> None:
     default=None,
     help="nbgrader exchange folder (default: exchange/ in the cohort folder).",
 )
-def init(directory: Path, roster: Path | None, db_url: str | None, exchange: Path | None) -> None:
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The assessments to use: a folder with course.yaml and source/ "
+    "(default: assessments/ of the kit checkout you are in).",
+)
+def init(
+    directory: Path,
+    roster: Path | None,
+    db_url: str | None,
+    exchange: Path | None,
+    source: Path | None,
+) -> None:
     """Set up a cohort folder and gradebook from the kit's assessments."""
-    from ccin_learn.grading.cohort import init_cohort
-    from ccin_learn.grading.roster import load_roster
+    from ccin_learn.grading.cohort import init_cohort  # lazy: start-up speed
+    from ccin_learn.grading.roster import load_roster  # lazy: start-up speed
 
     learners = load_roster(roster) if roster else []
-    cohort = init_cohort(directory, learners, db_url=db_url, exchange=exchange)
+    source = source or kit_assessments()
+    cohort = init_cohort(directory, learners, source, db_url=db_url, exchange=exchange)
     click.echo(
         f"Cohort ready in {cohort.root}: {len(learners)} learner(s), assignments "
         f"{', '.join(cohort.assignments())}."
@@ -75,7 +94,7 @@ def init(directory: Path, roster: Path | None, db_url: str | None, exchange: Pat
 @course_option
 def release(assignment: str, course_dir: Path) -> None:
     """Generate the learners' version of an assignment and release it."""
-    from ccin_learn.grading.cohort import release as release_assignment
+    from ccin_learn.grading.cohort import release as release_assignment  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
     with progress_bar(f"Releasing {assignment}") as update:
@@ -97,7 +116,7 @@ def release(assignment: str, course_dir: Path) -> None:
 )
 def collect(assignment: str, course_dir: Path, zip_dir: Path | None) -> None:
     """Collect submissions from nbgrader's exchange, or from downloaded zip files."""
-    from ccin_learn.grading.cohort import collect as collect_exchange
+    from ccin_learn.grading.cohort import collect as collect_exchange  # lazy: start-up speed
     from ccin_learn.grading.zipcollect import collect_zips
 
     cohort = cohort_at(course_dir)
@@ -138,7 +157,7 @@ def autograde(
     assignment: str, course_dir: Path, workers: int | None, memory_mb: int, force: bool
 ) -> int:
     """Autograde new and changed submissions in parallel; the scores are nbgrader's own."""
-    from ccin_learn.grading.autograde import autograde as run
+    from ccin_learn.grading.autograde import autograde as run  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
     with progress_bar(f"Autograding {assignment}") as update:
@@ -167,7 +186,7 @@ def autograde(
 @course_option
 def feedback(assignment: str, course_dir: Path) -> None:
     """Generate each learner's feedback and release it through the exchange."""
-    from ccin_learn.grading.cohort import feedback as release_feedback
+    from ccin_learn.grading.cohort import feedback as release_feedback  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
     with progress_bar(f"Feedback for {assignment}") as update:
@@ -190,11 +209,12 @@ def feedback(assignment: str, course_dir: Path) -> None:
 )
 def export(course_dir: Path, output: Path | None, per_question: bool) -> None:
     """Export the grades as CSV."""
+    from ccin_learn.credentials.catalogue import pass_marks  # lazy: start-up speed
     from ccin_learn.fileio import atomic_write
     from ccin_learn.grading.export import grades_csv, questions_csv
 
     cohort = cohort_at(course_dir)
-    text = questions_csv(cohort) if per_question else grades_csv(cohort)
+    text = questions_csv(cohort) if per_question else grades_csv(cohort, pass_marks())
     if output is None:
         sys.stdout.write(text)
     else:
@@ -206,7 +226,7 @@ def export(course_dir: Path, output: Path | None, per_question: bool) -> None:
 @course_option
 def status(course_dir: Path) -> None:
     """Per learner: who submitted, who awaits hand-grading, who passed."""
-    from ccin_learn.grading.export import DEFAULT_PASS_MARK, pass_marks
+    from ccin_learn.credentials.catalogue import pass_marks  # lazy: start-up speed
     from ccin_learn.grading.results import results
 
     cohort = cohort_at(course_dir)
@@ -220,6 +240,18 @@ def status(course_dir: Path) -> None:
         elif r.needs_hand_grading:
             state = f"submitted; awaiting hand-grading ({r.score:g}/{r.max_score:g} so far)"
         else:
-            passed = r.passed(marks.get(r.assignment, DEFAULT_PASS_MARK))
-            state = f"{'passed' if passed else 'not passed'}: {r.percent:g}%"
+            mark = marks.get(r.assignment)
+            verdict = "graded" if mark is None else ("passed" if r.passed(mark) else "not passed")
+            state = f"{verdict}: {r.percent:g}%"
         click.echo(f"{r.learner:<16} {r.assignment:<28} {state}")
+
+
+def kit_assessments() -> Path:
+    """The assessments/ folder of the kit checkout the trainer is in (or installed from)."""
+    try:
+        return find_root().root / "assessments"
+    except KitError as err:
+        raise KitError(
+            "no kit checkout found to take the assessments from: "
+            "pass --source DIR (a folder with course.yaml and source/)"
+        ) from err

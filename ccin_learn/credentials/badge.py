@@ -16,9 +16,10 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from ccin_learn.credentials.catalogue import CourseConfig, Credential
+from ccin_learn.credentials.catalogue import Credential
 from ccin_learn.credentials.keys import did_key, public_key_from_did
 from ccin_learn.errors import KitError
+from ccin_learn.grading.course import CourseConfig
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",

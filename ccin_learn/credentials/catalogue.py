@@ -19,27 +19,10 @@ from ccin_learn.course.catalogue import Catalogue, default_catalogue
 from ccin_learn.datafile import DATA_DIR, DataFileError, load_yaml_model
 
 CREDENTIALS_FILE = DATA_DIR / "credentials.yaml"
-COURSE_FILE = Path(__file__).resolve().parents[2] / "assessments" / "course.yaml"
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AwardingBody(Frozen):
-    name: str = Field(min_length=3)
-    url: str = Field(pattern=r"^https?://")
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 country code")
-
-
-class CourseConfig(Frozen):
-    """A cohort's course: who awards its credentials and how to verify them."""
-
-    course_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    course_title: str = Field(min_length=3)
-    awarding_body: AwardingBody
-    verification: str = Field(min_length=20)
 
 
 class Defaults(Frozen):
@@ -150,6 +133,6 @@ def load_credentials(
     return tuple(sorted(credentials, key=lambda c: order.index(c.id)))
 
 
-def load_course(path: Path = COURSE_FILE) -> CourseConfig:
-    """A course configuration; DataFileError names the bad field."""
-    return load_yaml_model(path, CourseConfig)
+def pass_marks(credentials: tuple[Credential, ...] | None = None) -> dict[str, float]:
+    """Each assignment's pass mark, from the credential it earns."""
+    return {c.id: c.pass_mark for c in (credentials or load_credentials())}

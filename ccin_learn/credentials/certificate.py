@@ -5,8 +5,8 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from ccin_learn.credentials.badge import Award
-from ccin_learn.credentials.catalogue import CourseConfig
 from ccin_learn.figures import BRAND_RGB, TEXT_RGB
+from ccin_learn.grading.course import CourseConfig
 from ccin_learn.pdfdoc import FONT, NEXT_LINE, a4_document
 
 

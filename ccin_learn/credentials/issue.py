@@ -76,12 +76,11 @@ def learner_names(cohort: Cohort) -> dict[str, str]:
 
 def why_not(result: Result | None, credential: Credential, held: set[str]) -> str:
     """Why a learner cannot have the credential yet ('' when they can)."""
-    if result is None or not result.submitted:
+    if result is None:
         return "has not submitted the assessment"
-    if result.needs_hand_grading:
-        return "written answers still await hand-grading"
-    if result.percent < credential.pass_mark:
-        return f"scored {result.percent:g}%, below the pass mark of {credential.pass_mark:g}%"
+    shortfall = result.shortfall(credential.pass_mark)
+    if shortfall:
+        return shortfall
     missing = [p for p in credential.prerequisites if p not in held]
     if missing:
         return f"needs the {', '.join(missing)} credential first"

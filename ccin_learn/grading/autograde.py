@@ -33,6 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.converters import Autograde
+from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 
 from ccin_learn.errors import KitError
@@ -100,9 +104,6 @@ def start_worker(cohort_root: str, assignment: str, memory_mb: int, scratch_root
 
 
 def generate_in_scratch(config, assignment: str) -> None:
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     result = api.generate_assignment(assignment)
     if not result.get("success"):
@@ -161,9 +162,6 @@ def grade_in_worker(learner: str) -> Outcome:
 
 def run_autograde(scratch: Path, learner: str) -> None:
     """nbgrader's Autograde converter for one learner, in the scratch course."""
-    from nbgrader.converters import Autograde
-    from nbgrader.coursedir import CourseDirectory
-
     config = _worker["config"].copy()  # type: ignore[union-attr]
     config.CourseDirectory.student_id = learner
     config.CourseDirectory.assignment_id = _worker["assignment"]
@@ -245,8 +243,6 @@ class Recorder:
                 gradebook.close()
 
     def source(self, scratch: Path):
-        from nbgrader.api import Gradebook
-
         key = str(scratch)
         if key not in self.sources:
             self.sources[key] = Gradebook(
@@ -367,7 +363,7 @@ def run_workers(
 ) -> list[Outcome]:
     # Workers fork from this process, which has loaded nbgrader once and has no kernel or
     # event loop of its own yet; "spawn" would import nbgrader again in every worker.
-    import nbgrader.converters  # noqa: F401 - loaded before forking, shared by the workers
+    import nbgrader.converters  # noqa: F401  lazy: loaded before forking, shared by the workers
 
     context = multiprocessing.get_context("fork")
     outcomes: list[Outcome] = []

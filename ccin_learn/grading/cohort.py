@@ -8,18 +8,24 @@ cohort with ``open_cohort`` and drives nbgrader through its own API.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ccin_learn.credentials.catalogue import COURSE_FILE, CourseConfig, load_course
+from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
+
+from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.errors import KitError
+from ccin_learn.grading.course import COURSE_NAME, CourseConfig, load_course
 from ccin_learn.grading.roster import Learner
 
-ASSESSMENTS_DIR = COURSE_FILE.parent
 CONFIG_NAME = "nbgrader_config.py"
-COURSE_NAME = "course.yaml"
 CELL_TIMEOUT = 60
 
 CONFIG_TEMPLATE = """\
@@ -51,28 +57,21 @@ class Cohort:
 
     def nbgrader_config(self) -> Any:
         """The cohort's traitlets config, as nbgrader would load it from the folder."""
-        from traitlets.config.loader import PyFileConfigLoader
-
         return PyFileConfigLoader(CONFIG_NAME, path=str(self.root)).load_config()
 
     def api(self) -> Any:
         """nbgrader's own API for this cohort."""
-        from nbgrader.apps import NbGraderAPI
-        from nbgrader.coursedir import CourseDirectory
-
         config = self.nbgrader_config()
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
     def gradebook(self) -> Any:
-        from nbgrader.api import Gradebook
+        put_scripts_on_path()
 
         coursedir = self.api().coursedir
         return Gradebook(coursedir.db_url, coursedir.course_id)
 
     def assignments(self) -> list[str]:
         """Assignment ids in the cohort's ``source`` folder, in course order."""
-        from ccin_learn.course.catalogue import default_catalogue
-
         found = {p.name for p in (self.root / "source").iterdir() if p.is_dir()}
         order = [m.id for m in default_catalogue().modules]
         return sorted(found, key=lambda a: (order.index(a) if a in order else len(order), a))
@@ -86,14 +85,24 @@ class Cohort:
         return assignment
 
 
+def check_source(source: Path) -> None:
+    """Refuse a folder that is not a set of assessments before anything is written."""
+    if not (source / COURSE_NAME).is_file() or not (source / "source").is_dir():
+        raise KitError(
+            f"{source} is not an assessments folder (it needs {COURSE_NAME} and source/): "
+            "pass the kit's assessments/ folder with --source"
+        )
+
+
 def init_cohort(
     root: Path,
     learners: list[Learner],
+    source: Path,
     db_url: str | None = None,
     exchange: Path | None = None,
-    source: Path = ASSESSMENTS_DIR,
 ) -> Cohort:
-    """Create a cohort folder from the kit's assessments, and its gradebook."""
+    """Create a cohort folder from the assessments in ``source``, and its gradebook."""
+    check_source(source)
     root = root.resolve()
     if (root / CONFIG_NAME).exists():
         raise KitError(f"{root} is already a cohort (it has {CONFIG_NAME}); use another folder")
@@ -178,3 +187,17 @@ def feedback(cohort: Cohort, assignment: str) -> None:
         f"generating feedback for {assignment}",
     )
     run_step(api.release_feedback(assignment), f"releasing feedback for {assignment}")
+
+
+def put_scripts_on_path() -> None:
+    """Make this environment's commands findable by name.
+
+    nbgrader's gradebook runs the ``alembic`` command by name (``nbgrader/api.py``), so
+    ``.venv/bin/ccin-learn grade ...`` run without activating the environment would fail
+    with "No such file or directory: 'alembic'". Putting the interpreter's scripts folder
+    first on PATH fixes that for this process and every nbgrader process it starts.
+    """
+    scripts = sysconfig.get_path("scripts")
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if scripts not in parts:
+        os.environ["PATH"] = os.pathsep.join([scripts, *(p for p in parts if p)])

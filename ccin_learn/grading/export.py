@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from ccin_learn.credentials.catalogue import load_credentials
+from collections.abc import Mapping
+
 from ccin_learn.csvtext import csv_text
 from ccin_learn.grading.cohort import Cohort
-from ccin_learn.grading.results import question_scores, results
-
-DEFAULT_PASS_MARK = 70.0
+from ccin_learn.grading.results import Result, question_scores, results
 
 
-def pass_marks() -> dict[str, float]:
-    return {credential.id: credential.pass_mark for credential in load_credentials()}
-
-
-def grades_csv(cohort: Cohort) -> str:
-    """One row per learner and assignment."""
-    marks = pass_marks()
+def grades_csv(cohort: Cohort, pass_marks: Mapping[str, float]) -> str:
+    """One row per learner and assignment; ``pass_marks`` by assignment (the credentials')."""
     return csv_text(
         [
             "learner",
@@ -37,7 +31,7 @@ def grades_csv(cohort: Cohort) -> str:
                 f"{r.max_score:g}",
                 f"{r.percent:g}",
                 yes(r.needs_hand_grading),
-                yes(r.passed(marks.get(r.assignment, DEFAULT_PASS_MARK))),
+                passed_text(r, pass_marks.get(r.assignment)),
             ]
             for r in results(cohort)
         ),
@@ -73,3 +67,8 @@ def questions_csv(cohort: Cohort) -> str:
 
 def yes(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def passed_text(result: Result, pass_mark: float | None) -> str:
+    """yes or no; blank for an assignment that earns no credential, so has no pass mark."""
+    return "" if pass_mark is None else yes(result.passed(pass_mark))

@@ -45,6 +45,7 @@ def main() -> None:
     limit = memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     sys.argv = ["ipykernel_launcher", *sys.argv[2:]]
+    # lazy: imported only after the memory limit is set, so the limit covers the kernel too
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()

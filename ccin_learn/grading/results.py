@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nbgrader.api import MissingEntry
+
 from ccin_learn.grading.cohort import Cohort
 
 
@@ -26,8 +28,18 @@ class Result:
     def graded(self) -> bool:
         return self.submitted and not self.needs_hand_grading
 
+    def shortfall(self, pass_mark: float) -> str:
+        """Why this result does not pass, in words; '' when it does. The one pass rule."""
+        if not self.submitted:
+            return "has not submitted the assessment"
+        if self.needs_hand_grading:
+            return "written answers still await hand-grading"
+        if self.percent < pass_mark:
+            return f"scored {self.percent:g}%, below the pass mark of {pass_mark:g}%"
+        return ""
+
     def passed(self, pass_mark: float) -> bool:
-        return self.graded and self.percent >= pass_mark
+        return not self.shortfall(pass_mark)
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,6 @@ class QuestionScore:
 
 def results(cohort: Cohort) -> list[Result]:
     """Every learner's result on every assignment, in roster then course order."""
-    from nbgrader.api import MissingEntry
-
     found = []
     with cohort.gradebook() as gradebook:
         learners = sorted(student.id for student in gradebook.students)
@@ -59,8 +69,6 @@ def results(cohort: Cohort) -> list[Result]:
 
 
 def one_result(gradebook, learner: str, assignment: str, max_score: float) -> Result:
-    from nbgrader.api import MissingEntry
-
     try:
         submission = gradebook.find_submission(assignment, learner)
     except MissingEntry:

@@ -160,7 +160,7 @@ def scores_frame(assessments: Iterable[Assessment], checklist: Checklist | None 
 
     For comparing councils, or one council over the years, in pandas.
     """
-    import pandas as pd  # only the many-assessment view needs pandas
+    import pandas as pd  # lazy: only the many-assessment view needs pandas (start-up speed)
 
     checklist = checklist or default_checklist()
     theme_ids = [theme.id for theme in checklist.themes]

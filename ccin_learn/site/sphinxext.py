@@ -23,6 +23,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from ccin_learn.course.catalogue import Catalogue, Module, default_catalogue
 from ccin_learn.course.pathway import format_hours
+from ccin_learn.course.quiz import load_quiz, quiz_html
+from ccin_learn.datafile import DataFileError
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Widget styles and the radio-group naming script, shared with the Voila apps' template.
@@ -106,9 +108,6 @@ class QuizDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from ccin_learn.course.quiz import load_quiz, quiz_html
-        from ccin_learn.datafile import DataFileError
-
         relative, absolute = self.env.relfn2path(self.arguments[0], self.env.docname)
         self.env.note_dependency(relative)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sysconfig
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ccin_learn.cli import main
+from ccin_learn.errors import KitError
 
 COMMANDS = [
     ["grade"],
@@ -81,3 +83,33 @@ def test_init_works_from_an_environment_that_is_not_activated(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "cohort" / "gradebook.db").is_file()
+
+
+def test_init_from_anywhere_with_source(tmp_path, assessments, monkeypatch):
+    """An installed kit has no checkout around it: --source names the assessments."""
+    monkeypatch.chdir(tmp_path)
+    cohort = tmp_path / "cohort"
+    assert main(["grade", "init", str(cohort), "--source", str(assessments)]) == 0
+    assert (cohort / "course.yaml").read_bytes() == (assessments / "course.yaml").read_bytes()
+    assert sorted(p.name for p in (cohort / "source").iterdir()) == sorted(
+        p.name for p in (assessments / "source").iterdir()
+    )
+
+
+def test_init_refuses_a_source_that_is_not_assessments(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    args = ["grade", "init", str(tmp_path / "cohort"), "--source", str(tmp_path / "empty")]
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip()
+    assert "is not an assessments folder" in err and "\n" not in err
+    assert not (tmp_path / "cohort").exists()
+
+
+def test_init_outside_a_checkout_asks_for_source(tmp_path, monkeypatch, capsys):
+    def no_checkout(start=None):
+        raise KitError("no course book found")
+
+    monkeypatch.setattr(importlib.import_module("ccin_learn.cli.grade"), "find_root", no_checkout)
+    assert main(["grade", "init", str(tmp_path / "cohort")]) == 1
+    assert "pass --source DIR" in capsys.readouterr().err
+    assert not (tmp_path / "cohort").exists()

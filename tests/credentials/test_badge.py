@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ccin_learn.cli import main
 from ccin_learn.credentials.badge import Award, VerificationError, open_badge, sign, verify
-from ccin_learn.credentials.catalogue import load_course, load_credentials
+from ccin_learn.credentials.catalogue import load_credentials
 from ccin_learn.credentials.keys import (
     did_key,
     generate_key,
@@ -41,8 +41,8 @@ def tamper(token: str, change) -> str:
     return f"{header}.{body}.{signature}"
 
 
-def test_badge_is_an_open_badges_3_micro_credential(key):
-    badge = open_badge(award(), load_course(), did_key(key.public_key()))
+def test_badge_is_an_open_badges_3_micro_credential(key, course):
+    badge = open_badge(award(), course, did_key(key.public_key()))
     assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json" in badge["@context"]
     achievement = badge["credentialSubject"]["achievement"]
@@ -50,12 +50,12 @@ def test_badge_is_an_open_badges_3_micro_credential(key):
     assert "Learning outcomes" in achievement["criteria"]["narrative"]
     assert "Notional workload: 4 hours" in achievement["criteria"]["narrative"]
     assert badge["credentialSubject"]["result"][0]["value"] == "85"
-    assert badge["issuer"]["name"] == load_course().awarding_body.name
+    assert badge["issuer"]["name"] == course.awarding_body.name
     assert badge["validFrom"] == "2026-11-20T09:30:00Z"
 
 
-def test_signed_badge_verifies_and_did_key_round_trips(key):
-    token = sign(award(), load_course(), key)
+def test_signed_badge_verifies_and_did_key_round_trips(key, course):
+    token = sign(award(), course, key)
     assert (
         verify(token, pinned=key.public_key())["credentialSubject"]["identifier"][0]["identityHash"]
         == "Ada Fictional"
@@ -73,15 +73,15 @@ def test_signed_badge_verifies_and_did_key_round_trips(key):
         ("date", lambda vc: vc.update(validFrom="2025-01-01T00:00:00Z")),
     ],
 )
-def test_a_tampered_name_score_or_date_is_rejected(key, what, change):
-    token = sign(award(), load_course(), key)
+def test_a_tampered_name_score_or_date_is_rejected(key, course, what, change):
+    token = sign(award(), course, key)
     with pytest.raises(VerificationError, match="signature does not match"):
         verify(tamper(token, change))
 
 
-def test_a_credential_from_another_key_is_refused_when_the_issuer_is_pinned(key):
+def test_a_credential_from_another_key_is_refused_when_the_issuer_is_pinned(key, course):
     other = Ed25519PrivateKey.generate()
-    token = sign(award(), load_course(), other)
+    token = sign(award(), course, other)
     verify(token)  # genuine, but not ours
     with pytest.raises(VerificationError, match="different key"):
         verify(token, pinned=key.public_key())
@@ -105,9 +105,9 @@ def test_keygen_writes_an_owner_only_key_and_never_overwrites(tmp_path):
         load_private_key(private)
 
 
-def test_verify_command_exit_codes(tmp_path, key, capsys):
+def test_verify_command_exit_codes(tmp_path, key, course, capsys):
     private, public, _did = generate_key(tmp_path / "keys")
-    token = sign(award(), load_course(), load_private_key(private))
+    token = sign(award(), course, load_private_key(private))
     good = tmp_path / "good.jwt"
     good.write_text(token)
     assert main(["credentials", "verify", str(good), "--public-key", str(public)]) == 0

@@ -6,12 +6,7 @@ import pytest
 import yaml
 
 from ccin_learn.course.catalogue import default_catalogue
-from ccin_learn.credentials.catalogue import (
-    COURSE_FILE,
-    CREDENTIALS_FILE,
-    load_course,
-    load_credentials,
-)
+from ccin_learn.credentials.catalogue import CREDENTIALS_FILE, load_credentials
 from ccin_learn.datafile import DataFileError
 
 
@@ -38,16 +33,6 @@ def test_finance_and_legal_structures_need_the_core_module():
     assert by_id["legal-structures"].prerequisites == ("coop-option",)
     assert by_id["coop-option"].prerequisites == ()
     assert "Holding the micro-credential(s): coop-option." in by_id["finance"].criteria()
-
-
-def test_the_awarding_body_comes_from_the_course_configuration(tmp_path):
-    course = load_course()
-    assert course.awarding_body.name == "Cooperative Councils' Innovation Network"
-    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
-    data["awarding_body"]["name"] = "Co-operative College"
-    edited = tmp_path / "course.yaml"
-    edited.write_text(yaml.safe_dump(data), encoding="utf-8")
-    assert load_course(edited).awarding_body.name == "Co-operative College"
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ccin_learn.credentials.badge import VerificationError, verify
-from ccin_learn.credentials.catalogue import Credential
+from ccin_learn.credentials.catalogue import Credential, pass_marks
 from ccin_learn.credentials.issue import issue_credentials, read_register
 from ccin_learn.credentials.keys import generate_key, load_private_key
 from ccin_learn.grading.autograde import autograde
@@ -159,7 +159,7 @@ def test_feedback_export_credentials_and_verification(run, tmp_path):
     feedback(cohort, "ps1")
     assert (cohort.root / "feedback" / "ada" / "ps1" / "ps1.html").is_file()
 
-    grades = list(csv.DictReader(io.StringIO(grades_csv(cohort))))
+    grades = list(csv.DictReader(io.StringIO(grades_csv(cohort, pass_marks()))))
     ada = next(g for g in grades if g["learner"] == "ada" and g["assignment"] == "ps1")
     assert (ada["score"], ada["percent"], ada["awaiting_hand_grading"]) == ("5", "100", "no")
     per_question = list(csv.DictReader(io.StringIO(questions_csv(cohort))))

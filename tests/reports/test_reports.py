@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
-
-from datetime import UTC, datetime
 
 from ccin_learn.errors import KitError
 from ccin_learn.reports.downloads import file_stem, render, write_report
