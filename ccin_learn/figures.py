@@ -21,6 +21,25 @@ GREY = "#6b6b6b"  # 5.3:1 on white: borders, hatched "before" bars
 PREVIOUS = "#8a8a8a"  # the hatched "before" bars of comparison charts
 TEXT = "#1a1a1a"
 TEXT_RGB = (26, 26, 26)
+MUTED = "#3d3d3d"  # 10.9:1 on white: captions and footers
+WARNING = "#8a4b00"  # 6.5:1 on white: "incomplete" and "fictional example" notes
+WARNING_TINT = "#fff4e5"
+HEADER_TINT = "#e8eef4"  # table header cells
+WHITE = "#fff"
+# Every colour the kit's pages, reports and tools use; tests hold the CSS files to it.
+PALETTE = {
+    "brand": BRAND,
+    "ok": OK,
+    "error": ERROR,
+    "grey": GREY,
+    "previous": PREVIOUS,
+    "text": TEXT,
+    "muted": MUTED,
+    "warning": WARNING,
+    "warning_tint": WARNING_TINT,
+    "header_tint": HEADER_TINT,
+    "white": WHITE,
+}
 
 
 @dataclass(frozen=True)

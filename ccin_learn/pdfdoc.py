@@ -7,6 +7,7 @@ Cyrillic character a council or learner types prints without a download.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from fpdf import FPDF
@@ -15,7 +16,7 @@ from fpdf.enums import XPos, YPos
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 # Keyword arguments that end a multi_cell at the left margin of the next line.
-NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+NEXT_LINE: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
 
 def a4_document(margins: tuple[float, float, float], bottom: float, title: str = "") -> FPDF:

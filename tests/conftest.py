@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import socket
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import yaml
 
 from ccin_learn.grading.cohort import put_scripts_on_path
 from ccin_learn.grading.course import CourseConfig, load_course
+from ccin_learn.site.build import build_book
 from ccin_learn.site.paths import KitPaths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,11 +69,24 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def built_site(kit: KitPaths) -> Path:
-    """The book, built once per test session with warnings as errors."""
-    from ccin_learn.site.build import build_book
+def shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder every pytest-xdist worker of this run shares (the run's own when not parallel)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
 
-    build_book(kit, strict=True)
+
+@pytest.fixture(scope="session")
+def built_site(kit: KitPaths, shared_dir: Path) -> Path:
+    """The book, built once per test run with warnings as errors, whichever worker asks first.
+
+    The others wait on the lock and then read the same pages; no test rebuilds them.
+    """
+    with (shared_dir / "book-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared_dir / "book-built"
+        if not done.exists():
+            build_book(kit, strict=True)
+            done.write_text("built\n", encoding="utf-8")
     return kit.html_dir
 
 

@@ -162,7 +162,7 @@ def grade_in_worker(learner: str) -> Outcome:
 
 def run_autograde(scratch: Path, learner: str) -> None:
     """nbgrader's Autograde converter for one learner, in the scratch course."""
-    config = _worker["config"].copy()  # type: ignore[union-attr]
+    config = _worker["config"].copy()  # type: ignore[attr-defined]
     config.CourseDirectory.student_id = learner
     config.CourseDirectory.assignment_id = _worker["assignment"]
     config.BaseConverter.force = True
@@ -231,8 +231,8 @@ class Recorder:
 
     def __init__(self, cohort: Cohort, assignment: str) -> None:
         self.cohort, self.assignment = cohort, assignment
-        self.sources: dict[str, object] = {}
-        self.target = None
+        self.sources: dict[str, Gradebook] = {}
+        self.target: Gradebook | None = None
 
     def __enter__(self) -> Recorder:
         return self

@@ -24,7 +24,7 @@ COLUMNS = (
 )
 
 
-def rows(report: ReportInput) -> list[list[object]]:
+def rows(report: ReportInput) -> list[list[str | int]]:
     a, checklist = report.assessment, report.checklist
     themes = {theme.id: theme.title for theme in checklist.themes}
     out = []

@@ -11,7 +11,7 @@ import functools
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ccin_learn.figures import Chart
+from ccin_learn.figures import PALETTE, Chart
 from ccin_learn.reports.model import ReportInput, report_charts
 from ccin_learn.text import percent
 
@@ -41,5 +41,5 @@ def render_html(report: ReportInput) -> str:
     return (
         environment()
         .get_template("report.html.j2")
-        .render(r=report, charts=charts, percent=percent)
+        .render(r=report, charts=charts, percent=percent, colours=PALETTE)
     )

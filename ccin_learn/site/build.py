@@ -45,7 +45,7 @@ def jupyter_book_command(paths: KitPaths, strict: bool) -> list[str]:
         "build",
         str(paths.root),
         "--path-output",
-        str(paths.root),
+        str(paths.output or paths.root),
         "--builder",
         "html",
     ]

@@ -17,13 +17,18 @@ BOOK_MARKERS = ("_config.yml", "_toc.yml")
 
 @dataclass(frozen=True)
 class KitPaths:
-    """The paths of one checkout of the kit, derived from its root."""
+    """The paths of one checkout of the kit, derived from its root.
+
+    ``output`` puts the build (``_build``: pages, execution cache, log) in another
+    folder, so a second build never rewrites pages that a server is showing.
+    """
 
     root: Path
+    output: Path | None = None
 
     @property
     def build_dir(self) -> Path:
-        return self.root / "_build"
+        return (self.output or self.root) / "_build"
 
     @property
     def html_dir(self) -> Path:

@@ -52,7 +52,8 @@ def make_server(directory: Path, host: str, port: int) -> ThreadingHTTPServer:
 
 def url_of(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/"
+    name = host.decode() if isinstance(host, bytes) else host
+    return f"http://{name}:{port}/"
 
 
 def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
