@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import ValidationError
+
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import (
     Answer,
@@ -103,7 +105,7 @@ class Session:
         if reason is None:
             self.update(action_id, not_applicable=None)
             return
-        if len(reason.strip()) < 3:
+        if not usable_reason(reason):
             raise KitError("say why this action does not apply before marking it not applicable")
         self.update(action_id, not_applicable=NotApplicable(reason=reason).model_dump(), level=None)
 
@@ -179,6 +181,10 @@ class Comparison:
         assessed = self.baseline.assessment.assessed_on
         return f"version {self.baseline.version} (assessed on {assessed:%d %B %Y})"
 
+    def baseline_card(self, checklist: Checklist) -> ScoreCard | None:
+        """The baseline version's scores, to show beside the working copy's."""
+        return None if self.baseline is None else score(self.baseline.assessment, checklist)
+
 
 def compare_saved(store: Store, council: str, version: int | None = None) -> Comparison:
     """A saved version (default: the latest) compared with the version saved before it."""
@@ -189,6 +195,19 @@ def compare_saved(store: Store, council: str, version: int | None = None) -> Com
     before = store.load(council, saved.version - 1)
     found = changes(before.assessment, saved.assessment, store.checklist)
     return Comparison(status, before, tuple(found))
+
+
+def usable_reason(reason: str) -> bool:
+    """True when ``reason`` is enough to mark an action not applicable.
+
+    The rule is the ``NotApplicable`` model's (a few characters, once trimmed); this
+    asks the model, so the app can wait for a reason without a rule of its own.
+    """
+    try:
+        NotApplicable(reason=reason)
+    except ValidationError:
+        return False
+    return True
 
 
 def friendly_validation(err: ValueError) -> str:

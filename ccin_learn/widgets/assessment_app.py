@@ -1,9 +1,11 @@
 """The self-assessment app that councils open in Voila.
 
 The widgets only collect input and show the session's state: the rules (what
-is saved, scored and compared) live in ``ccin_learn.selfassessment.session`` and
-``ccin_learn.selfassessment.scoring``. Every handler is guarded, so a problem reaches the
-officer as a plain message and the traceback goes only to the server log.
+is saved, scored and compared, and when a not-applicable reason is enough) live
+in ``ccin_learn.selfassessment.session`` and ``ccin_learn.selfassessment.scoring``.
+The HTML comes from the ``assessment_*.html.j2`` templates, which escape every
+value. Every handler is guarded, so a problem reaches the officer as a plain
+message and the traceback goes only to the server log.
 """
 
 from __future__ import annotations
@@ -11,21 +13,23 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
 from ccin_learn.errors import KitError
+from ccin_learn.figures import GREY, PALETTE
 from ccin_learn.reports.downloads import downloads, session_report
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
-from ccin_learn.selfassessment.scoring import ScoreCard, score
-from ccin_learn.selfassessment.session import Session
+from ccin_learn.selfassessment.scoring import Priority, ScoreCard
+from ccin_learn.selfassessment.session import Session, usable_reason
 from ccin_learn.selfassessment.store import Store
 from ccin_learn.settings import book_url
+from ccin_learn.text import percent
 from ccin_learn.widgets.common import guarded as guarded_by
 from ccin_learn.widgets.common import message_html
-from ccin_learn.widgets.htmlcharts import BarRow, bar_table
+from ccin_learn.widgets.htmlcharts import BarRow, BarTable, bar_tables
+from ccin_learn.widgets.templates import render
 
 log = logging.getLogger("ccin_learn.app")
 NOT_ANSWERED = -1
@@ -63,20 +67,16 @@ class ActionEditor(widgets.VBox):
             layout=widgets.Layout(width="100%", display="none"),
             style=LABEL_STYLE,
         )
-        prompts = "".join(f"<li>{escape(p)}</li>" for p in action.evidence_prompts)
         self.evidence = widgets.Textarea(
             description="Evidence", layout=WIDE, style=LABEL_STYLE, rows=3
         )
         self.notes = widgets.Textarea(description="Notes", layout=WIDE, style=LABEL_STYLE, rows=2)
-        intro = widgets.HTML(
-            f"<h3>{escape(action.title)}</h3><p><strong>What good looks like:</strong> "
-            f"{escape(action.what_good_looks_like)}</p>"
-        )
-        hints = widgets.HTML(f"<p>Evidence to look for:</p><ul>{prompts}</ul>")
+        intro = widgets.HTML(render("assessment_action.html.j2", action=action))
+        hints = widgets.HTML(render("assessment_evidence_prompts.html.j2", action=action))
         super().__init__(
             [intro, self.level, self.not_applicable, self.reason, hints, self.evidence, self.notes],
             layout=widgets.Layout(
-                border_bottom="1px solid #6b6b6b", padding="0 0 1em 0", margin="0 0 1em 0"
+                border_bottom=f"1px solid {GREY}", padding="0 0 1em 0", margin="0 0 1em 0"
             ),
         )
 
@@ -122,9 +122,9 @@ class CouncilPicker(widgets.VBox):
         )
         super().__init__(
             [
-                widgets.HTML("<h2>Choose your council</h2>"),
+                widgets.HTML(render("heading.html.j2", level=2, text="Choose your council")),
                 widgets.HBox([self.saved, self.open_saved]),
-                widgets.HTML("<p>Or start a new council:</p>"),
+                widgets.HTML(render("note.html.j2", text="Or start a new council:", bold=False)),
                 self.name,
                 self.council_type,
                 self.gss,
@@ -150,11 +150,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.editors = {a.id: ActionEditor(a, self.checklist) for a in self.checklist.actions}
         self.workspace = widgets.VBox(layout=widgets.Layout(display="none"))
         self.build_workspace()
-        title = widgets.HTML(
-            "<h1>Cooperative council self-assessment</h1><p>Rate your council against "
-            "CCIN's 15 checklist actions for \u201cBeing a Cooperative Council\u201d. Your "
-            "answers are kept as you go; save a version when you are ready.</p>"
-        )
+        title = widgets.HTML(render("assessment_title.html.j2"))
         super().__init__([title, self.status, self.picker, self.workspace])
 
     @classmethod
@@ -200,11 +196,11 @@ class SelfAssessmentApp(widgets.VBox):
                 self.scores,
                 self.priorities,
                 self.charts,
-                widgets.HTML("<h2>Save and history</h2>"),
+                widgets.HTML(render("heading.html.j2", level=2, text="Save and history")),
                 self.save_button,
                 widgets.HBox([self.versions, self.open_version]),
                 self.changes,
-                widgets.HTML("<h2>Download</h2>"),
+                widgets.HTML(render("heading.html.j2", level=2, text="Download")),
                 self.download_button,
                 self.downloads,
                 self.switch_council,
@@ -275,51 +271,25 @@ class SelfAssessmentApp(widgets.VBox):
     # ---- HTML views ---------------------------------------------------------------------
 
     def scores_html(self, card: ScoreCard) -> str:
-        def pct(value: int | None) -> str:
-            return "no score yet" if value is None else f"{value}%"
-
-        rows = "".join(
-            f'<tr><th scope="row">{escape(t.title)}</th><td>{pct(t.percent)}</td>'
-            f"<td>{t.answered} of {t.total} answered</td></tr>"
-            for t in card.themes
-        )
-        warning = (
-            ""
-            if card.complete
-            else ("<p><strong>Incomplete:</strong> scores count only the answered actions.</p>")
-        )
-        return (
-            '<h2>Scores</h2><p class="ccin-overall" style="font-size:1.4em">Overall: '
-            f"<strong>{pct(card.overall)}</strong> ({card.completeness})</p>{warning}"
-            '<table class="ccin-scores"><thead><tr><th scope="col">Theme</th>'
-            '<th scope="col">Score</th><th scope="col">Answered</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
-        )
+        return render("assessment_scores.html.j2", card=card, percent=percent)
 
     def priorities_html(self, card: ScoreCard) -> str:
-        if not card.priorities:
-            return "<h2>Priorities</h2><p>Rate some actions to see your priorities.</p>"
-        items = []
-        for p in card.priorities:
-            name = self.checklist.level_name
-            links = [
-                f'<a href="{escape(self.book_base + page + ".html", quote=True)}">'
-                f"Course: {escape(page.split('/')[1].replace('-', ' '))}</a>"
-                for page in p.action.course_pages
-            ] + [
-                f'<a href="{escape(r.url, quote=True)}">CCIN: {escape(r.title)}</a>'
-                for r in p.resources
-            ]
-            items.append(
-                f"<li><strong>{escape(p.action.title)}</strong> (now {p.level} "
-                f"{name(p.level)}). <em>Next step, to reach {name(p.next_level)}:</em> "
-                f"{escape(p.next_step)}<br>{' | '.join(links)}</li>"
-            )
-        return f'<h2>Priorities</h2><ol class="ccin-priorities">{"".join(items)}</ol>'
+        items = [(p, self.priority_links(p)) for p in card.priorities]
+        return render(
+            "assessment_priorities.html.j2", items=items, level_name=self.checklist.level_name
+        )
+
+    def priority_links(self, priority: Priority) -> list[tuple[str, str]]:
+        """Where to learn for a priority: its course pages, then CCIN's resources."""
+        course = [
+            (f"{self.book_base}{page}.html", f"Course: {page.split('/')[1].replace('-', ' ')}")
+            for page in priority.action.course_pages
+        ]
+        return course + [(r.url, f"CCIN: {r.title}") for r in priority.resources]
 
     def charts_html(self, card: ScoreCard) -> str:
         actions = [
-            BarRow(a.title, card.levels[a.id], self.level_words(card, a.id))
+            BarRow(a.title, card.levels[a.id], self.answer_words(card, a.id))
             for a in self.checklist.actions
         ]
         principles = [
@@ -332,49 +302,35 @@ class SelfAssessmentApp(widgets.VBox):
             )
             for p in self.checklist.principles
         ]
-        return bar_table("Level reached on each action (0 to 4)", actions) + bar_table(
-            "CCIN principles: mean level of their actions", principles
+        return bar_tables(
+            BarTable("Level reached on each action (0 to 4)", actions),
+            BarTable("CCIN principles: mean level of their actions", principles),
         )
 
-    def level_words(self, card: ScoreCard, action_id: str) -> str:
-        if action_id in card.not_applicable:
-            return "not applicable"
-        level = card.levels[action_id]
-        return "not answered" if level is None else f"{level} {self.checklist.level_name(level)}"
+    def answer_words(self, card: ScoreCard, action_id: str) -> str:
+        return self.checklist.level_words(card.levels[action_id], action_id in card.not_applicable)
 
     def changes_html(self) -> str:
-        comparison = self.require_session().comparison()
-        baseline = comparison.baseline
-        if baseline is None:
-            return f"<p>{escape(comparison.status)}: no earlier version to compare with.</p>"
-        heading = (
-            f"<h3>{escape(comparison.status)}: changes since "
-            f"{escape(comparison.baseline_label)}</h3>"
-        )
-        if not comparison.changes:
-            return heading + "<p>No level has changed.</p>"
-        items = "".join(
-            f"<li>{escape(c.action.title)}: {escape(c.before)} \u2192 {escape(c.after)}</li>"
-            for c in comparison.changes
-        )
-        before = score(baseline.assessment, self.checklist)
-        now = self.require_session().card
-        changed = {c.action.id for c in comparison.changes}
-        rows = [
-            BarRow(
-                a.title,
-                now.levels[a.id],
-                self.level_words(now, a.id),
-                before=before.levels[a.id],
-                before_text=self.level_words(before, a.id),
-            )
-            for a in self.checklist.actions
-            if a.id in changed
-        ]
-        return (
-            heading
-            + f"<ul>{items}</ul>"
-            + bar_table(f"Changed actions: version {baseline.version} and now", rows)
+        session = self.require_session()
+        comparison = session.comparison()
+        before = comparison.baseline_card(self.checklist) if comparison.changes else None
+        tables = []
+        if comparison.baseline is not None and before is not None:
+            now = session.card
+            rows = [
+                BarRow(
+                    c.action.title,
+                    now.levels[c.action.id],
+                    c.after,
+                    before=before.levels[c.action.id],
+                    before_text=c.before,
+                )
+                for c in comparison.changes
+            ]
+            caption = f"Changed actions: version {comparison.baseline.version} and now"
+            tables.append(BarTable(caption, rows))
+        return render(
+            "assessment_changes.html.j2", comparison=comparison, tables=tables, colours=PALETTE
         )
 
     # ---- handlers -------------------------------------------------------------------------
@@ -434,7 +390,7 @@ class SelfAssessmentApp(widgets.VBox):
         if not change["new"]:
             session.set_not_applicable(action_id, None)
             self.refresh_scores()
-        elif len(editor.reason.value.strip()) >= 3:
+        elif usable_reason(editor.reason.value):
             self.mark_not_applicable(action_id)
         else:
             self.say(
@@ -447,7 +403,7 @@ class SelfAssessmentApp(widgets.VBox):
         editor = self.editors[action_id]
         if self.loading or not editor.not_applicable.value:
             return
-        if len(editor.reason.value.strip()) >= 3:
+        if usable_reason(editor.reason.value):
             self.mark_not_applicable(action_id)
 
     def mark_not_applicable(self, action_id: str) -> None:
@@ -485,9 +441,11 @@ class SelfAssessmentApp(widgets.VBox):
         session = self.require_session()
         council = session.assessment.council
         type_name = self.checklist.council_type(council.type).name
-        started = f"version {session.based_on}" if session.based_on else "a new assessment"
-        self.heading.value = (
-            f"<h2>{escape(council.name)}</h2><p>{escape(type_name)}; working from {started}.</p>"
+        self.heading.value = render(
+            "assessment_council.html.j2",
+            council=council.name,
+            type_name=type_name,
+            based_on=session.based_on,
         )
 
     @guarded
@@ -501,14 +459,11 @@ class SelfAssessmentApp(widgets.VBox):
     def on_downloads(self, _button: object = None) -> None:
         session = self.require_session()
         self.say("Preparing the downloads...")
-        files = downloads(session_report(session))
-        links = "".join(
-            f'<li><a download="{escape(f.filename, quote=True)}" '
-            f'href="data:{f.mime};base64,{base64.b64encode(f.data).decode()}">'
-            f"Download the {escape(f.label)}</a></li>"
-            for f in files
-        )
-        self.downloads.value = f'<ul class="ccin-downloads">{links}</ul>'
+        files = [
+            (f, base64.b64encode(f.data).decode("ascii"))
+            for f in downloads(session_report(session))
+        ]
+        self.downloads.value = render("assessment_downloads.html.j2", files=files)
         self.say("Downloads ready: use the links under Download.", "ok")
 
     @guarded

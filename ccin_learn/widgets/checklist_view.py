@@ -8,12 +8,14 @@ from ccin_learn.selfassessment.checklist import Checklist
 def page_link(docname: str) -> str:
     """A link named after the page (its file name), e.g. "Progressive procurement".
 
-    MyST's ``{doc}`` role finds the page whether it is Markdown or a notebook.
+    MyST's ``{doc}`` role finds the page whether it is Markdown or a notebook; the
+    target in angle brackets is the page's path from the book's root (Markdown, not HTML).
     """
     parts = docname.split("/")
     name = parts[1] if parts[-1] == "index" else parts[-1]
     title = name.replace("-", " ").capitalize()
-    return f"{{doc}}`{title} </{docname}>`"
+    target = f"/{docname}"
+    return f"{{doc}}`{title} <{target}>`"
 
 
 def checklist_markdown(checklist: Checklist) -> str:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
 from IPython.display import HTML
 
 from ccin_learn.errors import KitError
+from ccin_learn.figures import BRAND, ERROR, OK
 from ccin_learn.settings import app_url
+from ccin_learn.widgets.templates import render
 
-COLOURS = {"info": "#1d5d90", "ok": "#1e6b34", "error": "#a4262c"}
+COLOURS = {"info": BRAND, "ok": OK, "error": ERROR}
 PREFIXES = {"info": "", "ok": "Done: ", "error": "Problem: "}
 
 
@@ -21,10 +22,7 @@ def message_html(text: str, kind: str = "info") -> str:
     """A status line; "Done:" and "Problem:" say in words what the border says in colour."""
     if not text:
         return ""
-    return (
-        f'<div role="status" style="border-left:4px solid {COLOURS[kind]};padding:.4em .8em;'
-        f'margin:.4em 0"><strong>{PREFIXES[kind]}</strong>{escape(text)}</div>'
-    )
+    return render("message.html.j2", text=text, colour=COLOURS[kind], prefix=PREFIXES[kind])
 
 
 Handler = Callable[..., Any]
@@ -60,9 +58,4 @@ def live_tool_link(app: str, tool_name: str) -> HTML:
     The static book shows a tool with its saved state only; the live version
     runs on the kit's Voila server (``ccin-learn start``).
     """
-    url = escape(app_url(app), quote=True)
-    name = escape(tool_name)
-    return HTML(
-        f'<p class="ccin-live-tool"><a href="{url}">Open the live tool: {name}</a> '
-        "(runs on the kit's own server, started with <code>ccin-learn start</code>)</p>"
-    )
+    return HTML(render("live_tool_link.html.j2", url=app_url(app), tool=tool_name))

@@ -3,24 +3,18 @@
 The live score panel redraws after each change; matplotlib would take
 hundreds of milliseconds, an HTML table of bars takes microseconds. Each row
 states its value in words, so nothing depends on colour or on seeing the bar.
+The markup is ``templates/bars.html.j2``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
-STYLE = """<style>
-.ccin-bars{border-collapse:collapse;width:100%;font-size:.9em}
-.ccin-bars caption{text-align:left;font-weight:bold;padding:.3em 0}
-.ccin-bars th{font-weight:normal;text-align:left;padding:.15em .5em .15em 0;width:45%}
-.ccin-bars td{padding:.15em 0}
-.ccin-bar{display:inline-block;height:.9em;background:#1d5d90;vertical-align:middle}
-.ccin-bar.before{background:repeating-linear-gradient(45deg,#6b6b6b 0 3px,#fff 3px 6px);
- border:1px solid #6b6b6b}
-.ccin-bars .value{margin-left:.4em;color:#1a1a1a}
-</style>"""
+from ccin_learn.figures import PALETTE
+from ccin_learn.widgets.templates import render
+
+BAR_SPAN = 70  # the longest bar, as a percentage of the cell
 
 
 @dataclass(frozen=True)
@@ -32,23 +26,25 @@ class BarRow:
     before_text: str = ""
 
 
-def bar(value: float | None, maximum: float, css: str = "ccin-bar") -> str:
-    width = 0 if value is None else max(0.0, min(1.0, value / maximum)) * 70
-    return f'<span class="{css}" style="width:{width:.1f}%" aria-hidden="true"></span>'
+@dataclass(frozen=True)
+class BarTable:
+    """A captioned table with one bar per row; paired bars when a row has ``before``."""
+
+    caption: str
+    rows: Sequence[BarRow]
+    maximum: float = 4
+
+    def width(self, value: float | None) -> str:
+        """A bar's CSS width in percent: no value is no bar, and bars stay within the cell."""
+        share = 0 if value is None else max(0.0, min(1.0, value / self.maximum))
+        return f"{share * BAR_SPAN:.1f}"
+
+
+def bar_tables(*tables: BarTable) -> str:
+    """Several bar tables, one after another."""
+    return render("bars.html.j2", tables=tables, colours=PALETTE)
 
 
 def bar_table(caption: str, rows: Sequence[BarRow], maximum: float = 4) -> str:
     """A captioned table with one bar per row; paired bars when ``before`` is given."""
-    body = []
-    for row in rows:
-        cell = f'{bar(row.value, maximum)}<span class="value">{escape(row.text)}</span>'
-        if row.before_text:
-            cell = (
-                f"{bar(row.before, maximum, 'ccin-bar before')}"
-                f'<span class="value">before: {escape(row.before_text)}</span><br>{cell}'
-            )
-        body.append(f'<tr><th scope="row">{escape(row.label)}</th><td>{cell}</td></tr>')
-    return (
-        f'{STYLE}<table class="ccin-bars"><caption>{escape(caption)}</caption>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return bar_tables(BarTable(caption, rows, maximum))

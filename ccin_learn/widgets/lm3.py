@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as widgets
 
 from ccin_learn.errors import KitError
-from ccin_learn.text import money
+from ccin_learn.figures import PALETTE
+from ccin_learn.text import money, percent
 from ccin_learn.tools.lm3 import LM3Inputs, LM3Result, calculate, meaning, score_text
-from ccin_learn.widgets.htmlcharts import BarRow, bar_table
+from ccin_learn.widgets.htmlcharts import BarRow, BarTable
+from ccin_learn.widgets.templates import render
 
 WIDE = {"description_width": "19em"}
 LAYOUT = widgets.Layout(width="30em")
@@ -40,15 +40,18 @@ def result_html(result: LM3Result) -> str:
         BarRow("Round 2: spent locally", result.round2, money(result.round2)),
         BarRow("Round 3: re-spent locally", result.round3, money(result.round3)),
     ]
-    chart = bar_table("Money in each round (£)", rows, maximum=result.round1)
-    return (
-        f"{chart}<p><strong>LM3 score: {score_text(result)}</strong> "
-        f"(total over three rounds {money(result.total)}). {escape(meaning(result))}</p>"
+    return render(
+        "lm3_result.html.j2",
+        tables=[BarTable("Money in each round (£)", rows, maximum=result.round1)],
+        colours=PALETTE,
+        score=score_text(result),
+        total=money(result.total),
+        meaning=meaning(result),
     )
 
 
 def error_html(message: str) -> str:
-    return f'<p role="alert"><strong>Check your figures:</strong> {escape(message)}.</p>'
+    return render("check_figures.html.j2", message=message)
 
 
 class LM3Calculator(widgets.VBox):
@@ -116,8 +119,8 @@ class LM3Calculator(widgets.VBox):
 
     def _update(self, _change: object = None) -> None:
         inputs = self.inputs()
-        self.staff_share.value = (
-            f"<p>The rest, {inputs.staff_share:g}% of round 1, is spent on staff pay.</p>"
+        self.staff_share.value = render(
+            "lm3_staff_share.html.j2", share=percent(inputs.staff_share)
         )
         try:
             self.result.value = result_html(calculate(inputs))
@@ -127,4 +130,4 @@ class LM3Calculator(widgets.VBox):
 
 def note(text: str) -> widgets.HTML:
     """A short bold line that groups the controls of one round."""
-    return widgets.HTML(f"<p><strong>{escape(text)}</strong></p>")
+    return widgets.HTML(render("note.html.j2", text=text, bold=True))

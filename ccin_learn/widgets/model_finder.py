@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as widgets
 
+from ccin_learn.text import plural
 from ccin_learn.tools.model_finder import (
     Match,
     ModelGuide,
@@ -13,40 +12,18 @@ from ccin_learn.tools.model_finder import (
     first_answers,
     fitting_kinds,
 )
-
-
-def reasons_html(match: Match) -> str:
-    """The reasons for and against, each labelled in words, not by colour."""
-    items = [f"<li><strong>Fits:</strong> {escape(r)}</li>" for r in match.reasons_for]
-    items += [f"<li><strong>Be careful:</strong> {escape(r)}</li>" for r in match.reasons_against]
-    return f"<ul>{''.join(items)}</ul>" if items else ""
-
-
-def match_html(match: Match, link_base: str) -> str:
-    """One fitting kind: its name, how many answers point to it, reasons and a link."""
-    kind = match.kind
-    href = escape(f"{link_base}{kind.page}.html", quote=True)
-    return (
-        f"<li><p><strong>{escape(kind.name)}</strong> ({escape(match.fit_words)}). "
-        f"{escape(kind.summary)}</p>"
-        f"<p>What it suits: {escape(kind.fits)}</p>{reasons_html(match)}"
-        f'<p><a href="{href}">Read more: {escape(kind.page_title)}</a></p></li>'
-    )
+from ccin_learn.widgets.templates import render
 
 
 def finding_html(matches: tuple[Match, ...], link_base: str, guide: ModelGuide) -> str:
     """The kinds that fit, best first, or where to read when none does."""
-    if not matches:
-        first = guide.kinds[0]
-        href = escape(f"{link_base}{first.page}.html", quote=True)
-        return (
-            "<p>No kind fits these answers well. Check that your answers agree with each "
-            "other (for example, that the members are among the people who benefit), or "
-            f'start from the page <a href="{href}">{escape(first.page_title)}</a>.</p>'
-        )
-    items = "".join(match_html(match, link_base) for match in matches)
-    word = "kind fits your answers" if len(matches) == 1 else "kinds fit your answers, best first"
-    return f"<p><strong>{len(matches)} {word}:</strong></p><ol>{items}</ol>"
+    return render(
+        "model_finder.html.j2",
+        matches=matches,
+        first=guide.kinds[0],
+        link_base=link_base,
+        plural=plural,
+    )
 
 
 class ModelFinder(widgets.VBox):

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as widgets
 
 from ccin_learn.course.catalogue import Catalogue, default_catalogue
 from ccin_learn.course.pathway import Route, format_hours, plan_route
+from ccin_learn.text import plural
+from ccin_learn.widgets.templates import render
 
 KIND_LABELS = {"core": "core module", "optional": "optional module", "theme": "theme"}
 
 
 def route_html(route: Route, hours_per_week: float, link_base: str) -> str:
     """The route as an ordered list with links, and the total time."""
-    if not route.steps:
-        return "<p>Tick at least one module to see your route.</p>"
-    items = "".join(
-        f'<li><a href="{escape(link_base + step.module.page + ".html", quote=True)}">'
-        f"{escape(step.module.title)}</a> ({KIND_LABELS[step.module.kind]}, "
-        f"{format_hours(step.module.hours)}): {escape(step.reason)}</li>"
-        for step in route.steps
-    )
-    weeks = route.weeks(hours_per_week)
-    week_word = "week" if weeks == 1 else "weeks"
-    return (
-        f"<ol>{items}</ol><p><strong>Total: {format_hours(route.total_hours)}</strong>, "
-        f"about {weeks} {week_word} at {format_hours(hours_per_week)} a week.</p>"
+    return render(
+        "route.html.j2",
+        steps=route.steps,
+        total_hours=route.total_hours,
+        weeks=route.weeks(hours_per_week) if route.steps else 0,
+        hours_per_week=hours_per_week,
+        link_base=link_base,
+        kinds=KIND_LABELS,
+        format_hours=format_hours,
+        plural=plural,
     )
 
 
@@ -56,7 +53,9 @@ class PathwayPlanner(widgets.VBox):
         self.result = widgets.HTML()
         for control in (*self.boxes.values(), self.pace):
             control.observe(self._update, names="value")
-        heading = widgets.HTML("<p><strong>Which modules do you want to take?</strong></p>")
+        heading = widgets.HTML(
+            render("note.html.j2", text="Which modules do you want to take?", bold=True)
+        )
         super().__init__([heading, *self.boxes.values(), self.pace, self.result])
         self._update()
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import base64
 import io
-from html import escape
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ccin_learn.errors import KitError
-from ccin_learn.text import money
+from ccin_learn.figures import BRAND, GREY, MUTED, TEXT
+from ccin_learn.text import money, plural
 from ccin_learn.tools.share_offer import (
     OfferInputs,
     OfferPlan,
@@ -26,6 +26,7 @@ from ccin_learn.tools.share_offer import (
     range_summary,
     scenario_finding,
 )
+from ccin_learn.widgets.templates import render
 
 # The example the tool starts with: the typical offer the Community Shares Handbook
 # describes (about 200 investors averaging about £1,000). The minimum, maximum and
@@ -33,11 +34,10 @@ from ccin_learn.tools.share_offer import (
 EXAMPLE = OfferInputs(target=200_000, minimum=100, maximum=20_000, average=1_000, weeks=8)
 
 LINE_STYLES = (
-    {"color": "#1d5d90", "linestyle": "-", "marker": "o"},
+    {"color": BRAND, "linestyle": "-", "marker": "o"},
     {"color": "#9a4a00", "linestyle": "--", "marker": "s"},
-    {"color": "#3d3d3d", "linestyle": ":", "marker": "^"},
+    {"color": MUTED, "linestyle": ":", "marker": "^"},
 )
-TEXT = "#1a1a1a"
 
 
 def scenario_figure(plan: OfferPlan) -> Figure:
@@ -51,7 +51,7 @@ def scenario_figure(plan: OfferPlan) -> Figure:
         axes.plot(
             weeks, scenario.raised, label=scenario.name, linewidth=2, markevery=every, **style
         )
-    axes.axhline(inputs.target, color="#6b6b6b", linestyle="-.", linewidth=1)
+    axes.axhline(inputs.target, color=GREY, linestyle="-.", linewidth=1)
     axes.annotate(
         f"Target {money(inputs.target, pence=True)}",
         (0, inputs.target),
@@ -60,9 +60,9 @@ def scenario_figure(plan: OfferPlan) -> Figure:
         fontsize=9,
         color=TEXT,
     )
-    weeks_text = "1 week" if inputs.weeks == 1 else f"{inputs.weeks} weeks"
     axes.set_title(
-        f"How a {money(inputs.target, pence=True)} offer could build up over {weeks_text}",
+        f"How a {money(inputs.target, pence=True)} offer could build up over "
+        f"{plural(inputs.weeks, 'week')}",
         color=TEXT,
     )
     axes.set_xlabel("Week of the offer")
@@ -77,69 +77,29 @@ def scenario_figure(plan: OfferPlan) -> Figure:
     return figure
 
 
-def chart_html(plan: OfferPlan) -> str:
-    """The chart as an image with alt text that states what it shows."""
+def chart_png(plan: OfferPlan) -> str:
+    """The chart as a base64 PNG, for an image in the page."""
     buffer = io.BytesIO()
     scenario_figure(plan).savefig(buffer, format="png", dpi=90)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    alt = escape(scenario_finding(plan), quote=True)
-    return (
-        f'<figure class="ccin-offer-chart"><img src="data:image/png;base64,{data}" '
-        f'alt="{alt}" style="max-width:100%;height:auto">'
-        "<figcaption>Scenarios are illustrations of common patterns, not forecasts. "
-        "Lines differ in style: steady is solid, slow start is dashed, early rush is dotted."
-        "</figcaption></figure>"
-    )
-
-
-def table_html(plan: OfferPlan) -> str:
-    """The scenarios week by week, as a table with header cells, behind a summary."""
-    heads = "".join(f'<th scope="col">{escape(s.name)}</th>' for s in plan.scenarios)
-    rows = "".join(
-        f'<tr><th scope="row">{week}</th>'
-        + "".join(f"<td>{money(s.raised[week], pence=True)}</td>" for s in plan.scenarios)
-        + "</tr>"
-        for week in range(1, plan.inputs.weeks + 1)
-    )
-    descriptions = "".join(
-        f"<li><strong>{escape(s.name)}</strong>: {escape(s.description)}.</li>"
-        for s in plan.scenarios
-    )
-    return (
-        "<details><summary>Show the scenarios as a table</summary>"
-        f"<ul>{descriptions}</ul>"
-        '<table class="ccin-offer-table"><caption>Money raised by the end of each week'
-        f'</caption><thead><tr><th scope="col">Week</th>{heads}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></details>"
-    )
-
-
-def notices_html(plan: OfferPlan) -> str:
-    """The notices as a list, each starting with its label in bold words."""
-    if not plan.notices:
-        return (
-            "<p><strong>No warnings:</strong> the maximum holding is within the legal limit "
-            "and the 10% guidance, and the offer is large enough for the Standard Mark.</p>"
-        )
-    items = "".join(
-        f"<li><strong>{escape(n.label)}:</strong> {escape(n.message)}</li>" for n in plan.notices
-    )
-    return f"<p><strong>Check these before you go ahead:</strong></p><ul>{items}</ul>"
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def plan_html(plan: OfferPlan, with_chart: bool = True) -> str:
     """Everything the planner shows for a valid set of figures."""
-    chart = chart_html(plan) if with_chart else ""
-    return (
-        f"<p><strong>{escape(plan_summary(plan))}</strong></p>"
-        f"<p>{escape(range_summary(plan))}</p>"
-        f"{notices_html(plan)}{chart}{table_html(plan)}"
+    return render(
+        "share_offer.html.j2",
+        plan=plan,
+        summary=plan_summary(plan),
+        range_text=range_summary(plan),
+        png=chart_png(plan) if with_chart else "",
+        alt=scenario_finding(plan) if with_chart else "",
+        money=money,
     )
 
 
 def error_html(message: str) -> str:
     """One line saying what to fix, instead of results."""
-    return f'<p role="alert"><strong>Check your figures:</strong> {escape(message)}.</p>'
+    return render("check_figures.html.j2", message=message)
 
 
 def money_box(value: float, description: str) -> widgets.FloatText:
@@ -177,7 +137,7 @@ class ShareOfferPlanner(widgets.VBox):
         )
         for control in self.controls:
             control.observe(self._update, names="value")
-        heading = widgets.HTML("<p><strong>Your share offer</strong></p>")
+        heading = widgets.HTML(render("note.html.j2", text="Your share offer", bold=True))
         super().__init__([heading, *self.controls, self.result])
         self._update()
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from ccin_learn.errors import KitError
-from ccin_learn.selfassessment.session import Session
+from ccin_learn.selfassessment.session import Session, usable_reason
 from ccin_learn.selfassessment.store import ConflictError, Store
 from tests.fixtures import tiny_checklist
 
@@ -126,3 +126,21 @@ def test_an_unsaved_change_after_a_save_is_labelled_unsaved(store):
     comparison = session.comparison()
     assert comparison.status == "Unsaved changes to version 1"
     assert [c.action.id for c in comparison.changes] == ["c2"]
+
+
+def test_a_usable_reason_is_what_the_assessment_model_accepts():
+    assert not usable_reason("")
+    assert not usable_reason("  ab  ")  # trimmed first, as the model stores it
+    assert usable_reason("abc")
+    assert not usable_reason("x" * 10_001)  # longer than any text the file format keeps
+
+
+def test_the_baseline_is_scored_for_charts_beside_the_working_copy(store):
+    session = Session.open(store, "Anytown", "unitary")
+    assert session.comparison().baseline_card(CHECKLIST) is None
+    session.set_level("c1", 1)
+    session.save_version()
+    session.set_level("c1", 3)
+    before = session.comparison().baseline_card(CHECKLIST)
+    assert before is not None
+    assert before.levels["c1"] == 1 and session.card.levels["c1"] == 3

@@ -193,3 +193,42 @@ def test_downloads_of_unsaved_changes_say_so(store):
     assert "<dt>Version</dt><dd>Unsaved changes to version 1</dd>" in html
     assert "Saved version" not in html
     assert "Unsaved changes to version 1" in pdf_text(downloaded(app, "pdf"))
+
+
+def test_a_council_name_with_markup_stays_plain_text(store):
+    app = started(store, name='<script>alert("x")</script> Council', council_type="unitary")
+    for shown in (app.heading.value, app.status.value):
+        assert "<script>" not in shown and "&lt;script&gt;alert(" in shown
+    app.on_save()
+    assert "<script>" not in app.status.value and "Saved version 1 of &lt;script&gt;" in (
+        app.status.value
+    )
+
+
+def test_a_reason_counts_once_the_assessment_model_accepts_it(store):
+    app = started(store, council_type="unitary")
+    editor = app.editors["p2"]
+    editor.not_applicable.value = True
+    editor.reason.value = " ab "  # too short once trimmed: still waiting
+    assert store.draft("Anyshire County").assessment.answer("p2").not_applicable is None
+    editor.reason.value = "abc"
+    assert store.draft("Anyshire County").assessment.answer("p2").not_applicable.reason == "abc"
+    assert "not applicable" in app.charts.value
+
+
+def test_changed_actions_are_charted_before_and_now(store):
+    app = started(store, council_type="unitary")
+    app.editors["c1"].level.value = 1
+    app.on_save()
+    assert "Saved version 1: no earlier version to compare with." in app.changes.value
+    app.editors["c1"].level.value = 3
+    changes = app.changes.value
+    assert "<caption>Changed actions: version 1 and now</caption>" in changes
+    assert '<span class="value">before: 1 Exploring</span>' in changes
+    assert '<span class="value">3 Delivering</span>' in changes
+    app.editors["c1"].level.value = 1  # back to version 1: compared with the one before it
+    assert "Saved version 1: no earlier version to compare with." in app.changes.value
+    app.editors["c1"].evidence.value = "Cabinet minute 14/2026"
+    app.refresh_scores()
+    assert "Unsaved changes to version 1" in app.changes.value
+    assert "No level has changed." in app.changes.value

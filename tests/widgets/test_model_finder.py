@@ -52,7 +52,7 @@ def test_link_base_is_escaped():
     matches = fitting_kinds(GUIDE, answers)
     html = finding_html(matches, '"><script>', GUIDE)
     assert "<script>" not in html
-    assert "&quot;&gt;&lt;script&gt;" in html
+    assert "&#34;&gt;&lt;script&gt;" in html
 
 
 def test_rule_table_lists_every_kind_with_points_for_and_against():

@@ -38,4 +38,4 @@ def test_nothing_ticked_asks_for_a_choice():
 def test_link_base_is_escaped():
     html = route_html(plan_route(default_catalogue(), ["finance"]), 1, '"><script>')
     assert "<script>" not in html
-    assert "&quot;&gt;&lt;script&gt;" in html
+    assert "&#34;&gt;&lt;script&gt;" in html
