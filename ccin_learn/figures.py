@@ -26,6 +26,8 @@ WARNING = "#8a4b00"  # 6.5:1 on white: "incomplete" and "fictional example" note
 WARNING_TINT = "#fff4e5"
 HEADER_TINT = "#e8eef4"  # table header cells
 WHITE = "#fff"
+ACCENT = "#9a4a00"  # 6.1:1 on white: a chart's second series, beside BRAND
+GRID = "#dddddd"  # chart grid lines, behind the data
 # Every colour the kit's pages, reports and tools use; tests hold the CSS files to it.
 PALETTE = {
     "brand": BRAND,
@@ -39,6 +41,8 @@ PALETTE = {
     "warning_tint": WARNING_TINT,
     "header_tint": HEADER_TINT,
     "white": WHITE,
+    "accent": ACCENT,
+    "grid": GRID,
 }
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ccin_learn.errors import KitError
-from ccin_learn.figures import BRAND, GREY, MUTED, TEXT
+from ccin_learn.figures import ACCENT, BRAND, GREY, GRID, MUTED, TEXT
 from ccin_learn.text import money, plural
 from ccin_learn.tools.share_offer import (
     OfferInputs,
@@ -33,9 +34,9 @@ from ccin_learn.widgets.templates import render
 # weeks are example values only.
 EXAMPLE = OfferInputs(target=200_000, minimum=100, maximum=20_000, average=1_000, weeks=8)
 
-LINE_STYLES = (
+LINE_STYLES: tuple[dict[str, Any], ...] = (
     {"color": BRAND, "linestyle": "-", "marker": "o"},
-    {"color": "#9a4a00", "linestyle": "--", "marker": "s"},
+    {"color": ACCENT, "linestyle": "--", "marker": "s"},
     {"color": MUTED, "linestyle": ":", "marker": "^"},
 )
 
@@ -72,7 +73,7 @@ def scenario_figure(plan: OfferPlan) -> Figure:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: money(value, pence=True)))
     axes.legend(title="Scenario", loc="lower right", fontsize=9)
-    axes.grid(True, color="#dddddd", linewidth=0.6)
+    axes.grid(True, color=GRID, linewidth=0.6)
     figure.tight_layout()
     return figure
 
