@@ -8,17 +8,14 @@ import nbformat
 import pytest
 
 from ccin_learn.errors import KitError
-from ccin_learn.grading.cohort import init_cohort, release
-from ccin_learn.grading.roster import Learner
+from ccin_learn.grading.cohort import release
 from ccin_learn.grading.zipcollect import collect_zips
-from tests.grading.cohorts import ANSWERS, answered, make_assessments
+from tests.grading.cohorts import ANSWERS, answered
 
 pytestmark = pytest.mark.slow
 
 
-def test_zips_named_by_learner_id_become_submissions(tmp_path):
-    source = make_assessments(tmp_path / "assessments")
-    cohort = init_cohort(tmp_path / "cohort", [Learner("ada01"), Learner("bea02")], source=source)
+def test_zips_named_by_learner_id_become_submissions(tmp_path, cohort):
     release(cohort, "ps1")
     released = cohort.root / "release" / "ps1" / "ps1.ipynb"
     downloads = tmp_path / "downloads"
@@ -35,8 +32,6 @@ def test_zips_named_by_learner_id_become_submissions(tmp_path):
     assert any('choice = "a"' in cell.source for cell in submitted.cells)
 
 
-def test_an_empty_download_folder_is_a_clear_error(tmp_path):
-    source = make_assessments(tmp_path / "assessments")
-    cohort = init_cohort(tmp_path / "cohort", [], source=source)
+def test_an_empty_download_folder_is_a_clear_error(tmp_path, cohort):
     with pytest.raises(KitError, match=r"no \.zip files"):
         collect_zips(cohort, "ps1", tmp_path)
