@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
 from ccin_learn.grading.cohort import put_scripts_on_path
 from ccin_learn.grading.course import CourseConfig, load_course
+from ccin_learn.selfassessment.assessment import (
+    Answer,
+    Assessment,
+    Council,
+    NotApplicable,
+    validate_assessment,
+)
+from ccin_learn.selfassessment.checklist import Checklist
+from ccin_learn.selfassessment.store import Store
 from ccin_learn.site.build import build_book
 from ccin_learn.site.paths import KitPaths
 
@@ -43,29 +53,16 @@ def course(assessments: Path) -> CourseConfig:
     return load_course(assessments / "course.yaml")
 
 
-def toc_entries(entries: list[dict]) -> list[str]:
-    """The files of TOC entries and, depth first, of their sections."""
-    files = []
-    for entry in entries:
-        if "file" in entry:
-            files.append(entry["file"])
-        files += toc_entries(entry.get("sections", []))
-    return files
-
-
-def toc_files(root: Path = ROOT) -> list[str]:
-    """Every page in _toc.yml (docnames, without suffix), root page first."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += toc_entries(part.get("chapters", []))
-    return files
-
-
-def free_port() -> int:
+def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """Call it for a localhost port no one is listening on."""
+    return unused_port
 
 
 @pytest.fixture(scope="session")
@@ -114,3 +111,117 @@ def chromium() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# ---- the self-assessment: a checklist small enough to check by hand ---------------------
+
+LEVELS = {n: f"level {n} for this action, in words" for n in range(5)}
+
+
+def _action(action_id: str, theme: str, principles: list[int], **extra: object) -> dict:
+    return {
+        "id": action_id,
+        "theme": theme,
+        "title": f"Action {action_id} title",
+        "what_good_looks_like": "A council that does this well does it routinely and openly.",
+        "levels": {n: f"{action_id}: {text}" for n, text in LEVELS.items()},
+        "evidence_prompts": ["Which report agreed it?", "Who checks it?"],
+        "principles": principles,
+        **extra,
+    }
+
+
+def _tiny_checklist() -> Checklist:
+    """Two themes, five actions; principle counts chosen to exercise the tie-breaks."""
+    return Checklist.model_validate(
+        {
+            "schema_version": 1,
+            "levels": [
+                {"level": n, "name": name, "meaning": f"{name}: what it means here."}
+                for n, name in enumerate(
+                    ["Not started", "Exploring", "Committed", "Delivering", "Embedded"]
+                )
+            ],
+            "principles": [{"number": n, "name": f"Principle {n}"} for n in range(1, 11)],
+            "themes": [
+                {"id": "cwb", "title": "Community Wealth Building"},
+                {"id": "placemaking", "title": "Cooperative Placemaking"},
+            ],
+            "resources": [
+                {
+                    "id": "lab",
+                    "title": "A policy lab",
+                    "led_by": "A council",
+                    "url": "https://bit.ly/x",
+                    "summary": "What the lab found and made.",
+                }
+            ],
+            "council_types": [
+                {"id": "unitary", "name": "Unitary council"},
+                {
+                    "id": "county",
+                    "name": "County council",
+                    "not_applicable": [
+                        {"action": "c3", "reason": "A county council cannot do this."}
+                    ],
+                },
+            ],
+            "actions": [
+                _action(
+                    "c1",
+                    "cwb",
+                    [1, 2],
+                    resources=["lab"],
+                    course_pages=["modules/community-wealth-building/index"],
+                ),
+                _action("c2", "cwb", [1, 2, 3]),
+                _action("c3", "cwb", [4]),
+                _action("p1", "placemaking", [1, 2]),
+                _action("p2", "placemaking", [5]),
+            ],
+        }
+    )
+
+
+def _assessment(
+    checklist: Checklist,
+    answers: dict[str, object],
+    council_type: str = "unitary",
+    name: str = "Testborough Council",
+) -> Assessment:
+    """An assessment whose answers are levels (int), "na" or Answer objects."""
+    built = {}
+    for action_id, value in answers.items():
+        if value == "na":
+            built[action_id] = Answer(not_applicable=NotApplicable(reason="Not for us, because."))
+        elif isinstance(value, Answer):
+            built[action_id] = value
+        else:
+            built[action_id] = Answer(level=value)
+    return validate_assessment(
+        {
+            "schema_version": 1,
+            "council": Council(name=name, type=council_type).model_dump(),
+            "assessed_on": date(2026, 11, 1).isoformat(),
+            "answers": {k: v.model_dump() for k, v in built.items()},
+        },
+        checklist,
+    )
+
+
+@pytest.fixture(scope="session")
+def checklist() -> Checklist:
+    """Two themes, five actions; principle counts chosen to exercise the tie-breaks."""
+    return _tiny_checklist()
+
+
+@pytest.fixture
+def make_assessment(checklist: Checklist) -> Callable[..., Assessment]:
+    """``make_assessment({"c1": 2, "c3": "na"}, council_type=..., name=...)`` on the checklist."""
+    return functools.partial(_assessment, checklist)
+
+
+@pytest.fixture
+def store(tmp_path: Path, checklist: Checklist) -> Store:
+    """A self-assessment store on a new SQLite file, with the small checklist."""
+    return Store(f"sqlite:///{tmp_path / 'kit.sqlite'}", checklist)

@@ -9,7 +9,6 @@ import pytest
 from ccin_learn.apps import APPS_DIR
 from ccin_learn.apps.launcher import running_voila, voila_command
 from ccin_learn.errors import KitError
-from tests.conftest import free_port
 
 
 def test_command_hides_sources_and_tracebacks_and_preheats():
@@ -20,7 +19,7 @@ def test_command_hides_sources_and_tracebacks_and_preheats():
 
 
 @pytest.mark.slow
-def test_route_planner_app_is_served_without_its_code(tmp_path):
+def test_route_planner_app_is_served_without_its_code(tmp_path, free_port):
     port = free_port()
     log = tmp_path / "voila.log"
     with running_voila("127.0.0.1", port, "http://127.0.0.1:1/", log) as url:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from playwright.sync_api import expect
 from ccin_learn.apps.launcher import running_voila
 from ccin_learn.selfassessment.checklist import default_checklist
 from tests.browser.offline import PageLog, offline_page, serious_axe_violations
-from tests.conftest import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -46,7 +45,9 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+) -> Iterator[Server]:
     """The self-assessment app, served by Voila on a database that starts empty."""
     tmp = tmp_path_factory.mktemp("self-assessment-app")
     port, db_path = free_port(), tmp / "app.sqlite"

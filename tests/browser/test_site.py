@@ -7,7 +7,7 @@ import pytest
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.tools.legal_forms import QUESTIONS
 from tests.browser.offline import offline_page, serious_axe_violations
-from tests.conftest import toc_files
+from tests.toc import toc_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

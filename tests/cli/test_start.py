@@ -9,12 +9,10 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import free_port
-
 pytestmark = pytest.mark.slow
 
 
-def test_start_serves_book_and_tools_and_stops_cleanly(built_site, kit):
+def test_start_serves_book_and_tools_and_stops_cleanly(built_site, kit, free_port):
     book_port, app_port = free_port(), free_port()
     process = subprocess.Popen(
         [

@@ -8,15 +8,7 @@ import pytest
 
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.session import Session, usable_reason
-from ccin_learn.selfassessment.store import ConflictError, Store
-from tests.fixtures import tiny_checklist
-
-CHECKLIST = tiny_checklist()
-
-
-@pytest.fixture()
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'kit.sqlite'}", CHECKLIST)
+from ccin_learn.selfassessment.store import ConflictError
 
 
 def test_a_new_council_gets_its_types_defaults_and_a_draft(store):
@@ -135,12 +127,12 @@ def test_a_usable_reason_is_what_the_assessment_model_accepts():
     assert not usable_reason("x" * 10_001)  # longer than any text the file format keeps
 
 
-def test_the_baseline_is_scored_for_charts_beside_the_working_copy(store):
+def test_the_baseline_is_scored_for_charts_beside_the_working_copy(store, checklist):
     session = Session.open(store, "Anytown", "unitary")
-    assert session.comparison().baseline_card(CHECKLIST) is None
+    assert session.comparison().baseline_card(checklist) is None
     session.set_level("c1", 1)
     session.save_version()
     session.set_level("c1", 3)
-    before = session.comparison().baseline_card(CHECKLIST)
+    before = session.comparison().baseline_card(checklist)
     assert before is not None
     assert before.levels["c1"] == 1 and session.card.levels["c1"] == 3

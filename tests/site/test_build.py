@@ -19,7 +19,7 @@ from ccin_learn.site.build import (
     progress_from_line,
 )
 from ccin_learn.site.paths import KitPaths
-from tests.conftest import toc_files
+from tests.toc import toc_files
 
 EXTERNAL_ASSET = re.compile(
     r"<(?:script|link|img|source|iframe)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.IGNORECASE

@@ -9,28 +9,25 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from ccin_learn.selfassessment.store import Store
 from ccin_learn.widgets.assessment_app import NOT_ANSWERED, SelfAssessmentApp
-from tests.fixtures import tiny_checklist
-
-CHECKLIST = tiny_checklist()
 
 
-@pytest.fixture()
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'app.sqlite'}", CHECKLIST)
+@pytest.fixture
+def started(store, checklist):
+    """``started(name=..., council_type=...)``: an app with a new council opened in it."""
+
+    def start(name="Anyshire County", council_type="county"):
+        app = SelfAssessmentApp(store, checklist, book_base="http://book.test/")
+        app.picker.name.value = name
+        app.picker.council_type.value = council_type
+        app.on_start_new()
+        return app
+
+    return start
 
 
-def started(store, name="Anyshire County", council_type="county"):
-    app = SelfAssessmentApp(store, CHECKLIST, book_base="http://book.test/")
-    app.picker.name.value = name
-    app.picker.council_type.value = council_type
-    app.on_start_new()
-    return app
-
-
-def test_starting_a_council_shows_the_workspace_with_its_defaults(store):
-    app = started(store)
+def test_starting_a_council_shows_the_workspace_with_its_defaults(store, started):
+    app = started()
     assert app.workspace.layout.display is None and app.picker.layout.display == "none"
     assert "Anyshire County" in app.heading.value
     assert app.editors["c3"].not_applicable.value is True
@@ -39,8 +36,8 @@ def test_starting_a_council_shows_the_workspace_with_its_defaults(store):
     assert "1 of 5 answered (incomplete)" in app.scores.value
 
 
-def test_choosing_levels_updates_scores_priorities_and_charts(store):
-    app = started(store, council_type="unitary")
+def test_choosing_levels_updates_scores_priorities_and_charts(store, started):
+    app = started(council_type="unitary")
     app.editors["c1"].level.value = 2
     app.editors["p1"].level.value = 4
     assert "Overall: <strong>75%</strong>" in app.scores.value
@@ -55,8 +52,8 @@ def test_choosing_levels_updates_scores_priorities_and_charts(store):
     assert "Overall: <strong>100%</strong>" in app.scores.value
 
 
-def test_not_applicable_waits_for_a_reason(store):
-    app = started(store, council_type="unitary")
+def test_not_applicable_waits_for_a_reason(store, started):
+    app = started(council_type="unitary")
     editor = app.editors["p2"]
     editor.level.value = 1
     editor.not_applicable.value = True
@@ -68,18 +65,18 @@ def test_not_applicable_waits_for_a_reason(store):
     assert editor.level.value == NOT_ANSWERED and editor.level.disabled
 
 
-def test_typed_evidence_is_kept_without_saving(store):
-    app = started(store)
+def test_typed_evidence_is_kept_without_saving(store, started, checklist):
+    app = started()
     app.editors["c1"].evidence.value = "Cabinet minute 14/2026"
-    again = SelfAssessmentApp(store, CHECKLIST)
+    again = SelfAssessmentApp(store, checklist)
     again.picker.saved.value = "Anyshire County"
     again.on_open_saved()
     assert again.editors["c1"].evidence.value == "Cabinet minute 14/2026"
     assert "Restored your unsaved answers" in again.status.value
 
 
-def test_save_history_and_changes_since_last_version(store):
-    app = started(store, council_type="unitary")
+def test_save_history_and_changes_since_last_version(store, started):
+    app = started(council_type="unitary")
     app.editors["c1"].level.value = 1
     app.on_save()
     assert "Saved version 1 of Anyshire County" in app.status.value
@@ -89,10 +86,10 @@ def test_save_history_and_changes_since_last_version(store):
     assert "1 Exploring \u2192 3 Delivering" in app.changes.value
 
 
-def test_a_colleagues_newer_save_is_reported_not_overwritten(store):
-    mine = started(store, council_type="unitary")
+def test_a_colleagues_newer_save_is_reported_not_overwritten(store, started, checklist):
+    mine = started(council_type="unitary")
     mine.on_save()
-    theirs = SelfAssessmentApp(store, CHECKLIST)
+    theirs = SelfAssessmentApp(store, checklist)
     theirs.picker.saved.value = "Anyshire County"
     theirs.on_open_saved()
     theirs.editors["c2"].level.value = 2
@@ -103,8 +100,8 @@ def test_a_colleagues_newer_save_is_reported_not_overwritten(store):
     assert store.latest_version_number("Anyshire County") == 2
 
 
-def test_downloads_offer_all_four_files(store):
-    app = started(store, council_type="unitary")
+def test_downloads_offer_all_four_files(store, started):
+    app = started(council_type="unitary")
     app.editors["c1"].level.value = 2
     app.on_downloads()
     links = app.downloads.value
@@ -118,8 +115,10 @@ def test_downloads_offer_all_four_files(store):
         assert f'.{suffix}"' in links and f"data:{mime};base64," in links
 
 
-def test_an_unexpected_error_is_a_friendly_message_not_a_traceback(store, monkeypatch, caplog):
-    app = started(store, council_type="unitary")
+def test_an_unexpected_error_is_a_friendly_message_not_a_traceback(
+    store, monkeypatch, caplog, started
+):
+    app = started(council_type="unitary")
 
     def broken() -> None:
         raise RuntimeError("database exploded at line 42")
@@ -131,25 +130,25 @@ def test_an_unexpected_error_is_a_friendly_message_not_a_traceback(store, monkey
     assert "database exploded" in caplog.text, "the details go to the server log"
 
 
-def test_starting_without_a_type_asks_for_it(store):
-    app = SelfAssessmentApp(store, CHECKLIST)
+def test_starting_without_a_type_asks_for_it(store, checklist):
+    app = SelfAssessmentApp(store, checklist)
     app.picker.name.value = "Newtown"
     app.on_start_new()
     assert "choose the type of council for Newtown" in app.status.value
     assert app.session is None
 
 
-def test_an_existing_council_opens_by_name_without_its_type(store):
-    started(store, council_type="unitary").on_save()
-    again = SelfAssessmentApp(store, CHECKLIST)
+def test_an_existing_council_opens_by_name_without_its_type(store, started, checklist):
+    started(council_type="unitary").on_save()
+    again = SelfAssessmentApp(store, checklist)
     again.picker.name.value = "anyshire county"
     again.on_start_new()
     assert again.session is not None and again.session.based_on == 1
 
 
-def test_the_saved_list_is_reread_when_the_page_opens(store):
-    app = SelfAssessmentApp(store, CHECKLIST)  # prepared before anyone saved
-    started(store).on_save()
+def test_the_saved_list_is_reread_when_the_page_opens(store, started, checklist):
+    app = SelfAssessmentApp(store, checklist)  # prepared before anyone saved
+    started().on_save()
     app.refresh_councils()
     assert ("Anyshire County", "Anyshire County") in app.picker.saved.options
 
@@ -167,8 +166,8 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_downloads_after_saving_compare_with_the_version_before(store):
-    app = started(store, council_type="unitary")
+def test_downloads_after_saving_compare_with_the_version_before(store, started):
+    app = started(council_type="unitary")
     app.editors["c1"].level.value = 1
     app.on_save()
     for action_id, level in [("c1", 3), ("c2", 2), ("p1", 0), ("p2", 4)]:
@@ -184,8 +183,8 @@ def test_downloads_after_saving_compare_with_the_version_before(store):
     assert "Saved version 2: changes since version 1" in app.changes.value
 
 
-def test_downloads_of_unsaved_changes_say_so(store):
-    app = started(store, council_type="unitary")
+def test_downloads_of_unsaved_changes_say_so(store, started):
+    app = started(council_type="unitary")
     app.on_save()
     app.editors["c2"].level.value = 2
     app.on_downloads()
@@ -195,8 +194,8 @@ def test_downloads_of_unsaved_changes_say_so(store):
     assert "Unsaved changes to version 1" in pdf_text(downloaded(app, "pdf"))
 
 
-def test_a_council_name_with_markup_stays_plain_text(store):
-    app = started(store, name='<script>alert("x")</script> Council', council_type="unitary")
+def test_a_council_name_with_markup_stays_plain_text(store, started):
+    app = started(name='<script>alert("x")</script> Council', council_type="unitary")
     for shown in (app.heading.value, app.status.value):
         assert "<script>" not in shown and "&lt;script&gt;alert(" in shown
     app.on_save()
@@ -205,8 +204,8 @@ def test_a_council_name_with_markup_stays_plain_text(store):
     )
 
 
-def test_a_reason_counts_once_the_assessment_model_accepts_it(store):
-    app = started(store, council_type="unitary")
+def test_a_reason_counts_once_the_assessment_model_accepts_it(store, started):
+    app = started(council_type="unitary")
     editor = app.editors["p2"]
     editor.not_applicable.value = True
     editor.reason.value = " ab "  # too short once trimmed: still waiting
@@ -216,8 +215,8 @@ def test_a_reason_counts_once_the_assessment_model_accepts_it(store):
     assert "not applicable" in app.charts.value
 
 
-def test_changed_actions_are_charted_before_and_now(store):
-    app = started(store, council_type="unitary")
+def test_changed_actions_are_charted_before_and_now(store, started):
+    app = started(council_type="unitary")
     app.editors["c1"].level.value = 1
     app.on_save()
     assert "Saved version 1: no earlier version to compare with." in app.changes.value
