@@ -6,12 +6,16 @@ import fcntl
 import functools
 import shutil
 import socket
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from ccin_learn.cli import main
 from ccin_learn.grading.cohort import put_scripts_on_path
 from ccin_learn.grading.course import CourseConfig, load_course
 from ccin_learn.selfassessment.assessment import (
@@ -225,3 +229,58 @@ def make_assessment(checklist: Checklist) -> Callable[..., Assessment]:
 def store(tmp_path: Path, checklist: Checklist) -> Store:
     """A self-assessment store on a new SQLite file, with the small checklist."""
     return Store(f"sqlite:///{tmp_path / 'kit.sqlite'}", checklist)
+
+
+# ---- the command line, run as nbgrader's tests run run_nbgrader ----------------------
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What the command printed: its standard output and its error output."""
+
+    out: str
+    err: str
+
+
+def check(args: Sequence[object], code: int, exit_code: int, err: str, one_line: bool) -> None:
+    shown = " ".join(map(str, args))
+    assert code == exit_code, f"ccin-learn {shown} exited {code}, not {exit_code}: {err.strip()}"
+    assert "Traceback" not in err
+    if exit_code != 0 and one_line:
+        assert len(err.strip().splitlines()) == 1, f"not one line: {err!r}"
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """``run_cli(args, exit_code=0)``: run ``ccin-learn`` in this process and check it.
+
+    A failure must also be one line on stderr with no traceback (unless ``one_line``
+    is false, for commands that report one line per file).
+    """
+
+    def run(args: Sequence[object], exit_code: int = 0, one_line: bool = True) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        check(args, code, exit_code, err, one_line)
+        return CliResult(out, err)
+
+    return run
+
+
+@pytest.fixture
+def run_process() -> Callable[..., CliResult]:
+    """``run_process(args, exit_code=0)``: like ``run_cli``, in a new process, as a user runs it."""
+
+    def run(args: Sequence[object], exit_code: int = 0, one_line: bool = True) -> CliResult:
+        done = subprocess.run(
+            [sys.executable, "-m", "ccin_learn.cli", *map(str, args)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        check(args, done.returncode, exit_code, done.stderr, one_line)
+        return CliResult(done.stdout, done.stderr)
+
+    return run

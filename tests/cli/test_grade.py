@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from ccin_learn.cli import main
 from ccin_learn.errors import KitError
 
 COMMANDS = [
@@ -30,42 +29,26 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_help(command, capsys):
-    assert main([*command, "--help"]) == 0
-    assert capsys.readouterr().out.startswith(f"Usage: ccin-learn {' '.join(command)}")
+def test_help(command, run_cli):
+    assert run_cli([*command, "--help"]).out.startswith(f"Usage: ccin-learn {' '.join(command)}")
 
 
-def test_a_folder_that_is_not_a_cohort(tmp_path, capsys):
-    assert main(["grade", "status", "--course", str(tmp_path)]) == 1
-    err = capsys.readouterr().err.strip()
+def test_a_folder_that_is_not_a_cohort(tmp_path, run_cli):
+    err = run_cli(["grade", "status", "--course", tmp_path], exit_code=1).err.strip()
     assert "is not a cohort folder" in err and "ccin-learn grade init" in err
     assert "\n" not in err
 
 
-def test_init_refuses_a_folder_in_use(tmp_path, capsys):
+def test_init_refuses_a_folder_in_use(tmp_path, run_cli):
     (tmp_path / "notes.txt").write_text("mine")
-    assert main(["grade", "init", str(tmp_path)]) == 1
-    assert "is not empty" in capsys.readouterr().err
+    assert "is not empty" in run_cli(["grade", "init", tmp_path], exit_code=1).err
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
-def test_issue_without_a_key_says_how_to_make_one(tmp_path, capsys):
-    assert (
-        main(
-            [
-                "credentials",
-                "issue",
-                "--course",
-                str(tmp_path),
-                "-o",
-                str(tmp_path / "o"),
-                "--key",
-                str(tmp_path / "none.pem"),
-            ]
-        )
-        == 1
-    )
-    assert "ccin-learn credentials keygen" in capsys.readouterr().err
+def test_issue_without_a_key_says_how_to_make_one(tmp_path, run_cli):
+    args = ["credentials", "issue", "--course", tmp_path, "-o", tmp_path / "o"]
+    result = run_cli([*args, "--key", tmp_path / "none.pem"], exit_code=1)
+    assert "ccin-learn credentials keygen" in result.err
 
 
 def test_init_works_from_an_environment_that_is_not_activated(tmp_path):
@@ -85,31 +68,29 @@ def test_init_works_from_an_environment_that_is_not_activated(tmp_path):
     assert (tmp_path / "cohort" / "gradebook.db").is_file()
 
 
-def test_init_from_anywhere_with_source(tmp_path, assessments, monkeypatch):
+def test_init_from_anywhere_with_source(tmp_path, assessments, monkeypatch, run_cli):
     """An installed kit has no checkout around it: --source names the assessments."""
     monkeypatch.chdir(tmp_path)
     cohort = tmp_path / "cohort"
-    assert main(["grade", "init", str(cohort), "--source", str(assessments)]) == 0
+    run_cli(["grade", "init", cohort, "--source", assessments])
     assert (cohort / "course.yaml").read_bytes() == (assessments / "course.yaml").read_bytes()
     assert sorted(p.name for p in (cohort / "source").iterdir()) == sorted(
         p.name for p in (assessments / "source").iterdir()
     )
 
 
-def test_init_refuses_a_source_that_is_not_assessments(tmp_path, capsys):
+def test_init_refuses_a_source_that_is_not_assessments(tmp_path, run_cli):
     (tmp_path / "empty").mkdir()
     args = ["grade", "init", str(tmp_path / "cohort"), "--source", str(tmp_path / "empty")]
-    assert main(args) == 1
-    err = capsys.readouterr().err.strip()
+    err = run_cli(args, exit_code=1).err.strip()
     assert "is not an assessments folder" in err and "\n" not in err
     assert not (tmp_path / "cohort").exists()
 
 
-def test_init_outside_a_checkout_asks_for_source(tmp_path, monkeypatch, capsys):
+def test_init_outside_a_checkout_asks_for_source(tmp_path, monkeypatch, run_cli):
     def no_checkout(start=None):
         raise KitError("no course book found")
 
     monkeypatch.setattr(importlib.import_module("ccin_learn.cli.grade"), "find_root", no_checkout)
-    assert main(["grade", "init", str(tmp_path / "cohort")]) == 1
-    assert "pass --source DIR" in capsys.readouterr().err
+    assert "pass --source DIR" in run_cli(["grade", "init", tmp_path / "cohort"], exit_code=1).err
     assert not (tmp_path / "cohort").exists()

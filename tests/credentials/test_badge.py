@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ccin_learn.cli import main
 from ccin_learn.credentials.badge import Award, VerificationError, open_badge, sign, verify
 from ccin_learn.credentials.catalogue import load_credentials
 from ccin_learn.credentials.keys import (
@@ -105,20 +104,15 @@ def test_keygen_writes_an_owner_only_key_and_never_overwrites(tmp_path):
         load_private_key(private)
 
 
-def test_verify_command_exit_codes(tmp_path, key, course, capsys):
+def test_verify_command_exit_codes(tmp_path, key, course, run_cli):
     private, public, _did = generate_key(tmp_path / "keys")
     token = sign(award(), course, load_private_key(private))
     good = tmp_path / "good.jwt"
     good.write_text(token)
-    assert main(["credentials", "verify", str(good), "--public-key", str(public)]) == 0
-    assert (
-        "Valid: Micro-credential: The Coop Option awarded to Ada Fictional"
-        in capsys.readouterr().out
-    )
+    result = run_cli(["credentials", "verify", good, "--public-key", public])
+    assert "Valid: Micro-credential: The Coop Option awarded to Ada Fictional" in result.out
     bad = tmp_path / "bad.jwt"
     bad.write_text(
         tamper(token, lambda vc: vc["credentialSubject"]["result"][0].update(value="100"))
     )
-    assert main(["credentials", "verify", str(bad)]) == 1
-    err = capsys.readouterr().err
-    assert "signature does not match" in err and "\n" not in err.strip()
+    assert "signature does not match" in run_cli(["credentials", "verify", bad], exit_code=1).err
