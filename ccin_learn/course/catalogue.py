@@ -11,9 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ccin_learn.datafile import DATA_DIR, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 
 CATALOGUE_FILE = DATA_DIR / "modules.yaml"
 
@@ -40,19 +40,17 @@ OBSERVABLE_VERBS = frozenset(
 )
 
 
-class Module(BaseModel):
+class Module(DataModel):
     """One module of the course as its landing page and the route planner show it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str = Field(min_length=3)
     kind: Literal["core", "optional", "theme"]
     page: str = Field(pattern=r"^modules/[a-z0-9-]+/index$", description="Sphinx docname")
     hours: float = Field(gt=0, le=40)
-    prerequisites: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = Field(default=(), strict=False)
     summary: str = Field(min_length=20)
-    outcomes: tuple[str, ...] = Field(min_length=4, max_length=6)
+    outcomes: tuple[str, ...] = Field(min_length=4, max_length=6, strict=False)
 
     @field_validator("outcomes")
     @classmethod
@@ -67,12 +65,10 @@ class Module(BaseModel):
         return outcomes
 
 
-class Catalogue(BaseModel):
+class Catalogue(DataModel):
     """All modules, in the order the course recommends taking them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    modules: tuple[Module, ...] = Field(min_length=1)
+    modules: tuple[Module, ...] = Field(min_length=1, strict=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:

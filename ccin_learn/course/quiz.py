@@ -12,18 +12,16 @@ import re
 from html import escape
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from ccin_learn.datafile import load_yaml_model
+from ccin_learn.datafile import DataModel, load_yaml_model
 
 OPTION_KEYS = ("a", "b", "c", "d", "e")
 VERDICT = re.compile(r"^(correct|right|yes|no|not quite|incorrect|wrong)\b[.!,:;]?", re.I)
 
 
-class Question(BaseModel):
+class Question(DataModel):
     """One multiple-choice question with feedback on every option."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     prompt: str = Field(min_length=10)
@@ -51,13 +49,11 @@ class Question(BaseModel):
         return self
 
 
-class Quiz(BaseModel):
+class Quiz(DataModel):
     """A module's end-of-module self-check: 6 to 10 questions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     title: str = "Check your understanding"
-    questions: tuple[Question, ...] = Field(min_length=6, max_length=10)
+    questions: tuple[Question, ...] = Field(min_length=6, max_length=10, strict=False)
 
     @model_validator(mode="after")
     def _unique(self) -> Quiz:

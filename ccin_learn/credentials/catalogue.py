@@ -13,19 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from ccin_learn.course.catalogue import Catalogue, default_catalogue
-from ccin_learn.datafile import DATA_DIR, DataFileError, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataFileError, DataModel, load_yaml_model
 
 CREDENTIALS_FILE = DATA_DIR / "credentials.yaml"
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Defaults(Frozen):
+class Defaults(DataModel):
     level: str = Field(min_length=10)
     assessment: str = Field(min_length=10)
     participation: str = Field(min_length=5)
@@ -34,7 +30,7 @@ class Defaults(Frozen):
     assessment_hours: float = Field(gt=0, le=20)
 
 
-class Entry(Frozen):
+class Entry(DataModel):
     module: str
     level: str | None = None
     assessment: str | None = None
@@ -44,9 +40,9 @@ class Entry(Frozen):
     assessment_hours: float | None = Field(default=None, gt=0, le=20)
 
 
-class CatalogueFile(Frozen):
+class CatalogueFile(DataModel):
     defaults: Defaults
-    credentials: tuple[Entry, ...] = Field(min_length=1)
+    credentials: tuple[Entry, ...] = Field(min_length=1, strict=False)
 
     @model_validator(mode="after")
     def _one_per_module(self) -> CatalogueFile:

@@ -3,40 +3,80 @@
 The file is what a council keeps, emails and imports next year, so it has a
 ``schema_version`` and a published JSON Schema (``data/assessment.schema.json``).
 A bad file is refused with one line naming the field; nothing is half-loaded.
+Types are strict (``"level": true`` is not level 1), the JSON may not repeat a
+key or nest deeply, and names may not hide invisible characters.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ccin_learn.datafile import DATA_DIR, describe_validation_error
+from ccin_learn.datafile import (
+    DATA_DIR,
+    MAX_DATA_FILE_BYTES,
+    DataModel,
+    DataSyntaxError,
+    IsoDate,
+    describe_validation_error,
+    parse_json,
+)
 from ccin_learn.errors import KitError
+from ccin_learn.fileio import read_regular_file
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 
 SCHEMA_VERSION = 1
-MAX_FILE_BYTES = 2_000_000
+# Every text of every answer at its limit, in 4-byte characters, is under 2 MB; real
+# files are a few kB. The cap is the one for all the kit's data files: 5 MB.
+MAX_FILE_BYTES = MAX_DATA_FILE_BYTES
 SCHEMA_FILE = DATA_DIR / "assessment.schema.json"
 EXAMPLES_DIR = DATA_DIR / "examples"
 TEXT_LIMIT = 10_000
+NAME_LIMIT = 150
+# Unicode categories no name may contain: format characters (zero-width spaces,
+# bidirectional overrides, byte order marks), controls, private use, unassigned,
+# surrogates, and line and paragraph separators.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"})
+UNNAMED = {"Cc": "a control character", "Co": "a private-use character", "Cs": "a surrogate"}
 
 
 class AssessmentError(KitError):
     """An assessment file or record that cannot be used, with the reason."""
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+class Frozen(DataModel):
+    """The data models, with surrounding spaces taken off every text."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+def council_key(name: str) -> str:
+    """Councils are the same whatever the case or spacing of their name (the store's key)."""
+    return " ".join(name.split()).casefold()
+
+
+def refuse_invisible(text: str, what: str) -> str:
+    """Refuse a name with characters that do not show, or show something else."""
+    for position, char in enumerate(text, start=1):
+        category = unicodedata.category(char)
+        if category in INVISIBLE_CATEGORIES:
+            label = unicodedata.name(char, UNNAMED.get(category, "an unassigned character"))
+            raise ValueError(
+                f"{what} must not contain invisible or control characters "
+                f"(U+{ord(char):04X} {label} at character {position})"
+            )
+    return text
 
 
 class Council(Frozen):
     """Who is assessed."""
 
-    name: str = Field(min_length=1, max_length=150)
+    name: str = Field(min_length=1, max_length=NAME_LIMIT)
     type: str = Field(description="a council type id from the checklist, e.g. unitary")
     gss_code: str | None = Field(
         default=None, pattern=r"^[EWSN]\d{8}$", description="ONS/GSS code, e.g. E06000001"
@@ -44,9 +84,14 @@ class Council(Frozen):
 
     @field_validator("name")
     @classmethod
-    def _printable(cls, name: str) -> str:
-        if any(ord(ch) < 32 for ch in name):
-            raise ValueError("council name must not contain control characters")
+    def _usable_name(cls, name: str) -> str:
+        refuse_invisible(name, "council name")
+        key = council_key(name)
+        if len(key) > NAME_LIMIT:
+            raise ValueError(
+                f"council name is too long: {len(key)} characters when case is ignored "
+                f"(letters such as ß count as the two they match, ss); at most {NAME_LIMIT}"
+            )
         return name
 
 
@@ -87,12 +132,17 @@ class Assessment(Frozen):
 
     schema_version: int = Field(ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
     council: Council
-    assessed_on: date
-    assessor: str | None = Field(default=None, max_length=150)
+    assessed_on: IsoDate
+    assessor: str | None = Field(default=None, max_length=NAME_LIMIT)
     example_note: str | None = Field(
         default=None, description="set on the kit's fictional example files, which say so"
     )
     answers: dict[str, Answer] = Field(default_factory=dict)
+
+    @field_validator("assessor")
+    @classmethod
+    def _visible_assessor(cls, assessor: str | None) -> str | None:
+        return None if assessor is None else refuse_invisible(assessor, "assessor")
 
     @model_validator(mode="after")
     def _matches_checklist(self, info: ValidationInfo) -> Assessment:
@@ -184,21 +234,17 @@ def parse_assessment(
     except UnicodeDecodeError as err:
         raise AssessmentError(f"{prefix}not UTF-8 text (byte {err.start})") from err
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except json.JSONDecodeError as err:
         raise AssessmentError(f"{prefix}{json_problem(err, text)}") from err
+    except DataSyntaxError as err:
+        raise AssessmentError(f"{prefix}{err}") from err
     return validate_assessment(data, checklist, source)
 
 
 def load_assessment(path: Path, checklist: Checklist | None = None) -> Assessment:
-    """Read and validate an assessment file."""
-    try:
-        refuse_if_too_large(path.stat().st_size, f"{path}: ")
-        raw = path.read_bytes()
-    except FileNotFoundError as err:
-        raise AssessmentError(f"{path}: file not found") from err
-    except IsADirectoryError as err:
-        raise AssessmentError(f"{path}: is a folder, not a file") from err
+    """Read and validate an assessment file (a regular file of at most MAX_FILE_BYTES)."""
+    raw = read_regular_file(path, MAX_FILE_BYTES, AssessmentError)
     return parse_assessment(raw, str(path), checklist)
 
 

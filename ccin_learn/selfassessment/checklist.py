@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ccin_learn.datafile import DATA_DIR, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 from ccin_learn.text import level_words
 
 CHECKLIST_FILE = DATA_DIR / "checklist.yaml"
@@ -22,11 +22,7 @@ LEVELS = (0, 1, 2, 3, 4)
 Slug = Field(pattern=r"^[a-z][a-z0-9-]*$")
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Level(Frozen):
+class Level(DataModel):
     """One step of the maturity scale, e.g. 2 Committed."""
 
     level: int = Field(ge=0, le=4)
@@ -34,19 +30,19 @@ class Level(Frozen):
     meaning: str = Field(min_length=10)
 
 
-class Principle(Frozen):
+class Principle(DataModel):
     """One of CCIN's ten principles."""
 
     number: int = Field(ge=1, le=10)
     name: str = Field(min_length=3)
 
 
-class Theme(Frozen):
+class Theme(DataModel):
     id: str = Slug
     title: str = Field(min_length=3)
 
 
-class Resource(Frozen):
+class Resource(DataModel):
     """A CCIN policy lab or publication named in the Members' Pack."""
 
     id: str = Slug
@@ -57,7 +53,7 @@ class Resource(Frozen):
     summary: str = Field(min_length=20)
 
 
-class Action(Frozen):
+class Action(DataModel):
     """One checklist action and what each maturity level looks like for it."""
 
     id: str = Slug
@@ -65,10 +61,10 @@ class Action(Frozen):
     title: str = Field(min_length=10, description="verbatim from the Members' Pack")
     what_good_looks_like: str = Field(min_length=40)
     levels: dict[int, str]
-    evidence_prompts: tuple[str, ...] = Field(min_length=2)
-    principles: tuple[int, ...] = Field(min_length=1)
-    course_pages: tuple[str, ...] = ()
-    resources: tuple[str, ...] = ()
+    evidence_prompts: tuple[str, ...] = Field(min_length=2, strict=False)
+    principles: tuple[int, ...] = Field(min_length=1, strict=False)
+    course_pages: tuple[str, ...] = Field(default=(), strict=False)
+    resources: tuple[str, ...] = Field(default=(), strict=False)
 
     @field_validator("levels")
     @classmethod
@@ -96,29 +92,29 @@ class Action(Frozen):
         return pages
 
 
-class NotApplicableDefault(Frozen):
+class NotApplicableDefault(DataModel):
     """An action a type of council cannot take, and why."""
 
     action: str
     reason: str = Field(min_length=20)
 
 
-class CouncilType(Frozen):
+class CouncilType(DataModel):
     id: str = Slug
     name: str = Field(min_length=3)
-    not_applicable: tuple[NotApplicableDefault, ...] = ()
+    not_applicable: tuple[NotApplicableDefault, ...] = Field(default=(), strict=False)
 
 
-class Checklist(Frozen):
+class Checklist(DataModel):
     """The whole checklist: scale, principles, themes, resources, council types, actions."""
 
     schema_version: int = Field(ge=1, le=1)
-    levels: tuple[Level, ...]
-    principles: tuple[Principle, ...]
-    themes: tuple[Theme, ...] = Field(min_length=1)
-    resources: tuple[Resource, ...] = ()
-    council_types: tuple[CouncilType, ...] = Field(min_length=1)
-    actions: tuple[Action, ...] = Field(min_length=1)
+    levels: tuple[Level, ...] = Field(strict=False)
+    principles: tuple[Principle, ...] = Field(strict=False)
+    themes: tuple[Theme, ...] = Field(min_length=1, strict=False)
+    resources: tuple[Resource, ...] = Field(default=(), strict=False)
+    council_types: tuple[CouncilType, ...] = Field(min_length=1, strict=False)
+    actions: tuple[Action, ...] = Field(min_length=1, strict=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> Checklist:

@@ -37,7 +37,13 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ccin_learn.errors import KitError
-from ccin_learn.selfassessment.assessment import Assessment, parse_assessment, to_json
+from ccin_learn.selfassessment.assessment import (
+    NAME_LIMIT,
+    Assessment,
+    council_key,
+    parse_assessment,
+    to_json,
+)
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 from ccin_learn.settings import DB_URL_VAR
 
@@ -54,12 +60,16 @@ class Base(DeclarativeBase):
     pass
 
 
+# Council.name and its case-folded key are at most NAME_LIMIT (150) characters.
+NAME_COLUMN = 160
+
+
 class CouncilRow(Base):
     __tablename__ = "councils"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(160), unique=True)
-    name: Mapped[str] = mapped_column(String(160))
+    key: Mapped[str] = mapped_column(String(NAME_COLUMN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_COLUMN))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -108,11 +118,6 @@ def default_db_url() -> str:
         return os.environ[DB_URL_VAR]
     folder = Path(user_data_dir("ccin-learn", appauthor=False))
     return f"sqlite:///{folder / 'assessments.sqlite'}"
-
-
-def council_key(name: str) -> str:
-    """Councils are the same whatever the case or spacing of their name."""
-    return " ".join(name.split()).casefold()
 
 
 def now() -> datetime:
@@ -264,7 +269,10 @@ def find_council(session: Session, name: str) -> CouncilRow | None:
 
 
 def add_council(session: Session, name: str) -> CouncilRow:
-    row = CouncilRow(key=council_key(name), name=" ".join(name.split()), created_at=now())
+    key = council_key(name)
+    if len(key) > NAME_LIMIT:  # Council refuses such names; never let one reach the database
+        raise StoreError(f"council name is too long: at most {NAME_LIMIT} characters")
+    row = CouncilRow(key=key, name=" ".join(name.split()), created_at=now())
     session.add(row)
     session.flush()
     return row

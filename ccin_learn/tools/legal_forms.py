@@ -27,9 +27,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ccin_learn.datafile import DATA_DIR, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 from ccin_learn.errors import KitError
 
 FORMS_FILE = DATA_DIR / "legal_forms.yaml"
@@ -43,10 +43,8 @@ NOT_COVERED = "This course's sources do not cover this for this form: ask an adv
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
-class Source(BaseModel):
+class Source(DataModel):
     """A published source the facts cite: its title is the link text people see."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: SourceId
     title: str = Field(min_length=5)
@@ -60,13 +58,11 @@ class Source(BaseModel):
         return url
 
 
-class Fact(BaseModel):
+class Fact(DataModel):
     """One row of the comparison for one form: what the sources say, and which sources."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     text: str = Field(min_length=5)
-    sources: tuple[SourceId, ...] = Field(min_length=1)
+    sources: tuple[SourceId, ...] = Field(min_length=1, strict=False)
     uncertain: bool = False
 
     @model_validator(mode="after")
@@ -89,7 +85,7 @@ PurposeCode = Literal["members", "community", "employees"]
 
 
 class MembersFact(Fact):
-    codes: tuple[MemberKind, ...] = Field(min_length=1)
+    codes: tuple[MemberKind, ...] = Field(min_length=1, strict=False)
 
 
 class ControlFact(Fact):
@@ -112,10 +108,8 @@ class PurposeFact(Fact):
     code: PurposeCode
 
 
-class LegalForm(BaseModel):
+class LegalForm(DataModel):
     """A legal form (or a model that still needs one) and its sourced facts."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str = Field(min_length=3)
@@ -132,14 +126,12 @@ class LegalForm(BaseModel):
     setting_up: Fact | None = None
 
 
-class LegalForms(BaseModel):
+class LegalForms(DataModel):
     """The sources, and all forms in the order the comparison table shows them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    schema_version: Literal[1]
-    sources: tuple[Source, ...] = Field(min_length=1)
-    forms: tuple[LegalForm, ...] = Field(min_length=2)
+    schema_version: int = Field(ge=1, le=1)  # not Literal[1], which takes true as 1
+    sources: tuple[Source, ...] = Field(min_length=1, strict=False)
+    forms: tuple[LegalForm, ...] = Field(min_length=2, strict=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> LegalForms:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from ccin_learn.datafile import DATA_DIR, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 from ccin_learn.errors import KitError
 
 MODELS_FILE = DATA_DIR / "coop_models.yaml"
@@ -23,24 +23,20 @@ MODELS_FILE = DATA_DIR / "coop_models.yaml"
 ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 
 
-class Option(BaseModel):
+class Option(DataModel):
     """One answer to a question."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=3)
 
 
-class Question(BaseModel):
+class Question(DataModel):
     """One question the user answers by picking one option."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=ID_PATTERN)
     prompt: str = Field(min_length=5)
     short: str = Field(min_length=3, description="one word for the rule table, e.g. Members")
-    options: tuple[Option, ...] = Field(min_length=2)
+    options: tuple[Option, ...] = Field(min_length=2, strict=False)
 
     @model_validator(mode="after")
     def _unique_options(self) -> Question:
@@ -53,13 +49,11 @@ class Question(BaseModel):
         return tuple(option.id for option in self.options)
 
 
-class Rule(BaseModel):
+class Rule(DataModel):
     """Points a kind gains (or loses) when the answer to a question is one of ``answers``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     question: str
-    answers: tuple[str, ...] = Field(min_length=1)
+    answers: tuple[str, ...] = Field(min_length=1, strict=False)
     points: int = Field(ge=-5, le=5)
     reason: str = Field(min_length=10)
 
@@ -70,10 +64,8 @@ class Rule(BaseModel):
         return self
 
 
-class Kind(BaseModel):
+class Kind(DataModel):
     """A kind of cooperative (or employee ownership), the page on it, and its rules."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=3)
@@ -81,17 +73,15 @@ class Kind(BaseModel):
     fits: str = Field(min_length=20)
     page: str = Field(pattern=r"^modules/[a-z0-9-]+/[a-z0-9-]+$", description="Sphinx docname")
     page_title: str = Field(min_length=3)
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1, strict=False)
 
 
-class ModelGuide(BaseModel):
+class ModelGuide(DataModel):
     """The whole tool: questions, kinds and the score a kind needs to be shown."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     min_score: int = Field(ge=1)
-    questions: tuple[Question, ...] = Field(min_length=1)
-    kinds: tuple[Kind, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1, strict=False)
+    kinds: tuple[Kind, ...] = Field(min_length=1, strict=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelGuide:

@@ -114,6 +114,92 @@ BAD_FILES = {
     "not an object": (b"[1, 2, 3]", "an assessment must be a JSON object"),
     "non-UTF-8": ('{"council": "Ynys M\u00f4n"}'.encode("latin-1"), "not UTF-8 text"),
     "huge": (b" " * (MAX_FILE_BYTES + 1), "file is too large"),
+    # strict types: no "3" for 3, no true for 1, no number for a date
+    "level true": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=True)),
+        "answers.cwb-insourcing.level: Input should be a valid integer",
+    ),
+    "level as text": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level="3")),
+        "answers.cwb-insourcing.level: Input should be a valid integer",
+    ),
+    "level 3.0": (
+        mutate(lambda d: d["answers"]["cwb-insourcing"].update(level=3.0)),
+        "answers.cwb-insourcing.level: Input should be a valid integer",
+    ),
+    "schema_version true": (
+        mutate(lambda d: d.update(schema_version=True)),
+        "schema_version: Input should be a valid integer",
+    ),
+    "date as a number": (
+        mutate(lambda d: d.update(assessed_on=20261014)),
+        "assessed_on: Input should be a valid date",
+    ),
+    "date not YYYY-MM-DD": (
+        mutate(lambda d: d.update(assessed_on="14/10/2026")),
+        "assessed_on: must be a date written YYYY-MM-DD",
+    ),
+    "no such date": (
+        mutate(lambda d: d.update(assessed_on="2026-02-30")),
+        "assessed_on: 2026-02-30 is not a date",
+    ),
+    # JSON that would recurse, overflow or hide a second value
+    "100,000 nested arrays": (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),
+    "1,000 nested arrays": (
+        mutate(lambda d: d["answers"].update(x=json.loads("[" * 900 + "]" * 900))),
+        "nested more than 32 levels deep",
+    ),
+    "5,000-digit integer": (
+        json.dumps(good()).replace('"level": 3', '"level": 3' + "0" * 5_000, 1).encode(),
+        "a number has more than 4,300 digits",
+    ),
+    "duplicate key": (
+        json.dumps(good()).replace('"level": 3', '"level": 3, "level": 1', 1).encode(),
+        "duplicate key 'level'",
+    ),
+    "NaN": (
+        json.dumps(good()).replace('"level": 3', '"level": NaN', 1).encode(),
+        "NaN is not a JSON number",
+    ),
+    # names: no longer than the store's column once case-folded, nothing invisible
+    "name too long once case-folded": (
+        mutate(lambda d: d["council"].update(name="\u00df" * 150)),
+        "council.name: council name is too long: 300 characters when case is ignored",
+    ),
+    "zero-width space in name": (
+        mutate(lambda d: d["council"].update(name="Any\u200btown Council")),
+        "council.name: council name must not contain invisible or control characters "
+        "(U+200B ZERO WIDTH SPACE at character 4)",
+    ),
+    "right-to-left override in name": (
+        mutate(lambda d: d["council"].update(name="Anytown \u202elicnuoC")),
+        "(U+202E RIGHT-TO-LEFT OVERRIDE at character 9)",
+    ),
+    "left-to-right isolate in name": (
+        mutate(lambda d: d["council"].update(name="Anytown\u2066 Council")),
+        "(U+2066 LEFT-TO-RIGHT ISOLATE at character 8)",
+    ),
+    "byte order mark in name": (
+        mutate(lambda d: d["council"].update(name="\ufeffAnytown Council")),
+        "(U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1)",
+    ),
+    "line separator in name": (
+        mutate(lambda d: d["council"].update(name="Any\u2028town")),
+        "(U+2028 LINE SEPARATOR at character 4)",
+    ),
+    "private use character in name": (
+        mutate(lambda d: d["council"].update(name="Anytown \ue000")),
+        "(U+E000 a private-use character at character 9)",
+    ),
+    "tab in name": (
+        mutate(lambda d: d["council"].update(name="Any\ttown")),
+        "council name must not contain invisible or control characters "
+        "(U+0009 a control character at character 4)",
+    ),
+    "zero-width joiner in assessor": (
+        mutate(lambda d: d.update(assessor="Policy\u200dteam")),
+        "assessor: assessor must not contain invisible or control characters (U+200D",
+    ),
 }
 
 
@@ -152,3 +238,42 @@ def test_answers_are_values_not_shared_state():
 
 def test_examples_live_in_the_package():
     assert Path(__file__).resolve().parents[2] / "ccin_learn" / "data" / "examples" == EXAMPLES_DIR
+
+
+def test_ordinary_accented_and_cjk_names_are_allowed():
+    for name in ("Ynys M\u00f4n Council", "Conseil de l'\u00c9cole", "\u6771\u4eac\u90fd\u5e81"):
+        data = good()
+        data["council"]["name"] = name
+        data["assessor"] = f"{name} policy team"
+        loaded = parse_assessment(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        assert loaded.council.name == name
+
+
+def test_a_name_at_the_limit_once_case_folded_is_allowed():
+    assert Council(name="\u00df" * 75, type="unitary").name == "\u00df" * 75
+    with pytest.raises(ValueError, match="too long: 152 characters"):
+        Council(name="\u00df" * 76, type="unitary")
+
+
+def test_dates_are_read_from_json_text_and_dates_alike():
+    assert load_assessment(EXAMPLES[0]).assessed_on.year >= 2026
+    made = new_assessment(Council(name="Any (fictional)", type="unitary"), date(2026, 1, 5))
+    assert made.assessed_on == date(2026, 1, 5)
+
+
+@pytest.fixture
+def special_files(tmp_path) -> dict[str, Path]:
+    """Paths that are not regular files, by what the error must say (pipes and /dev/zero:
+    tests/cli/test_bad_input.py, in a process of their own)."""
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    return {
+        "is a device, not a regular file": Path("/dev/null"),
+        "symlink loop": tmp_path / "loop.json",
+    }
+
+
+def test_only_regular_files_are_read(special_files):
+    for expected, path in special_files.items():
+        with pytest.raises(AssessmentError) as caught:
+            load_assessment(path)
+        assert str(caught.value) == f"{path}: {expected}"

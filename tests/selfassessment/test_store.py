@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ccin_learn.selfassessment.assessment import Answer
+from ccin_learn.selfassessment.assessment import Answer, Council
 from ccin_learn.selfassessment.store import ConflictError, Store, StoreError, default_db_url
 from tests.fixtures import assessment, tiny_checklist
 
@@ -100,3 +100,14 @@ def test_bad_database_urls_are_one_line_errors(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot"):
         Store(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}")
+
+
+def test_a_name_too_long_for_the_key_column_never_reaches_the_database(store):
+    # Council refuses such a name; an assessment built around it must not slip through.
+    unchecked = Council.model_construct(name="\u00df" * 150, type="unitary", gss_code=None)
+    spoiled = assessment(CHECKLIST, {"c1": 1}).model_copy(update={"council": unchecked})
+    with pytest.raises(StoreError, match="council name is too long: at most 150 characters"):
+        store.save(spoiled, based_on=0)
+    with pytest.raises(StoreError, match="council name is too long"):
+        store.save_draft(spoiled, based_on=0)
+    assert store.councils() == []
