@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -9,13 +10,13 @@ import pytest
 import yaml
 
 from ccin_learn.errors import KitError
+from ccin_learn.text import money
 from ccin_learn.tools.spend import (
     LocalDefinition,
     analyse,
     categories_chart,
     headline,
     load_payments,
-    money,
     read_payments,
     shares_chart,
     summary_csv,
@@ -48,8 +49,6 @@ def small_report(local: str | None = "PR1, PR2"):
 
 
 def rows_of(text: str) -> list[list[str]]:
-    import csv
-
     return list(csv.reader(io.StringIO(text)))
 
 

@@ -68,7 +68,7 @@ def test_choosing_a_yes_no_column_instead():
     assert tool.flag_column.value == "Local supplier"  # found by its name
     assert "70.0% of £1,000" in tool.report.value
     tool.flag_column.value = "SME"
-    assert "marked yes in the column &#x27;SME&#x27;" in tool.report.value
+    assert "marked yes in the column &#39;SME&#39;" in tool.report.value
 
 
 def test_text_from_the_file_is_escaped():
@@ -94,7 +94,7 @@ def test_a_bad_file_says_why_and_keeps_the_last_report():
 def test_a_bad_district_is_explained():
     tool = SpendAnalysis(("small.csv", SMALL))
     tool.districts.value = "PR1, Preston"
-    assert "&#x27;PRESTON&#x27; is not a postcode district" in tool.status.value
+    assert "&#39;PRESTON&#39; is not a postcode district" in tool.status.value
 
 
 def test_download_link_holds_the_summary_csv():
@@ -113,7 +113,7 @@ def test_the_fictional_example_report_lists_unreadable_rows_and_credit_notes():
     tool = SpendAnalysis(("example-payments.csv", EXAMPLE.read_bytes()), "XX1, XX2, XX5")
     text = tool.report.value
     assert "5 rows could not be read" in text
-    assert "<li>Row 155: amount &#x27;TBC&#x27; is not a number</li>" in text
+    assert "<li>Row 155: amount &#39;TBC&#39; is not a number</li>" in text
     assert "3 credit notes totalling £4,250 were netted off" in text
     assert '<th scope="col">Supplier</th>' in text
     assert "2 blank rows skipped" in text
