@@ -9,25 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ccin_learn.datafile import load_yaml_model
+from ccin_learn.datafile import DataModel, load_yaml_model
 
 COURSE_NAME = "course.yaml"
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AwardingBody(Frozen):
+class AwardingBody(DataModel):
     name: str = Field(min_length=3)
     url: str = Field(pattern=r"^https?://")
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 country code")
 
 
-class CourseConfig(Frozen):
+class CourseConfig(DataModel):
     """A cohort's course: who awards its credentials and how to verify them."""
 
     course_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")

@@ -15,7 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ccin_learn.datafile import (
     DATA_DIR,
@@ -202,9 +209,10 @@ def validate_assessment(
         raise AssessmentError(f"{prefix}an assessment must be a JSON object")
     try:
         return Assessment.model_validate(data, context={"checklist": checklist})
-    except ValueError as err:  # pydantic's ValidationError is a ValueError
-        detail = describe_validation_error(err) if hasattr(err, "errors") else str(err)
-        raise AssessmentError(f"{prefix}{detail}") from err
+    except ValidationError as err:
+        raise AssessmentError(f"{prefix}{describe_validation_error(err)}") from err
+    except ValueError as err:
+        raise AssessmentError(f"{prefix}{err}") from err
 
 
 def json_problem(err: json.JSONDecodeError, text: str) -> str:

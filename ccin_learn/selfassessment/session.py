@@ -21,6 +21,7 @@ from ccin_learn.selfassessment.assessment import (
     Council,
     NotApplicable,
     new_assessment,
+    validate_assessment,
 )
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.compare import Change, changes
@@ -115,7 +116,9 @@ class Session:
             update["assessed_on"] = assessed_on
         if assessor is not None:
             update["assessor"] = assessor.strip() or None
-        self.assessment = self.assessment.model_copy(update=update)
+        # Validated like a file, so the draft never holds what a reopen would refuse.
+        data = {**self.assessment.model_dump(), **update}
+        self.assessment = validate_assessment(data, self.checklist)
         self.autosave()
 
     def autosave(self) -> None:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import (
@@ -139,7 +140,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def sqlite_pragmas(connection: object, _record: object) -> None:
+def sqlite_pragmas(connection: Any, _record: object) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
@@ -248,7 +249,9 @@ class Store:
     def draft(self, council: str) -> Draft | None:
         with self.sessions() as session:
             row = find_council(session, council)
-            found = None if row is None else session.get(DraftRow, row.id)
+            if row is None:
+                return None
+            found = session.get(DraftRow, row.id)
             if found is None:
                 return None
             return Draft(

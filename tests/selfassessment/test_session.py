@@ -136,3 +136,13 @@ def test_the_baseline_is_scored_for_charts_beside_the_working_copy(store, checkl
     before = session.comparison().baseline_card(checklist)
     assert before is not None
     assert before.levels["c1"] == 1 and session.card.levels["c1"] == 3
+
+
+def test_an_assessor_with_an_invisible_character_is_refused_and_not_kept(store):
+    session = Session.open(store, "Anytown", "unitary")
+    with pytest.raises(KitError, match="invisible or control characters"):
+        session.set_details(assessor="Policy\u200b team")
+    assert session.assessment.assessor is None
+    assert store.draft("Anytown").assessment.assessor is None
+    session.set_details(assessor="  Policy team ")
+    assert store.draft("Anytown").assessment.assessor == "Policy team"
