@@ -8,19 +8,11 @@ import pytest
 
 from ccin_learn.selfassessment.assessment import Answer, Council
 from ccin_learn.selfassessment.store import ConflictError, Store, StoreError, default_db_url
-from tests.fixtures import assessment, tiny_checklist
-
-CHECKLIST = tiny_checklist()
 
 
-@pytest.fixture()
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite'}", CHECKLIST)
-
-
-def test_every_save_is_a_new_version_and_history_is_kept(store):
-    first = store.save(assessment(CHECKLIST, {"c1": 1}), based_on=0)
-    second = store.save(assessment(CHECKLIST, {"c1": 3}), based_on=1)
+def test_every_save_is_a_new_version_and_history_is_kept(store, make_assessment):
+    first = store.save(make_assessment({"c1": 1}), based_on=0)
+    second = store.save(make_assessment({"c1": 3}), based_on=1)
     assert (first.version, second.version) == (1, 2)
     history = store.history("Testborough Council")
     assert [v.version for v in history] == [1, 2]
@@ -29,30 +21,30 @@ def test_every_save_is_a_new_version_and_history_is_kept(store):
     assert store.load("Testborough Council", 1).assessment.answer("c1").level == 1
 
 
-def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(store):
-    store.save(assessment(CHECKLIST, {"c1": 1}), based_on=0)
-    store.save(assessment(CHECKLIST, {"c1": 2}), based_on=1)  # someone else's save
+def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(store, make_assessment):
+    store.save(make_assessment({"c1": 1}), based_on=0)
+    store.save(make_assessment({"c1": 2}), based_on=1)  # someone else's save
     with pytest.raises(
         ConflictError,
         match=r"someone saved version 2 .* after you started from "
         r"version 1",
     ):
-        store.save(assessment(CHECKLIST, {"c1": 4}), based_on=1)
+        store.save(make_assessment({"c1": 4}), based_on=1)
     assert store.latest_version_number("Testborough Council") == 2
     assert store.load("Testborough Council").assessment.answer("c1").level == 2
 
 
-def test_two_sessions_saving_at_once_cannot_both_win(tmp_path):
+def test_two_sessions_saving_at_once_cannot_both_win(tmp_path, make_assessment, checklist):
     url = f"sqlite:///{tmp_path / 'race.sqlite'}"
-    Store(url, CHECKLIST).save(assessment(CHECKLIST, {"c1": 1}), based_on=0)
+    Store(url, checklist).save(make_assessment({"c1": 1}), based_on=0)
     results: list[str] = []
     barrier = threading.Barrier(4)
 
     def save(level: int) -> None:
-        store = Store(url, CHECKLIST)
+        store = Store(url, checklist)
         barrier.wait()
         try:
-            store.save(assessment(CHECKLIST, {"c1": level}), based_on=1)
+            store.save(make_assessment({"c1": level}), based_on=1)
             results.append("saved")
         except ConflictError:
             results.append("refused")
@@ -63,11 +55,11 @@ def test_two_sessions_saving_at_once_cannot_both_win(tmp_path):
     for thread in threads:
         thread.join()
     assert sorted(results) == ["refused", "refused", "refused", "saved"]
-    assert [v.version for v in Store(url, CHECKLIST).history("Testborough Council")] == [1, 2]
+    assert [v.version for v in Store(url, checklist).history("Testborough Council")] == [1, 2]
 
 
-def test_drafts_keep_unsaved_edits_until_a_version_is_saved(store):
-    edited = assessment(CHECKLIST, {"c1": 2, "p1": Answer(level=1, evidence="Minutes, May")})
+def test_drafts_keep_unsaved_edits_until_a_version_is_saved(store, make_assessment):
+    edited = make_assessment({"c1": 2, "p1": Answer(level=1, evidence="Minutes, May")})
     store.save_draft(edited, based_on=0)
     draft = store.draft("Testborough Council")
     assert draft is not None and draft.based_on == 0
@@ -76,10 +68,10 @@ def test_drafts_keep_unsaved_edits_until_a_version_is_saved(store):
     assert store.draft("Testborough Council") is None
 
 
-def test_unknown_council_and_version(store):
+def test_unknown_council_and_version(store, make_assessment):
     with pytest.raises(StoreError, match="no saved assessment for 'Nowhere'"):
         store.load("Nowhere")
-    store.save(assessment(CHECKLIST, {"c1": 1}), based_on=0)
+    store.save(make_assessment({"c1": 1}), based_on=0)
     with pytest.raises(StoreError, match="has no version 7"):
         store.load("Testborough Council", 7)
     assert store.councils() == ["Testborough Council"]
@@ -102,10 +94,10 @@ def test_bad_database_urls_are_one_line_errors(tmp_path):
         Store(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}")
 
 
-def test_a_name_too_long_for_the_key_column_never_reaches_the_database(store):
+def test_a_name_too_long_for_the_key_column_never_reaches_the_database(store, make_assessment):
     # Council refuses such a name; an assessment built around it must not slip through.
     unchecked = Council.model_construct(name="\u00df" * 150, type="unitary", gss_code=None)
-    spoiled = assessment(CHECKLIST, {"c1": 1}).model_copy(update={"council": unchecked})
+    spoiled = make_assessment({"c1": 1}).model_copy(update={"council": unchecked})
     with pytest.raises(StoreError, match="council name is too long: at most 150 characters"):
         store.save(spoiled, based_on=0)
     with pytest.raises(StoreError, match="council name is too long"):
