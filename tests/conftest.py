@@ -96,7 +96,7 @@ def site_url(built_site: Path) -> Iterator[str]:
     """The built book served on a free localhost port."""
     from ccin_learn.site.server import make_server, serve_in_thread, url_of
 
-    server = make_server(built_site, "127.0.0.1", free_port())
+    server = make_server(built_site, "127.0.0.1", unused_port())
     serve_in_thread(server)
     yield url_of(server)
     server.shutdown()
