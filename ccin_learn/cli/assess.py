@@ -12,6 +12,7 @@ from ccin_learn.cli.common import stop_on_sigterm
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to_json
 from ccin_learn.settings import APP_PORT, HOST
+from ccin_learn.text import percent
 
 db_option = click.option(
     "--db",
@@ -118,7 +119,6 @@ def score_lines(assessment: Assessment) -> list[str]:
     from ccin_learn.selfassessment.scoring import score  # lazy: start-up speed
 
     card, names = score(assessment), default_checklist().level_name
-    percent = lambda v: "no score yet" if v is None else f"{v}%"  # noqa: E731
     lines = [
         f"{assessment.council.name}, assessed on {assessment.assessed_on:%d %B %Y}",
         f"Overall: {percent(card.overall)} ({card.completeness})",
@@ -236,7 +236,7 @@ def history(council: str, db_url: str | None) -> None:
 
     for saved in open_store(db_url).history(council):
         card = score(saved.assessment)
-        overall = "no score" if card.overall is None else f"{card.overall}%"
+        overall = percent(card.overall)
         click.echo(
             f"version {saved.version}  saved {saved.saved_at:%Y-%m-%d %H:%M}  "
             f"assessed {saved.assessment.assessed_on}  overall {overall}  {card.completeness}"
