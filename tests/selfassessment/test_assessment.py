@@ -236,10 +236,6 @@ def test_answers_are_values_not_shared_state():
     assert changed.answer("cwb-insourcing").level == 4
 
 
-def test_examples_live_in_the_package():
-    assert Path(__file__).resolve().parents[2] / "ccin_learn" / "data" / "examples" == EXAMPLES_DIR
-
-
 def test_ordinary_accented_and_cjk_names_are_allowed():
     for name in ("Ynys M\u00f4n Council", "Conseil de l'\u00c9cole", "\u6771\u4eac\u90fd\u5e81"):
         data = good()

@@ -12,11 +12,6 @@ def test_found_from_a_subfolder(kit):
     assert find_root(kit.root / "modules" / "finance").root == kit.root
 
 
-def test_paths_derive_from_the_root(kit):
-    assert kit.html_dir == kit.root / "_build" / "html"
-    assert kit.vendor_dir == kit.root / "_static" / "vendor"
-
-
 def test_no_book_above_an_explicit_folder(tmp_path):
     with pytest.raises(KitError, match="no course book found"):
         find_root(tmp_path)
