@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import ExitStack
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from ccin_learn.cli.assess import assess
 from ccin_learn.cli.common import one_line, progress_bar, stderr, stop_on_sigterm
 from ccin_learn.cli.credentials import credentials
 from ccin_learn.cli.grade import grade
+from ccin_learn.course.facts import default_facts
 from ccin_learn.errors import KitError
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
 from ccin_learn.site.paths import KitPaths, find_root
@@ -69,6 +71,36 @@ def book() -> None:
 def book_build(strict: bool, root: Path | None) -> None:
     """Build the book into _build/html, re-running only notebooks that changed."""
     build(kit_paths(root), strict)
+
+
+# The statement's start shown for each fact due for review.
+DUE_STATEMENT_CHARS = 60
+
+
+@book.command("facts")
+@click.option("--due", is_flag=True, required=True, help="List the facts past their review date.")
+@click.option(
+    "--on",
+    "on_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Judge as of this date (default: today).",
+)
+def book_facts(due: bool, on_day: datetime | None) -> int:
+    """List the course's facts past their review_by date; exit 1 if there are any."""
+    day = on_day.date() if on_day is not None else date.today()
+    overdue = default_facts().due(day)
+    if not overdue:
+        click.echo(f"No facts are due for review on {day.isoformat()}.")
+        return EXIT_OK
+    for fact in overdue:
+        start = fact.statement
+        if len(start) > DUE_STATEMENT_CHARS:
+            start = start[: DUE_STATEMENT_CHARS - 3].rstrip() + "..."
+        click.echo(f"{fact.id}  {fact.review_by.isoformat()}  {start}")
+    click.echo(f"{len(overdue)} fact(s) due for review on {day.isoformat()}.", err=True)
+    return EXIT_FAILED
 
 
 @cli.command()

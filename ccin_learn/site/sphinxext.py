@@ -5,6 +5,10 @@
 - ``{module-summary} ID`` prints a module's study time, prerequisites and
   learning outcomes from ``data/modules.yaml``, so the landing page and the
   micro-credential can never disagree.
+- ``{fact}`ID``` quotes a fact from ``data/facts.yaml`` (an unknown id fails a
+  strict build), and a page that quotes facts ends with "Facts checked: Month
+  YEAR", the oldest ``as_of`` among them. ``{fact-table}`` lists every fact, by
+  topic, on the "Facts and figures" page.
 - Each page loads each script once, and none that fetches from a CDN: Jupyter
   Book 1 on Sphinx 7.4 lists some scripts twice (ipywidgets then renders every
   widget twice), and sphinx-thebe's loader points at unpkg.com although the
@@ -19,9 +23,19 @@ from typing import Any
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.nodes import nested_parse_with_titles
 
 from ccin_learn.course.catalogue import Catalogue, Module, default_catalogue
+from ccin_learn.course.facts import (
+    FACTS_FILE,
+    Fact,
+    FactRegistry,
+    default_facts,
+    month_year,
+    nations_text,
+)
 from ccin_learn.course.pathway import format_hours
 from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
@@ -117,6 +131,113 @@ class QuizDirective(SphinxDirective):
         return [nodes.raw("", quiz_html(quiz), format="html")]
 
 
+# The facts each page quotes, by docname: env.ccin_facts[docname] = {fact ids}.
+FACTS_ATTRIBUTE = "ccin_facts"
+
+
+def page_facts(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, FACTS_ATTRIBUTE):
+        setattr(env, FACTS_ATTRIBUTE, {})
+    found: dict[str, set[str]] = getattr(env, FACTS_ATTRIBUTE)
+    return found
+
+
+class FactRole(SphinxRole):
+    """``{fact}`eis-company-limit```: the fact's statement, noted as used on this page."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        fact_id = self.text.strip()
+        try:
+            fact = default_facts().get(fact_id)
+        except KeyError:
+            message = self.inliner.reporter.error(
+                f"unknown fact id {fact_id!r} on page {self.env.docname} "
+                "(see ccin_learn/data/facts.yaml)",
+                line=self.lineno,
+            )
+            return [nodes.problematic(self.rawtext, self.rawtext)], [message]
+        page_facts(self.env).setdefault(self.env.docname, set()).add(fact.id)
+        return [nodes.inline(self.rawtext, fact.statement, classes=["ccin-fact"])], []
+
+
+def purge_page_facts(_app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    page_facts(env).pop(docname, None)
+
+
+def merge_page_facts(
+    _app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    theirs = page_facts(other)
+    for docname in docnames:
+        if docname in theirs:
+            page_facts(env)[docname] = theirs[docname]
+
+
+def facts_checked_text(fact_ids: set[str], registry: FactRegistry) -> str:
+    oldest = min(registry.get(fact_id).as_of for fact_id in fact_ids)
+    return f"Facts checked: {month_year(oldest)}"
+
+
+def add_facts_checked(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """End a page that quotes facts with the month its oldest fact was checked."""
+    fact_ids = page_facts(app.env).get(docname)
+    if not fact_ids:
+        return
+    note = nodes.paragraph(
+        "", facts_checked_text(fact_ids, default_facts()), classes=["ccin-facts-checked"]
+    )
+    section = doctree.next_node(nodes.section)
+    (section if section is not None else doctree).append(note)
+
+
+def markdown_text(text: str) -> str:
+    """Text that MyST shows as written: its markup characters escaped."""
+    return "".join(f"\\{char}" if char in "\\`*_[]<>|{}#$~" else char for char in text)
+
+
+def source_markdown(fact: Fact) -> str:
+    parts = []
+    for source in fact.sources:
+        title = markdown_text(source.title)
+        text = f"[{title}]({source.url})" if source.url else f"*{title}*"
+        text += f", {markdown_text(source.publisher)}"
+        if source.date is not None:
+            text += f", {source.date.day} {month_year(source.date)}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def fact_table_markdown(registry: FactRegistry) -> list[str]:
+    """The "Facts and figures" tables as MyST Markdown lines: one section per topic."""
+    lines: list[str] = []
+    for topic, facts in registry.topics().items():
+        lines += [f"## {markdown_text(topic)}", "", "```{list-table}", ":header-rows: 1", ""]
+        lines += ["* - Fact", "  - Applies in", "  - Checked", "  - Sources"]
+        for fact in facts:
+            lines += [
+                f"* - {markdown_text(fact.statement)} (`{fact.id}`)",
+                f"  - {nations_text(fact)}",
+                f"  - {month_year(fact.as_of)}",
+                f"  - {source_markdown(fact)}",
+            ]
+        lines += ["```", ""]
+    return lines
+
+
+class FactTable(SphinxDirective):
+    """List every fact of the registry, grouped by topic, with nations, date and sources."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(FACTS_FILE))
+        container = nodes.container(classes=["ccin-fact-table"])
+        nested_parse_with_titles(
+            self.state, StringList(fact_table_markdown(default_facts())), container
+        )
+        return container.children
+
+
 def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.extend([str(STATIC_DIR), str(WIDGET_STATIC_DIR)])
 
@@ -146,6 +267,11 @@ def label_nav_toggles(
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("module-summary", ModuleSummary)
     app.add_directive("quiz", QuizDirective)
+    app.add_directive("fact-table", FactTable)
+    app.add_role("fact", FactRole())
+    app.connect("env-purge-doc", purge_page_facts)
+    app.connect("env-merge-info", merge_page_facts)
+    app.connect("doctree-resolved", add_facts_checked)
     app.connect("builder-inited", add_static_files)
     app.add_js_file("quiz.js", loading_method="defer")
     app.add_js_file("widgets-a11y.js", loading_method="defer")
