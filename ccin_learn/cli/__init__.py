@@ -19,9 +19,11 @@ from ccin_learn.cli.assess import assess
 from ccin_learn.cli.common import one_line, progress_bar, stderr, stop_on_sigterm
 from ccin_learn.cli.credentials import credentials
 from ccin_learn.cli.grade import grade
+from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.course.facts import default_facts
 from ccin_learn.errors import KitError
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
+from ccin_learn.site.check import check_book
 from ccin_learn.site.paths import KitPaths, find_root
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -100,6 +102,31 @@ def book_facts(due: bool, on_day: datetime | None) -> int:
             start = start[: DUE_STATEMENT_CHARS - 3].rstrip() + "..."
         click.echo(f"{fact.id}  {fact.review_by.isoformat()}  {start}")
     click.echo(f"{len(overdue)} fact(s) due for review on {day.isoformat()}.", err=True)
+    return EXIT_FAILED
+
+
+@book.command("check")
+@click.option("--times", is_flag=True, help="Also list each page's reading and activity minutes.")
+@root_option
+def book_check(times: bool, root: Path | None) -> int:
+    """Check the pages' facts, figures and study times; exit 1 on any problem.
+
+    Every figure in the prose must come from the fact registry, and each
+    module's claimed study time must be within 15% of its pages' reading time
+    plus their activities.
+    """
+    found = check_book(kit_paths(root).root, default_catalogue(), default_facts())
+    for page in found.problems:
+        for line in page.lines():
+            click.echo(line)
+    for module in found.modules:
+        click.echo(module.line())
+        if times:
+            for timed in module.pages:
+                click.echo(f"  {timed.docname}: {timed.reading} + {timed.activities} min")
+    if found.ok:
+        return EXIT_OK
+    click.echo("The book check found problems (listed above).", err=True)
     return EXIT_FAILED
 
 

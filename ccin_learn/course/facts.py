@@ -38,6 +38,8 @@ class Fact(DataModel):
     id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     topic: str = Field(min_length=3)
     statement: str = Field(min_length=20)
+    # The fact's short form for a sentence of prose ("£100,000"), quoted by {fact-value}.
+    value: str | None = Field(default=None, min_length=1)
     nations: tuple[Nation, ...] = Field(min_length=1, strict=False)
     as_of: IsoDate
     sources: tuple[Source, ...] = Field(min_length=1, strict=False)

@@ -17,10 +17,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -36,9 +38,11 @@ from ccin_learn.course.facts import (
     month_year,
     nations_text,
 )
+from ccin_learn.course.pages import activity_minutes, page_markdown, reading_minutes
 from ccin_learn.course.pathway import format_hours
 from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
+from ccin_learn.text import plural
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Widget styles and the radio-group naming script, shared with the Voila apps' template.
@@ -143,21 +147,35 @@ def page_facts(env: BuildEnvironment) -> dict[str, set[str]]:
 
 
 class FactRole(SphinxRole):
-    """``{fact}`eis-company-limit```: the fact's statement, noted as used on this page."""
+    """``{fact}`eis-company-limit```: the fact's statement, noted as used on this page.
+
+    With ``short=True`` (the ``{fact-value}`` role) it is the fact's short form
+    instead, for a figure inside a sentence; a fact with no short form fails
+    the build like an unknown id.
+    """
+
+    def __init__(self, short: bool = False) -> None:
+        super().__init__()
+        self.short = short
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         fact_id = self.text.strip()
         try:
             fact = default_facts().get(fact_id)
         except KeyError:
-            message = self.inliner.reporter.error(
-                f"unknown fact id {fact_id!r} on page {self.env.docname} "
-                "(see ccin_learn/data/facts.yaml)",
-                line=self.lineno,
-            )
-            return [nodes.problematic(self.rawtext, self.rawtext)], [message]
+            return self.refuse(f"unknown fact id {fact_id!r}")
+        text = fact.value if self.short else fact.statement
+        if text is None:
+            return self.refuse(f"fact {fact_id!r} has no value for {{fact-value}}")
         page_facts(self.env).setdefault(self.env.docname, set()).add(fact.id)
-        return [nodes.inline(self.rawtext, fact.statement, classes=["ccin-fact"])], []
+        return [nodes.inline(self.rawtext, text, classes=["ccin-fact"])], []
+
+    def refuse(self, problem: str) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        message = self.inliner.reporter.error(
+            f"{problem} on page {self.env.docname} (see ccin_learn/data/facts.yaml)",
+            line=self.lineno,
+        )
+        return [nodes.problematic(self.rawtext, self.rawtext)], [message]
 
 
 def purge_page_facts(_app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -179,15 +197,54 @@ def facts_checked_text(fact_ids: set[str], registry: FactRegistry) -> str:
 
 
 def add_facts_checked(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """End a page that quotes facts with the month its oldest fact was checked."""
+    """End a page that quotes facts with the month its oldest fact was checked, and
+    each fact's nations and sources, so a reader can check any of them from the page."""
     fact_ids = page_facts(app.env).get(docname)
     if not fact_ids:
         return
-    note = nodes.paragraph(
-        "", facts_checked_text(fact_ids, default_facts()), classes=["ccin-facts-checked"]
-    )
+    registry = default_facts()
     section = doctree.next_node(nodes.section)
-    (section if section is not None else doctree).append(note)
+    target = section if section is not None else doctree
+    target.append(nodes.rubric("", "Facts on this page", classes=["ccin-facts-heading"]))
+    target.append(
+        nodes.paragraph("", facts_checked_text(fact_ids, registry), classes=["ccin-facts-checked"])
+    )
+    ordered = [fact for fact in registry.facts if fact.id in fact_ids]
+    target.append(nodes.bullet_list("", *(fact_item(fact) for fact in ordered)))
+
+
+def fact_item(fact: Fact) -> nodes.list_item:
+    """One fact's line: its short form or opening words, nations, check date and sources."""
+    paragraph = nodes.paragraph("", "", classes=["ccin-fact-source"])
+    paragraph += nodes.strong("", fact_label(fact))
+    paragraph += nodes.Text(
+        f" (applies in {nations_text(fact)}; checked {month_year(fact.as_of)}). Source: "
+    )
+    for number, source in enumerate(fact.sources):
+        if number:
+            paragraph += nodes.Text("; ")
+        title = nodes.Text(source.title)
+        if source.url:
+            paragraph += nodes.reference("", "", title, refuri=source.url)
+        else:
+            paragraph += nodes.emphasis("", "", title)
+        paragraph += nodes.Text(f", {source.publisher}")
+        if source.date is not None:
+            paragraph += nodes.Text(f", {source.date.day} {month_year(source.date)}")
+    paragraph += nodes.Text(".")
+    return nodes.list_item("", paragraph)
+
+
+FACT_LABEL_WORDS = 8
+
+
+def fact_label(fact: Fact) -> str:
+    if fact.value:
+        return f"{fact.value}: {fact.topic.lower()}"
+    words = fact.statement.split()
+    if len(words) <= FACT_LABEL_WORDS:
+        return fact.statement
+    return " ".join(words[:FACT_LABEL_WORDS]) + "…"
 
 
 def markdown_text(text: str) -> str:
@@ -211,7 +268,8 @@ def fact_table_markdown(registry: FactRegistry) -> list[str]:
     """The "Facts and figures" tables as MyST Markdown lines: one section per topic."""
     lines: list[str] = []
     for topic, facts in registry.topics().items():
-        lines += [f"## {markdown_text(topic)}", "", "```{list-table}", ":header-rows: 1", ""]
+        lines += [f"## {markdown_text(topic)}", "", "```{list-table}", ":header-rows: 1"]
+        lines += [":class: ccin-fact-table", ""]
         lines += ["* - Fact", "  - Applies in", "  - Checked", "  - Sources"]
         for fact in facts:
             lines += [
@@ -236,6 +294,73 @@ class FactTable(SphinxDirective):
             self.state, StringList(fact_table_markdown(default_facts())), container
         )
         return container.children
+
+
+class WorkedExample(SphinxDirective):
+    """A passage marked as a worked example: its figures are illustrative, not facts.
+
+    Rendered as a titled box so the reader can tell an example from a rule.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        box = nodes.admonition(classes=["ccin-worked-example"])
+        title_text = f"Worked example: {self.arguments[0]}"
+        textnodes, _ = self.state.inline_text(title_text, self.lineno)
+        box += nodes.title(title_text, "", *textnodes)
+        self.state.nested_parse(self.content, self.content_offset, box)
+        return [box]
+
+
+class Activity(SphinxDirective):
+    """Something the learner does, with its stated time: a quiz, a tool, a set reading.
+
+    The minutes count towards the module's study time (see course.pages).
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {"minutes": directives.positive_int}
+
+    def run(self) -> list[nodes.Node]:
+        if "minutes" not in self.options:
+            raise self.error("an activity needs :minutes:")
+        box = nodes.admonition(classes=["ccin-activity"])
+        title_text = (
+            f"Activity, about {plural(self.options['minutes'], 'minute')}: {self.arguments[0]}"
+        )
+        textnodes, _ = self.state.inline_text(title_text, self.lineno)
+        box += nodes.title(title_text, "", *textnodes)
+        self.state.nested_parse(self.content, self.content_offset, box)
+        return [box]
+
+
+def reading_time_text(reading: int, activities: int) -> str:
+    text = f"Reading time: about {plural(reading, 'minute')}"
+    if activities:
+        text += f", plus activities of about {plural(activities, 'minute')}"
+    return text + "."
+
+
+def add_reading_time(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put the page's reading time (and its activities' time) under its title."""
+    markdown = page_markdown(Path(app.env.doc2path(docname)))
+    registry = default_facts()
+    note = nodes.paragraph(
+        "",
+        reading_time_text(reading_minutes(markdown, registry), activity_minutes(markdown)),
+        classes=["ccin-reading-time"],
+    )
+    section = doctree.next_node(nodes.section)
+    title = section.next_node(nodes.title) if section is not None else None
+    if title is None:
+        doctree.insert(0, note)
+        return
+    title.parent.insert(title.parent.index(title) + 1, note)
 
 
 def add_static_files(app: Sphinx) -> None:
@@ -269,6 +394,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("quiz", QuizDirective)
     app.add_directive("fact-table", FactTable)
     app.add_role("fact", FactRole())
+    app.add_role("fact-value", FactRole(short=True))
+    app.add_directive("worked-example", WorkedExample)
+    app.add_directive("activity", Activity)
+    app.connect("doctree-resolved", add_reading_time)
     app.connect("env-purge-doc", purge_page_facts)
     app.connect("env-merge-info", merge_page_facts)
     app.connect("doctree-resolved", add_facts_checked)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ccin_learn.course.catalogue import default_catalogue
+from ccin_learn.site.toc import toc_docnames
 from ccin_learn.tools.legal_forms import QUESTIONS
 from tests.browser.offline import offline_page, serious_axe_violations
-from tests.toc import toc_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-PAGES = toc_files()
+PAGES = toc_docnames(Path(__file__).resolve().parents[2])
 
 
 @pytest.mark.parametrize("docname", PAGES)

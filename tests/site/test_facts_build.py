@@ -58,3 +58,48 @@ def test_a_page_quoting_facts_says_when_they_were_checked(built_site):
     page = (built_site / "modules/finance/tax-reliefs.html").read_text(encoding="utf-8")
     assert "Facts checked: December 2026" in page
     assert "£5m" not in page
+
+
+LEARNER_PAGE = """# Tiny
+
+The limit is {fact-value}`subsidy-control-mfa` for each enterprise.
+
+:::{worked-example} A parish council leases its pavilion
+Illustrative figures: a rent of £12,000 a year.
+:::
+
+```{activity} Apply it to your council
+:minutes: 20
+Write down one asset your council could lease.
+```
+"""
+
+
+@pytest.mark.slow
+def test_a_page_shows_reading_time_examples_activities_and_its_facts_sources(fact_book):
+    paths = fact_book(LEARNER_PAGE)
+    build_book(paths, strict=True)
+    page = html.unescape((paths.html_dir / "index.html").read_text(encoding="utf-8"))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Reading time: about 1 minute, plus activities of about 20 minutes." in text
+    assert "The limit is £315,000 over three years for each enterprise." in text
+    assert "Worked example: A parish council leases its pavilion" in text
+    assert "Activity, about 20 minutes: Apply it to your council" in text
+    assert "Facts on this page" in text
+    assert "(applies in UK; checked December 2026). Source: Subsidy Control Act 2022" in text
+    assert 'href="https://www.legislation.gov.uk/ukpga/2022/23"' in page
+    assert text.index("Reading time") < text.index("The limit is")
+
+
+@pytest.mark.slow
+def test_a_fact_without_a_short_form_fails_fact_value(fact_book):
+    paths = fact_book("# Tiny\n\nThe rates: {fact-value}`eis-vct-relief-rates`\n")
+    with pytest.raises(KitError, match=r"fact 'eis-vct-relief-rates' has no value"):
+        build_book(paths, strict=True)
+
+
+@pytest.mark.slow
+def test_an_activity_without_minutes_fails_the_build(fact_book):
+    paths = fact_book("# Tiny\n\n```{activity} Quiz\nAnswer them.\n```\n")
+    with pytest.raises(KitError, match=r"an activity needs :minutes:"):
+        build_book(paths, strict=True)
