@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccin_learn.course.facts import FactRegistry
+from ccin_learn.course.facts import Fact, FactRegistry
 
 WORDS_PER_MINUTE = 200
 
@@ -146,10 +146,25 @@ def readable(text: str) -> str:
     return URL.sub(" ", LINK.sub(lambda match: match["text"], text))
 
 
+FACT_TABLE = re.compile(r"^\s*[`:]{3,}\s*\{fact-table\}", re.MULTILINE)
+
+
 def word_count(markdown: str, registry: FactRegistry) -> int:
-    """The words a learner reads on the page, facts included, code and tools left out."""
+    """The words a learner reads on the page, facts included, code and tools left out.
+
+    The "Facts and figures" page's ``{fact-table}`` counts as every fact it lists.
+    """
     lines = (line.text for line in classify(markdown) if not line.code)
-    return len(WORD.findall(readable(expand_facts("\n".join(lines), registry))))
+    words = len(WORD.findall(readable(expand_facts("\n".join(lines), registry))))
+    if FACT_TABLE.search(markdown):
+        words += sum(len(WORD.findall(fact_text(fact))) for fact in registry.facts)
+    return words
+
+
+def fact_text(fact: Fact) -> str:
+    """What the "Facts and figures" table shows of a fact."""
+    sources = " ".join(f"{source.title} {source.publisher}" for source in fact.sources)
+    return f"{fact.statement} {' '.join(fact.nations)} {sources}"
 
 
 def reading_minutes(markdown: str, registry: FactRegistry) -> int:

@@ -110,3 +110,8 @@ def test_a_notebook_is_read_from_its_markdown_cells(tmp_path: Path):
     notebook = tmp_path / "tool.ipynb"
     notebook.write_text(json.dumps({"cells": cells}), encoding="utf-8")
     assert stray_figures(page_markdown(notebook)) == ["£5m"]
+
+
+def test_the_facts_page_reads_as_long_as_the_facts_it_lists(registry):
+    page = "# Facts and figures\n\n```{fact-table}\n```\n"
+    assert word_count(page, registry) > 20 * len(registry.facts)
