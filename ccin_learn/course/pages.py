@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ccin_learn.course.facts import Fact, FactRegistry
+from ccin_learn.errors import KitError
 
 WORDS_PER_MINUTE = 200
 
@@ -242,8 +243,11 @@ class PageTime:
 
 def page_file(root: Path, docname: str) -> Path:
     """The source of a TOC entry: its Markdown file, else its notebook."""
-    markdown = root / f"{docname}.md"
-    return markdown if markdown.exists() else root / f"{docname}.ipynb"
+    for suffix in (".md", ".ipynb"):
+        path = root / f"{docname}{suffix}"
+        if path.exists():
+            return path
+    raise KitError(f"the table of contents lists {docname}, but there is no {docname}.md or .ipynb")
 
 
 def page_time(root: Path, docname: str, registry: FactRegistry) -> PageTime:

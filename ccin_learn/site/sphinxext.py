@@ -214,7 +214,7 @@ def add_facts_checked(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 
 
 def fact_item(fact: Fact) -> nodes.list_item:
-    """One fact's line: its short form or opening words, nations, check date and sources."""
+    """One fact's line: its opening words, nations, check date and sources."""
     paragraph = nodes.paragraph("", "", classes=["ccin-fact-source"])
     paragraph += nodes.strong("", fact_label(fact))
     paragraph += nodes.Text(
@@ -239,8 +239,7 @@ FACT_LABEL_WORDS = 8
 
 
 def fact_label(fact: Fact) -> str:
-    if fact.value:
-        return f"{fact.value}: {fact.topic.lower()}"
+    """The fact's opening words, enough to find it on the page."""
     words = fact.statement.split()
     if len(words) <= FACT_LABEL_WORDS:
         return fact.statement

@@ -3,16 +3,14 @@
 Officers are often asked "which legal form should this group use?". The chooser
 turns six plain questions into a ranked list of the forms and models in
 ``data/legal_forms.yaml``, and says why each fits or not, quoting the form's own
-sourced facts. It gives general information, not legal advice: the reasons say
-what the course's sources say, and where they say nothing, the chooser says so
-rather than guessing.
+sourced facts. It gives general information, not legal advice.
 
 How the ranking works:
 
 - each answer gives each form a verdict: fits well (2 points), could fit (1),
   poor fit (0) or does not fit (the form is set aside, with the reason);
-- where the course's sources say nothing about a form on that point, the
-  verdict is "not covered" (0 points): the chooser never guesses;
+- every form has a sourced fact for every row of the table (the data file is
+  refused otherwise), so every verdict rests on a fact and none is a guess;
 - "Not sure", and answers that say nothing about a form, give no verdict;
 - forms are ranked by points; forms with equal points share a rank (1, 2, 2, 4),
   are listed in the data file's order, and the tie is explained.
@@ -25,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -33,9 +31,6 @@ from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 from ccin_learn.errors import KitError
 
 FORMS_FILE = DATA_DIR / "legal_forms.yaml"
-
-NOT_COVERED = "This course's sources do not cover this for this form: ask an adviser."
-
 
 # --- The data file -------------------------------------------------------------------
 
@@ -72,16 +67,31 @@ class Fact(DataModel):
         return self
 
 
-MemberKind = Literal["users", "workers", "several", "community", "trust"]
+# "any": the form does not fix who its members are; its articles or rules do.
+MemberKind = Literal["users", "workers", "several", "community", "trust", "any"]
 ControlCode = Literal[
-    "one-member-one-vote-required", "one-member-one-vote", "classes-on-board", "members-control"
+    "one-member-one-vote-required",
+    "one-member-one-vote",
+    "one-vote-by-default",  # the law's default, which the articles can change
+    "classes-on-board",
+    "members-control",
+    "by-articles",
+    "votes-per-share",
+    "trust-controls",
 ]
 ProfitsCode = Literal[
-    "community", "by-transaction", "capped-dividends", "dividends", "employee-bonuses"
+    "community",
+    "by-transaction",
+    "capped-dividends",
+    "dividends",
+    "employee-bonuses",
+    "reinvested",  # no shareholders to pay; surpluses kept for its aims
+    "by-form",  # a model: depends on the legal form its rules are written for
 ]
-AssetLockCode = Literal["statutory", "by-purpose", "none"]
+# "optional": a model that can adopt the statutory lock by choosing a form that has it.
+AssetLockCode = Literal["statutory", "by-purpose", "optional", "none"]
 CapitalCode = Literal["withdrawable-shares", "shares", "no-share-capital"]
-PurposeCode = Literal["members", "community", "employees"]
+PurposeCode = Literal["members", "community", "employees", "members-or-community", "shareholders"]
 
 
 class MembersFact(Fact):
@@ -109,7 +119,11 @@ class PurposeFact(Fact):
 
 
 class LegalForm(DataModel):
-    """A legal form (or a model that still needs one) and its sourced facts."""
+    """A legal form (or a model that still needs one) and a sourced fact for every row.
+
+    Every row is required: a form with a row left out would score nothing on that
+    point without anyone noticing, and its table cell would be empty.
+    """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str = Field(min_length=3)
@@ -117,13 +131,26 @@ class LegalForm(DataModel):
     page: str = Field(pattern=r"^modules/legal-structures/[a-z0-9-]+$")
     what_it_is: Fact
     law_and_regulator: Fact
-    members: MembersFact | None = None
-    control: ControlFact | None = None
-    profits: ProfitsFact | None = None
-    asset_lock: AssetLockFact | None = None
-    capital: CapitalFact | None = None
-    purpose: PurposeFact | None = None
-    setting_up: Fact | None = None
+    members: MembersFact
+    control: ControlFact
+    profits: ProfitsFact
+    asset_lock: AssetLockFact
+    capital: CapitalFact
+    purpose: PurposeFact
+    setting_up: Fact
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_row(cls, data: Any) -> Any:
+        """Name the missing rows in one line, rather than pydantic's error per field."""
+        if isinstance(data, dict):
+            missing = [attr for attr, _heading in ROWS if data.get(attr) is None]
+            if missing:
+                raise ValueError(
+                    f"{data.get('id', 'this form')} has no {', '.join(missing)}: "
+                    "every form needs a sourced fact for every row"
+                )
+        return data
 
 
 class LegalForms(DataModel):
@@ -144,8 +171,7 @@ class LegalForms(DataModel):
         known = {source.id for source in self.sources}
         for form in self.forms:
             for attr, _heading in ROWS:
-                fact = getattr(form, attr)
-                for source_id in fact.sources if fact else ():
+                for source_id in getattr(form, attr).sources:
                     if source_id not in known:
                         raise ValueError(
                             f"{form.id}.{attr} cites {source_id!r}, which is not in sources"
@@ -167,7 +193,7 @@ class LegalForms(DataModel):
             source_id
             for form in self.forms
             for attr, _heading in ROWS
-            for source_id in getattr(getattr(form, attr), "sources", ())
+            for source_id in getattr(form, attr).sources
         }
         return tuple(source for source in self.sources if source.id in used)
 
@@ -203,8 +229,8 @@ ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def comparison_rows(forms: Sequence[LegalForm]) -> list[tuple[str, list[Fact | None]]]:
-    """The table's rows for these forms: each row heading with one fact (or None) per form."""
+def comparison_rows(forms: Sequence[LegalForm]) -> list[tuple[str, list[Fact]]]:
+    """The table's rows for these forms: each row heading with one fact per form."""
     return [(heading, [getattr(form, attr) for form in forms]) for attr, heading in ROWS]
 
 
@@ -309,7 +335,6 @@ class Fit(Enum):
 
     GOOD = ("Fits well", 2)
     OK = ("Could fit", 1)
-    UNKNOWN = ("Not covered by the sources", 0)
     POOR = ("Poor fit", 0)
     NO = ("Does not fit", None)
 
@@ -329,111 +354,127 @@ class Verdict:
     uncertain: bool = False
 
 
-Rule = Callable[[LegalForm, str], "tuple[Fit, Fact | None] | None"]
+Rule = Callable[[LegalForm, str], "tuple[Fit, Fact] | None"]
+
+# How each profits code fits each answer to the profits question.
+PROFITS_FIT: dict[str, dict[str, Fit]] = {
+    "none": {
+        "community": Fit.GOOD,
+        "by-transaction": Fit.OK,
+        "capped-dividends": Fit.OK,
+        "dividends": Fit.POOR,
+        "employee-bonuses": Fit.OK,
+        "reinvested": Fit.GOOD,
+        "by-form": Fit.OK,
+    },
+    "members-trade": {
+        "community": Fit.NO,
+        "by-transaction": Fit.GOOD,
+        "capped-dividends": Fit.POOR,
+        "dividends": Fit.POOR,
+        "employee-bonuses": Fit.POOR,
+        "reinvested": Fit.POOR,
+        "by-form": Fit.OK,
+    },
+    "investors": {
+        "community": Fit.NO,
+        "by-transaction": Fit.NO,
+        "capped-dividends": Fit.OK,
+        "dividends": Fit.GOOD,
+        "employee-bonuses": Fit.POOR,
+        "reinvested": Fit.POOR,
+        "by-form": Fit.POOR,
+    },
+}
 
 
-def _profits(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
-    if option == "investors" and form.capital and form.capital.code == "no-share-capital":
+def _profits(form: LegalForm, option: str) -> tuple[Fit, Fact]:
+    """Dividends to investors need shares, so a form without share capital is set aside."""
+    if option == "investors" and form.capital.code == "no-share-capital":
         return Fit.NO, form.capital
-    if form.profits is None:
-        return Fit.UNKNOWN, None
-    table: dict[str, dict[str, Fit]] = {
-        "none": {
-            "community": Fit.GOOD,
-            "by-transaction": Fit.OK,
-            "capped-dividends": Fit.OK,
-            "dividends": Fit.POOR,
-            "employee-bonuses": Fit.OK,
-        },
-        "members-trade": {
-            "community": Fit.NO,
-            "by-transaction": Fit.GOOD,
-            "capped-dividends": Fit.POOR,
-            "dividends": Fit.POOR,
-            "employee-bonuses": Fit.POOR,
-        },
-        "investors": {
-            "community": Fit.NO,
-            "by-transaction": Fit.NO,
-            "capped-dividends": Fit.OK,
-            "dividends": Fit.GOOD,
-            "employee-bonuses": Fit.POOR,
-        },
-    }
-    return table[option][form.profits.code], form.profits
+    return PROFITS_FIT[option][form.profits.code], form.profits
 
 
-def _asset_lock(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
+# How each asset lock code fits "Yes: a lock set by law" and "No".
+LOCK_FIT: dict[str, dict[str, Fit | None]] = {
+    "statutory": {"statutory": Fit.GOOD, "by-purpose": Fit.OK, "optional": Fit.OK, "none": Fit.NO},
+    "no": {"statutory": Fit.NO, "by-purpose": Fit.POOR, "optional": None, "none": None},
+}
+
+
+def _asset_lock(form: LegalForm, option: str) -> tuple[Fit, Fact] | None:
+    """An uncertain "none" only counts against a form: the data may yet be wrong."""
     lock = form.asset_lock
-    code = lock.code if lock else None
-    if option == "statutory":
-        if code == "statutory":
-            return Fit.GOOD, lock
-        if code == "by-purpose":
-            return Fit.OK, lock
-        if code == "none" and lock is not None:
-            return (Fit.POOR if lock.uncertain else Fit.NO), lock
-        return Fit.UNKNOWN, None
-    if code == "statutory":
-        return Fit.NO, lock
-    if code == "by-purpose":
-        return Fit.POOR, lock
-    return None
+    fit = LOCK_FIT[option][lock.code]
+    if fit is Fit.NO and lock.code == "none" and lock.uncertain:
+        fit = Fit.POOR
+    return None if fit is None else (fit, lock)
 
 
-def _control(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
-    control = form.control
-    code = control.code if control else None
-    if option == "yes":
-        if control is None:
-            return Fit.UNKNOWN, None
-        if code in ("one-member-one-vote-required", "one-member-one-vote"):
-            return Fit.GOOD, control
-        return Fit.OK, control
-    if code == "one-member-one-vote-required":
-        return Fit.NO, control
-    if code == "one-member-one-vote":
-        return Fit.POOR, control
-    return None
+# How each control code fits "Yes: one member, one vote" and "No".
+CONTROL_FIT: dict[str, dict[str, Fit | None]] = {
+    "yes": {
+        "one-member-one-vote-required": Fit.GOOD,
+        "one-member-one-vote": Fit.GOOD,
+        "one-vote-by-default": Fit.GOOD,
+        "classes-on-board": Fit.OK,
+        "members-control": Fit.OK,
+        "by-articles": Fit.OK,
+        "votes-per-share": Fit.POOR,
+        "trust-controls": Fit.POOR,
+    },
+    "no": {"one-member-one-vote-required": Fit.NO, "one-member-one-vote": Fit.POOR},
+}
 
 
-def _capital(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
+def _control(form: LegalForm, option: str) -> tuple[Fit, Fact] | None:
+    """Answering "No" only counts against forms whose rules insist on one vote each."""
+    fit = CONTROL_FIT[option].get(form.control.code)
+    return None if fit is None else (fit, form.control)
+
+
+def _capital(form: LegalForm, option: str) -> tuple[Fit, Fact] | None:
+    """Only withdrawable shares answer "Yes"; "No" says nothing about any form."""
     if option == "no":
         return None
-    capital = form.capital
-    if capital is None:
-        return Fit.UNKNOWN, None
     fits = {"withdrawable-shares": Fit.GOOD, "shares": Fit.POOR, "no-share-capital": Fit.NO}
-    return fits[capital.code], capital
+    return fits[form.capital.code], form.capital
 
 
-def _purpose(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
-    purpose = form.purpose
-    if purpose is None:
-        return Fit.UNKNOWN, None
-    table: dict[str, dict[str, Fit]] = {
-        "community": {"community": Fit.GOOD, "members": Fit.POOR, "employees": Fit.POOR},
-        "members": {"community": Fit.NO, "members": Fit.GOOD, "employees": Fit.OK},
-    }
-    return table[option][purpose.code], purpose
+PURPOSE_FIT: dict[str, dict[str, Fit]] = {
+    "community": {
+        "community": Fit.GOOD,
+        "members": Fit.POOR,
+        "employees": Fit.POOR,
+        "members-or-community": Fit.OK,
+        "shareholders": Fit.POOR,
+    },
+    "members": {
+        "community": Fit.NO,
+        "members": Fit.GOOD,
+        "employees": Fit.OK,
+        "members-or-community": Fit.OK,
+        "shareholders": Fit.OK,
+    },
+}
 
 
-EOT_BUYS_A_COMPANY = Fact(
-    text="An Employee Ownership Trust buys a controlling interest in a company like this.",
-    sources=("finance-act-2014-eot",),
-)
+def _purpose(form: LegalForm, option: str) -> tuple[Fit, Fact]:
+    """A form that must serve the community cannot be set up for its members alone."""
+    return PURPOSE_FIT[option][form.purpose.code], form.purpose
 
 
-def _members(form: LegalForm, option: str) -> tuple[Fit, Fact | None] | None:
+def _members(form: LegalForm, option: str) -> tuple[Fit, Fact]:
+    """A form whose articles choose its members could fit anyone, except a trust
+    with no shares to hold (an EOT needs a controlling interest in shares)."""
     members = form.members
-    if members is None:
-        if option == "trust" and form.capital and form.capital.code == "shares":
-            return Fit.OK, EOT_BUYS_A_COMPANY
-        return Fit.UNKNOWN, None
     if option in members.codes:
         return Fit.GOOD, members
     if members.codes == ("trust",):
         return Fit.NO, members
+    if "any" in members.codes:
+        no_shares = option == "trust" and form.capital.code == "no-share-capital"
+        return (Fit.NO if no_shares else Fit.OK), members
     return Fit.POOR, members
 
 
@@ -474,12 +515,7 @@ def verdicts_for(
         if result is None:
             continue
         fit, fact = result
-        if fact is None:
-            verdicts.append(Verdict(question, fit, NOT_COVERED))
-        else:
-            verdicts.append(
-                Verdict(question, fit, fact.text, data.sources_of(fact), fact.uncertain)
-            )
+        verdicts.append(Verdict(question, fit, fact.text, data.sources_of(fact), fact.uncertain))
     return tuple(verdicts)
 
 

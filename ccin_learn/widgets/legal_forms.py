@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from ccin_learn.tools.legal_forms import (
-    NOT_COVERED,
     QUESTIONS,
     UNSURE,
     LegalForm,
@@ -48,7 +47,6 @@ def chooser_html(
         kinds=KIND_LABELS,
         points_text=points_text,
         comparison_rows=comparison_rows,
-        not_covered=NOT_COVERED,
     )
 
 

@@ -23,6 +23,9 @@ def test_page_renders_offline_without_errors_and_passes_axe(chromium, site_url, 
         response = page.goto(f"{site_url}{docname}.html", wait_until="networkidle")
         assert response is not None and response.ok
         assert page.locator("article h1").first.is_visible()
+        assert (
+            page.locator(".ccin-reading-time").first.inner_text().startswith("Reading time: about")
+        )
         assert log.external_requests == []
         assert log.console_errors == []
         assert serious_axe_violations(page) == []
@@ -50,8 +53,8 @@ def test_route_planner_widget_renders_from_saved_state(chromium, site_url):
         boxes = page.get_by_role("checkbox")
         boxes.first.wait_for()
         assert boxes.count() == len(default_catalogue().modules)
-        assert page.get_by_role("checkbox", name="The Coop Option (3 hours)").is_checked()
-        assert page.get_by_text("Total: 3 hours").is_visible()
+        assert page.get_by_role("checkbox", name="The Coop Option (5 hours)").is_checked()
+        assert page.get_by_text("Total: 5 hours").is_visible()
         assert page.get_by_role("link", name="Open the live tool: Plan your route").is_visible()
         assert log.external_requests == []
     finally:
@@ -72,5 +75,36 @@ def test_legal_form_questions_are_named_groups_for_screen_readers(chromium, site
         )
         assert len(names) == len(QUESTIONS)
         assert names == [question.prompt for question in QUESTIONS]
+    finally:
+        page.close()
+
+
+def test_the_facts_tables_stack_on_a_phone_and_say_what_each_cell_is(chromium, site_url):
+    page, _log = offline_page(chromium)
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{site_url}book/facts.html", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        cell = page.locator("table.ccin-fact-table td:nth-child(2)").first
+        label = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert label == '"Applies in: "'
+        assert cell.is_visible()
+    finally:
+        page.close()
+
+
+def test_a_page_ends_with_its_facts_their_date_and_sources(chromium, site_url):
+    page, _log = offline_page(chromium)
+    try:
+        page.goto(f"{site_url}modules/finance/tax-reliefs.html", wait_until="networkidle")
+        facts = page.locator(".ccin-fact-source")
+        assert page.get_by_text("Facts checked: December 2026").is_visible()
+        assert facts.count() >= 3
+        source = facts.filter(has_text="Generating energy").get_by_role("link").first
+        href = source.get_attribute("href")
+        assert (
+            href
+            == "https://www.gov.uk/hmrc-internal-manuals/venture-capital-schemes-manual/vcm3160"
+        )
     finally:
         page.close()

@@ -20,7 +20,7 @@ def test_shipped_catalogue_has_the_five_modules_in_course_order():
     ]
     assert catalogue.get("finance").prerequisites == ("coop-option",)
     assert catalogue.get("legal-structures").prerequisites == ("coop-option",)
-    assert catalogue.total_hours == 12.5
+    assert catalogue.total_hours == 16
 
 
 def test_every_module_page_exists_and_is_in_the_toc(kit):

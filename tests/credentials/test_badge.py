@@ -47,7 +47,7 @@ def test_badge_is_an_open_badges_3_micro_credential(key, course):
     achievement = badge["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "MicroCredential"
     assert "Learning outcomes" in achievement["criteria"]["narrative"]
-    assert "Notional workload: 4 hours" in achievement["criteria"]["narrative"]
+    assert "Notional workload: 6 hours" in achievement["criteria"]["narrative"]
     assert badge["credentialSubject"]["result"][0]["value"] == "85"
     assert badge["issuer"]["name"] == course.awarding_body.name
     assert badge["validFrom"] == "2026-11-20T09:30:00Z"

@@ -97,3 +97,10 @@ def test_the_command_lists_problems_and_fails(book_root, run_cli):
     result = run_cli(["book", "check", "--root", str(root)], exit_code=1)
     assert "modules/tiny/index: figure not from the registry: '£5m'" in result.out
     assert "The book check found problems" in result.err
+
+
+def test_a_page_listed_but_missing_is_one_clear_error(book_root, run_cli):
+    root = book_root("# Tiny\n")
+    (root / "modules/tiny/quiz.md").unlink()
+    result = run_cli(["book", "check", "--root", str(root)], exit_code=1)
+    assert "the table of contents lists modules/tiny/quiz, but there is no" in result.err

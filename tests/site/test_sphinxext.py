@@ -12,7 +12,7 @@ def test_summary_states_time_prerequisites_and_outcomes():
     catalogue = default_catalogue()
     finance = catalogue.get("finance")
     lines = summary_markdown(finance, catalogue)
-    assert lines[0] == "**Study time:** about 2 hours."
+    assert lines[0] == "**Study time:** about 2.5 hours."
     assert "*The Coop Option*" in lines[2]
     assert "By the end you can:" in lines[4]
     assert lines[-1] == f"- {finance.outcomes[-1]}."

@@ -51,32 +51,50 @@ def test_answering_ranks_the_forms_and_the_table_shows_only_those_that_fit():
         "Community benefit society (CBS)",
     )
     assert "12 points" in html
-    assert html.count('<li value="3">') == 2
-    assert "share 3rd place with 5 points each" in html
+    assert html.count('<li value="3">') == 1
+    assert "place with" not in html  # no tie to explain
     assert "Set aside: these do not fit your answers" in html
     assert column_headings(table_part(html)) == [
         "Community benefit society (CBS)",
         "Community Land Trust (CLT)",
-        "Cooperative society",
         "Community Interest Company (CIC)",
         "Multi-stakeholder cooperative",
     ]
 
 
-def test_reasons_link_their_sources_by_title_and_flag_uncertain_facts():
+def test_reasons_link_their_sources_by_title():
     html = ranking_html(rank_forms(default_forms(), {"asset-lock": "statutory"}))
     assert (
         '<a href="http://legislation.data.gov.uk/uksi/2006/264/schedules/made">'
         "SI 2006/264: the community benefit society asset lock</a>"
     ) in html
-    assert "<strong>Poor fit</strong> on the asset lock: As of 2025, one source says" in html
+    assert "<strong>Does not fit</strong> on the asset lock: No asset lock set by law" in html
+    assert "(uncertain)" not in html
+
+
+def test_an_uncertain_fact_is_flagged():
+    data = default_forms()
+    coop = data.get("cooperative-society")
+    lock = coop.asset_lock.model_copy(
+        update={"uncertain": True, "text": "As of 2026, one adviser says it has none."}
+    )
+    doubtful = LegalForms(
+        schema_version=1,
+        sources=data.sources,
+        forms=(coop.model_copy(update={"asset_lock": lock}), data.get("community-benefit-society")),
+    )
+    html = ranking_html(rank_forms(doubtful, {"asset-lock": "statutory"}))
+    assert "<strong>Poor fit</strong> on the asset lock: As of 2026, one adviser" in html
     assert "(uncertain)" in html
 
 
-def test_a_form_the_sources_are_silent_on_says_so_in_the_table():
+def test_every_cell_of_the_table_shows_a_fact_with_its_sources():
     data = default_forms()
-    html = comparison_table_html(data, [data.get("company-limited-by-guarantee")], "One form")
-    assert "This course&#39;s sources do not cover this for this form: ask an adviser." in html
+    html = comparison_table_html(data, data.forms, "All forms")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.DOTALL)
+    assert len(cells) == 9 * len(data.forms)
+    assert all("source" in cell and "<a href=" in cell for cell in cells)
+    assert "do not cover" not in html
 
 
 def test_no_fitting_form_says_so_and_shows_no_table():

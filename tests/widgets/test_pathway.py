@@ -11,7 +11,7 @@ def test_starts_with_the_core_module_ticked():
     planner = PathwayPlanner(link_base="../")
     assert planner.chosen() == ["coop-option"]
     assert 'href="../modules/coop-option/index.html"' in planner.result.value
-    assert "Total: 3 hours" in planner.result.value
+    assert "Total: 5 hours" in planner.result.value
 
 
 def test_ticking_finance_and_changing_pace_updates_the_route():
@@ -21,8 +21,8 @@ def test_ticking_finance_and_changing_pace_updates_the_route():
     planner.pace.value = 2.5
     text = planner.result.value
     assert "needed before Financing cooperatives" in text
-    assert "Total: 5 hours" in text
-    assert "about 2 weeks at 2.5 hours a week" in text
+    assert "Total: 7.5 hours" in text
+    assert "about 3 weeks at 2.5 hours a week" in text
 
 
 def test_every_control_has_a_label():
