@@ -6,11 +6,11 @@ fit the law and the sector's guidance. This module works that out with no
 widgets, so the figures can be tested by hand. Money is handled in whole pence
 so that, for example, £200,000 at an average of £1,000 is exactly 200 investors.
 
-The limits come from the course's checked facts (Community Shares Handbook,
-as of 2025): no one member may hold more than £100,000 of withdrawable shares
-(£20,000 in Northern Ireland; member societies are exempt); for raises under
-£1m, each investor is capped at about 10% of the target; and the Community
-Shares Standard Mark is not expected for offers under £50,000.
+The limits are the course's checked facts (``data/facts.yaml``:
+``withdrawable-share-cap``, ``withdrawable-share-cap-ni``,
+``community-shares-max-guidance``, ``standard-mark-threshold``); a test holds
+the constants below to the registry, so a change there fails until the planner
+follows.
 """
 
 from __future__ import annotations

@@ -6,7 +6,10 @@ import math
 
 import pytest
 
+from ccin_learn.course.facts import default_facts
 from ccin_learn.errors import KitError
+from ccin_learn.text import money
+from ccin_learn.tools import share_offer
 from ccin_learn.tools.share_offer import (
     OfferInputs,
     plan_offer,
@@ -166,3 +169,23 @@ def test_bad_figures_get_one_clear_line(changes, message):
     with pytest.raises(KitError, match=message) as caught:
         plan_offer(offer(**changes))
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("limit", "fact_id"),
+    [
+        (share_offer.LEGAL_CAP, "withdrawable-share-cap"),
+        (share_offer.LEGAL_CAP_NORTHERN_IRELAND, "withdrawable-share-cap-ni"),
+        (share_offer.STANDARD_MARK_FROM, "standard-mark-threshold"),
+    ],
+)
+def test_the_planners_limits_are_the_registrys(limit, fact_id):
+    """The planner computes with the figures the course's fact registry states."""
+    assert default_facts().get(fact_id).value == money(limit)
+
+
+def test_the_ten_percent_guidance_is_the_registrys():
+    fact = default_facts().get("community-shares-max-guidance")
+    assert fact.value == "10%"
+    assert "less than £1 million" in fact.statement
+    assert share_offer.TEN_PERCENT_GUIDANCE_BELOW == 1_000_000
