@@ -103,3 +103,12 @@ def test_an_activity_without_minutes_fails_the_build(fact_book):
     paths = fact_book("# Tiny\n\n```{activity} Quiz\nAnswer them.\n```\n")
     with pytest.raises(KitError, match=r"an activity needs :minutes:"):
         build_book(paths, strict=True)
+
+
+@pytest.mark.slow
+def test_a_site_named_in_a_sentence_is_not_turned_into_an_http_link(built_site):
+    """ "GOV.UK" in prose once became a link to http://GOV.UK (linkify's fuzzy links)."""
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8").lower()
+        assert 'href="http://gov.uk"' not in text, page
+        assert 'href="http://legislation.gov.uk"' not in text, page
