@@ -19,7 +19,17 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ccin_learn"
 # Plumbing that every product may use; it must use no product.
-PLUMBING = {"errors", "settings", "fileio", "datafile", "csvtext", "text", "figures", "pdfdoc"}
+PLUMBING = {
+    "errors",
+    "settings",
+    "fileio",
+    "datafile",
+    "csvtext",
+    "text",
+    "figures",
+    "palette",
+    "pdfdoc",
+}
 
 
 @dataclass(frozen=True)

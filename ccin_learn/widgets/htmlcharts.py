@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ccin_learn.figures import PALETTE
+from ccin_learn.palette import PALETTE
 from ccin_learn.widgets.templates import render
 
 BAR_SPAN = 70  # the longest bar, as a percentage of the cell

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ccin_learn.errors import KitError
-from ccin_learn.figures import PALETTE
+from ccin_learn.palette import PALETTE
 from ccin_learn.text import money, percent
 from ccin_learn.tools.lm3 import LM3Inputs, LM3Result, calculate, meaning, score_text
 from ccin_learn.widgets.htmlcharts import BarRow, BarTable

@@ -1,0 +1,270 @@
+"""Build the JupyterLite site that runs the book's tools in the reader's browser.
+
+Why this shape:
+
+- **Registry packages only, fetched at build time, nothing at run time.** Pyodide's
+  core comes from ``npm pack pyodide@PYODIDE``; micropip, packaging and the pure-Python
+  wheels the kernel needs come from PyPI (``pip download`` for the Pyodide platform).
+  ``disablePyPIFallback`` stops the kernel reaching PyPI when the page runs.
+- **Pyodide's lock is cut to what we ship** (micropip and packaging), with the sha256
+  rewritten: the PyPI micropip wheel is not byte-for-byte Pyodide's own build.
+- **MarkupSafe has no browser wheel**, but its source falls back to pure Python when the
+  C speedups are absent; we pack that source as a ``py3-none-any`` wheel so Jinja2 (which
+  the widgets render with) works in the page.
+- **Only the in-page modules of ccin_learn go in the kit's wheel**: anything that imports
+  pydantic, pandas or matplotlib has no browser build and must stay out.
+
+Embedding: the **lite REPL** in an iframe that the page creates only when the reader
+presses "Run this tool here" (``repl/index.html`` with ``hideCodeInput``,
+``showBanner=0``, ``promptCellPosition=none``). Against the other two:
+
+- jupyterlite-sphinx runs its own ``jupyter lite build`` inside the Sphinx build (slower
+  strict builds, its own version pins on jupyterlite-core) and draws its own button and
+  iframe, so the snapshot-with-disabled-controls and the note above the tool would be
+  fought for rather than written once in the kit's directive;
+- Voici adds a second app (Voila templates on JupyterLite) and its own pins, for a page
+  that only needs one output area: the REPL app is already in jupyterlite-core.
+
+The widget code is the same module the Voila app and the tests import: the REPL runs
+``from ccin_learn.widgets.lm3 import LM3Calculator; LM3Calculator()``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ccin_learn.errors import KitError
+
+PYODIDE = "314.0.6"
+JUPYTERLITE = "0.8.6"
+# Pyodide's own lock names these; we ship the PyPI builds and rewrite the hashes.
+LOCK_WHEELS = ("micropip==0.11.1", "packaging==26.4")
+# The pyodide kernel's dependencies and the widgets' (pure Python, exact versions).
+PAGE_WHEELS = (
+    "asttokens==3.0.2",
+    "comm==0.2.3",
+    "decorator==5.3.1",
+    "executing==2.3.0",
+    "ipython==9.12.0",
+    "ipython-pygments-lexers==1.1.1",
+    "ipywidgets==8.1.9",
+    "jedi==0.20.1",
+    "jinja2==3.1.6",
+    "jupyterlab-widgets==3.0.17",
+    "matplotlib-inline==0.2.2",
+    "parso==0.8.7",
+    "pexpect==4.9.0",
+    "prompt-toolkit==3.0.53",
+    "ptyprocess==0.7.0",
+    "pure-eval==0.2.4",
+    "pygments==2.21.0",
+    "stack-data==0.6.3",
+    "traitlets==5.16.1",
+    "wcwidth==0.9.4",
+)
+MARKUPSAFE = "3.0.4"
+PLATFORM = (
+    "--platform=pyemscripten_2026_0_wasm32",
+    "--python-version=3.14",
+    "--implementation=cp",
+    "--abi=cp314",
+    "--abi=abi3",
+    "--abi=none",
+    "--only-binary=:all:",
+    "--no-deps",
+)
+# Pyodide's core files the kernel loads; the rest of the npm package is typings and maps.
+CORE = (
+    "pyodide.mjs",
+    "pyodide.js",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+)
+# The modules a live tool imports in the page: pure Python, no pydantic/pandas/matplotlib.
+PAGE_MODULES = (
+    "__init__.py",
+    "errors.py",
+    "palette.py",
+    "text.py",
+    "tools/__init__.py",
+    "tools/lm3.py",
+    "widgets/__init__.py",
+    "widgets/htmlcharts.py",
+    "widgets/templates.py",
+    "widgets/lm3.py",
+)
+PAGE_TEMPLATES = (
+    "bars.html.j2",
+    "check_figures.html.j2",
+    "lm3_result.html.j2",
+    "lm3_staff_share.html.j2",
+    "note.html.j2",
+)
+
+
+@dataclass(frozen=True)
+class LiteSite:
+    """Where the lite site went and how big it is, for the build summary."""
+
+    output: Path
+    bytes: int
+
+
+def run(command: list[str], cwd: Path | None = None) -> None:
+    """Run a build step; its output goes to the caller only if it fails."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise KitError(f"{command[0]} failed: {(done.stderr or done.stdout).strip()[-800:]}")
+
+
+def fetch_inputs(cache: Path) -> None:
+    """Download the pinned packages once into ``cache``; later builds reuse them."""
+    cache.mkdir(parents=True, exist_ok=True)
+    pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+    if not (cache / f"pyodide-{PYODIDE}.tgz").exists():
+        run(["npm", "pack", "-q", f"pyodide@{PYODIDE}"], cwd=cache)
+    if not (cache / "lock").exists():
+        lock_dir = str(cache / "lock.part")
+        run([*pip, "--only-binary=:all:", "--python-version=3.14", "-d", lock_dir, *LOCK_WHEELS])
+        (cache / "lock.part").rename(cache / "lock")
+    if not (cache / "pypi").exists():
+        run([*pip, *PLATFORM, "-d", str(cache / "pypi.part"), *PAGE_WHEELS])
+        (cache / "pypi.part").rename(cache / "pypi")
+    if not list(cache.glob("markupsafe-*.tar.gz")):
+        run([*pip, "--no-binary=:all:", "-d", str(cache), f"markupsafe=={MARKUPSAFE}"])
+
+
+def stage_pyodide(cache: Path, lite_dir: Path) -> None:
+    """Pyodide's core, the lock's two wheels, and a lock that names only those."""
+    target = lite_dir / "static" / "pyodide"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with tarfile.open(cache / f"pyodide-{PYODIDE}.tgz") as tar:
+        lock = json.load(tar.extractfile("package/pyodide-lock.json"))  # type: ignore[arg-type]
+        for name in CORE:
+            member = tar.extractfile(f"package/{name}")
+            if member is not None:
+                (target / name).write_bytes(member.read())
+    packages = {}
+    for wheel in sorted((cache / "lock").glob("*.whl")):
+        name = wheel.name.split("-")[0].lower()
+        shutil.copy2(wheel, target / wheel.name)
+        entry = dict(lock["packages"][name])
+        entry.update(file_name=wheel.name, sha256=sha256(wheel), version=wheel.name.split("-")[1])
+        packages[name] = entry
+    lock["packages"] = packages
+    (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_wheel(out: Path, name: str, version: str, files: dict[str, bytes]) -> Path:
+    """A minimal pure-Python wheel: the files, METADATA, WHEEL and a RECORD with hashes."""
+    dist = f"{name}-{version}.dist-info"
+    files = dict(files)
+    files[f"{dist}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    )
+    files[f"{dist}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: ccin_learn\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = [f"{path},sha256={digest(data)},{len(data)}" for path, data in sorted(files.items())]
+    files[f"{dist}/RECORD"] = ("\n".join([*record, f"{dist}/RECORD,,"]) + "\n").encode()
+    wheel = out / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(path, (2026, 1, 1, 0, 0, 0)), data)
+    return wheel
+
+
+def digest(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def markupsafe_wheel(cache: Path, out: Path) -> Path:
+    """MarkupSafe's pure-Python fallback, packed as a wheel Pyodide can install."""
+    sdist = next(cache.glob("markupsafe-*.tar.gz"))
+    prefix = f"markupsafe-{MARKUPSAFE}/src/"
+    files = {}
+    with tarfile.open(sdist) as tar:
+        for member in tar.getmembers():
+            if member.name.startswith(prefix + "markupsafe/") and member.name.endswith(
+                (".py", ".typed")
+            ):
+                data = tar.extractfile(member)
+                if data is not None:
+                    files[member.name.removeprefix(prefix)] = data.read()
+    return write_wheel(out, "markupsafe", MARKUPSAFE, files)
+
+
+def kit_wheel(package: Path, out: Path) -> Path:
+    """The in-page part of ccin_learn, so the page runs the same code as the tests."""
+    files = {f"ccin_learn/{name}": (package / name).read_bytes() for name in PAGE_MODULES}
+    for name in PAGE_TEMPLATES:
+        files[f"ccin_learn/widgets/templates/{name}"] = (
+            package / "widgets/templates" / name
+        ).read_bytes()
+    return write_wheel(out, "ccin_learn", "0.0.0", files)
+
+
+def write_config(lite_dir: Path, wheels: list[Path]) -> None:
+    """Local Pyodide, our wheels, and never PyPI at run time."""
+    settings = {"disablePyPIFallback": True}
+    page = {
+        "jupyter-config-data": {
+            "appName": "ccin-learn tools",
+            "disabledExtensions": [],
+            "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": settings},
+        }
+    }
+    (lite_dir / "jupyter-lite.json").write_text(json.dumps(page, indent=1))
+    build = {
+        "LiteBuildConfig": {"apps": ["repl"], "no_sourcemaps": True},
+        "PipliteAddon": {"piplite_urls": [str(w) for w in wheels]},
+    }
+    (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build, indent=1))
+
+
+def build_lite(package: Path, cache: Path, output: Path, jupyter: list[str]) -> LiteSite:
+    """Fetch (once), stage and build the lite site into ``output``; return its size."""
+    fetch_inputs(cache)
+    lite_dir = cache / "lite-src"
+    shutil.rmtree(lite_dir, ignore_errors=True)
+    wheels_dir = lite_dir / "wheels"
+    wheels_dir.mkdir(parents=True)
+    stage_pyodide(cache, lite_dir)
+    wheels = [markupsafe_wheel(cache, wheels_dir), kit_wheel(package, wheels_dir)]
+    wheels += sorted((cache / "pypi").glob("*.whl"))
+    write_config(lite_dir, wheels)
+    shutil.rmtree(output, ignore_errors=True)
+    run(
+        [*jupyter, "lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)],
+        cwd=lite_dir,
+    )
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    return LiteSite(output, size)
+
+
+def main() -> None:
+    """``python -m ccin_learn.site.lite OUTPUT [JUPYTER]``: build and print the size."""
+    output = Path(sys.argv[1]).resolve()
+    jupyter = sys.argv[2:] or [sys.executable, "-m", "jupyter"]
+    package = Path(__file__).resolve().parents[1]
+    site = build_lite(package, package.parent / ".lite-cache", output, jupyter)
+    print(f"lite site: {site.output} {site.bytes / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
