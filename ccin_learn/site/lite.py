@@ -41,6 +41,7 @@ import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from ccin_learn.errors import KitError
 
@@ -110,6 +111,14 @@ PAGE_TEMPLATES = (
     "lm3_staff_share.html.j2",
     "note.html.j2",
 )
+# What the REPL runs for each live tool: install the kit's wheel, show the same widget
+# the Voila app and the tests build.
+TOOL_CODE = {
+    "lm3": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
+}
+INSTALL = "%pip install -q ccin_learn jinja2 markupsafe ipywidgets\n"
+# The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
+DISABLED = ["@jupyterlab/codemirror-extension:commands"]
 
 
 @dataclass(frozen=True)
@@ -225,7 +234,7 @@ def write_config(lite_dir: Path, wheels: list[Path]) -> None:
     page = {
         "jupyter-config-data": {
             "appName": "ccin-learn tools",
-            "disabledExtensions": [],
+            "disabledExtensions": DISABLED,
             "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": settings},
         }
     }
@@ -255,6 +264,20 @@ def build_lite(package: Path, cache: Path, output: Path, jupyter: list[str]) -> 
     )
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return LiteSite(output, size)
+
+
+def repl_url(lite_root: str, tool: str) -> str:
+    """The REPL page that runs one tool at once, with its code hidden and no prompt."""
+    query = {
+        "kernel": "python",
+        "toolbar": "0",
+        "showBanner": "0",
+        "promptCellPosition": "none",
+        "hideCodeInput": "1",
+        "execute": "1",
+        "code": INSTALL + TOOL_CODE[tool],
+    }
+    return f"{lite_root.rstrip('/')}/repl/index.html?{urlencode(query)}"
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
     extensions_map = {  # noqa: RUF012 - extends the stdlib's class attribute
         **SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
+        ".mjs": "text/javascript",  # Pyodide loads as ES modules in workers
+        ".wasm": "application/wasm",  # streaming compilation needs this type
         ".woff2": "font/woff2",
         ".woff": "font/woff",
         ".ttf": "font/ttf",
