@@ -9,6 +9,9 @@
   strict build), and a page that quotes facts ends with "Facts checked: Month
   YEAR", the oldest ``as_of`` among them. ``{fact-table}`` lists every fact, by
   topic, on the "Facts and figures" page.
+- ``{credential} ID`` and ``{credential-list}`` (``site/credentials.py``) write the
+  micro-credentials' learner's pages from the data files; a page's reading time counts
+  the text they write.
 - Each page loads each script once, and none that fetches from a CDN: Jupyter
   Book 1 on Sphinx 7.4 lists some scripts twice (ipywidgets then renders every
   widget twice), and sphinx-thebe's loader points at unpkg.com although the
@@ -42,6 +45,8 @@ from ccin_learn.course.pages import activity_minutes, page_markdown, reading_min
 from ccin_learn.course.pathway import format_hours
 from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
+from ccin_learn.site.credentials import GENERATED_CLASS
+from ccin_learn.site.credentials import setup as setup_credentials
 from ccin_learn.text import plural
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -338,6 +343,17 @@ class Activity(SphinxDirective):
         return [box]
 
 
+def generated_text(doctree: nodes.document) -> str:
+    """The text that directives such as ``{credential}`` wrote from the data files: a
+    reader reads it too, though the page's source does not hold it."""
+    parts = [
+        node.astext()
+        for node in doctree.findall(nodes.Element)
+        if GENERATED_CLASS in node.get("classes", ())
+    ]
+    return "\n\n" + "\n\n".join(parts) if parts else ""
+
+
 def reading_time_text(reading: int, activities: int) -> str:
     text = f"Reading time: about {plural(reading, 'minute')}"
     if activities:
@@ -347,7 +363,7 @@ def reading_time_text(reading: int, activities: int) -> str:
 
 def add_reading_time(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put the page's reading time (and its activities' time) under its title."""
-    markdown = page_markdown(Path(app.env.doc2path(docname)))
+    markdown = page_markdown(Path(app.env.doc2path(docname))) + generated_text(doctree)
     registry = default_facts()
     note = nodes.paragraph(
         "",
@@ -389,6 +405,7 @@ def label_nav_toggles(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    setup_credentials(app)
     app.add_directive("module-summary", ModuleSummary)
     app.add_directive("quiz", QuizDirective)
     app.add_directive("fact-table", FactTable)
