@@ -96,8 +96,13 @@ class KitVoila(Voila):
         settings.resources = resources
 
     def init_settings(self) -> dict[str, Any]:
-        """Voila's settings, with the kit's "not found" page for any unknown address."""
+        """Voila's settings, with the kit's "not found" page for any unknown address and
+        the kit's data for Voila's own error pages."""
         settings: dict[str, Any] = super().init_settings()
+        # Voila's own error pages (404.html, error.html in the kit's template) use it too.
+        settings["voila_jinja2_env"].globals["ccin"] = template_resources(
+            default_tools(), book_url()
+        )
         settings["default_handler_class"] = PageHandler
         settings["default_handler_args"] = {
             "html": not_found_html(default_tools(), book_url(), self.base_url),

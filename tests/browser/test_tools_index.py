@@ -119,18 +119,20 @@ def test_voilas_file_tree_is_not_served(server, address):
     assert status_of(server + address) == 404
 
 
-def test_an_unknown_address_gets_the_kits_page_with_the_ways_back(chromium, server):
+@pytest.mark.parametrize("address", ["voila/tree", "voila/render/no-such-tool.ipynb"])
+def test_an_unknown_address_gets_the_kits_page_with_the_ways_back(chromium, server, address):
     page, log = offline_page(chromium)
-    response = page.goto(server + "voila/tree")
+    response = page.goto(server + address)
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.get_by_role("link", name="See all the live tools")).to_have_attribute("href", "/")
     assert "pathway" not in page.content(), "no file name of the apps folder is shown"
+    assert page.locator("html").get_attribute("lang") == "en"
     assert log.external_requests == []
     page.close()
 
 
-@pytest.mark.parametrize("tool", TOOLS.tools[2:4], ids=lambda tool: tool.app)
+@pytest.mark.parametrize("tool", TOOLS.tools, ids=lambda tool: tool.app)
 def test_a_tool_has_the_kits_header_and_its_name_as_title(chromium, server, tool):
     page, log = offline_page(chromium)
     page.goto(f"{server}voila/render/{tool.app}.ipynb", timeout=FIRST_WIDGET_MS)
