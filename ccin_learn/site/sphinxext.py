@@ -9,6 +9,7 @@
   strict build), and a page that quotes facts ends with "Facts checked: Month
   YEAR", the oldest ``as_of`` among them. ``{fact-table}`` lists every fact, by
   topic, on the "Facts and figures" page.
+- ``{progress-panel}`` and each page's progress config: see ``progress.py``.
 - Each page loads each script once, and none that fetches from a CDN: Jupyter
   Book 1 on Sphinx 7.4 lists some scripts twice (ipywidgets then renders every
   widget twice), and sphinx-thebe's loader points at unpkg.com although the
@@ -42,6 +43,7 @@ from ccin_learn.course.pages import activity_minutes, page_markdown, reading_min
 from ccin_learn.course.pathway import format_hours
 from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
+from ccin_learn.site.progress import setup_progress
 from ccin_learn.text import plural
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -132,7 +134,7 @@ class QuizDirective(SphinxDirective):
             quiz = load_quiz(Path(absolute))
         except DataFileError as err:
             raise self.error(str(err)) from err
-        return [nodes.raw("", quiz_html(quiz), format="html")]
+        return [nodes.raw("", quiz_html(quiz, Path(relative).stem), format="html")]
 
 
 # The facts each page quotes, by docname: env.ccin_facts[docname] = {fact ids}.
@@ -407,4 +409,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("widgets.css")
     app.connect("html-page-context", clean_page_assets, priority=900)
     app.connect("html-page-context", label_nav_toggles, priority=900)
+    setup_progress(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
