@@ -12,6 +12,7 @@
 - ``{credential} ID`` and ``{credential-list}`` (``site/credentials.py``) write the
   micro-credentials' learner's pages from the data files; a page's reading time counts
   the text they write.
+- ``{progress-panel}`` and each page's progress config: see ``progress.py``.
 - Each page loads each script once, and none that fetches from a CDN: Jupyter
   Book 1 on Sphinx 7.4 lists some scripts twice (ipywidgets then renders every
   widget twice), and sphinx-thebe's loader points at unpkg.com although the
@@ -47,6 +48,7 @@ from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
 from ccin_learn.site.credentials import GENERATED_CLASS
 from ccin_learn.site.credentials import setup as setup_credentials
+from ccin_learn.site.progress import setup_progress
 from ccin_learn.text import plural
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -137,7 +139,7 @@ class QuizDirective(SphinxDirective):
             quiz = load_quiz(Path(absolute))
         except DataFileError as err:
             raise self.error(str(err)) from err
-        return [nodes.raw("", quiz_html(quiz), format="html")]
+        return [nodes.raw("", quiz_html(quiz, Path(relative).stem), format="html")]
 
 
 # The facts each page quotes, by docname: env.ccin_facts[docname] = {fact ids}.
@@ -424,4 +426,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("widgets.css")
     app.connect("html-page-context", clean_page_assets, priority=900)
     app.connect("html-page-context", label_nav_toggles, priority=900)
+    setup_progress(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
