@@ -21,6 +21,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.site.toc import chapter_docnames
 
 CONFIG_ID = "ccin-progress-config"
@@ -47,12 +48,17 @@ accept=".json,application/json"></p>
 
 @lru_cache(maxsize=4)
 def module_pages(root: Path) -> dict[str, list[str]]:
-    """Each module's pages by its landing page: the chapters of ``_toc.yml`` that have sections.
+    """Each course module's pages by its landing page (the catalogue's modules, in order).
 
-    Chapters with no sections ("Plan your route", the glossary) are single pages, not
-    modules, so they get no count.
+    Other chapters ("Plan your route", the micro-credentials list) are not modules, so
+    they get no count.
     """
-    return {landing: pages for landing, pages in chapter_docnames(root).items() if len(pages) > 1}
+    chapters = chapter_docnames(root)
+    return {
+        module.page: chapters[module.page]
+        for module in default_catalogue().modules
+        if module.page in chapters
+    }
 
 
 def page_config(pagename: str, root_doc: str, modules: dict[str, list[str]]) -> dict[str, Any]:

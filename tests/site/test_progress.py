@@ -25,28 +25,33 @@ parts:
       - file: book/plan
   - caption: Course
     chapters:
-      - file: modules/one/index
+      - file: modules/coop-option/index
         sections:
-          - file: modules/one/a
-          - file: modules/one/b
+          - file: modules/coop-option/a
+          - file: modules/coop-option/b
             sections:
-              - file: modules/one/b-more
-      - file: modules/two/index
+              - file: modules/coop-option/b-more
+      - file: modules/finance/index
         sections:
-          - file: modules/two/a
+          - file: modules/finance/a
+  - caption: Micro-credentials
+    chapters:
+      - file: book/credentials/index
+        sections:
+          - file: book/credentials/coop-option
 """
 
 
-def test_modules_are_chapters_with_sections_and_count_every_page(tmp_path):
+def test_modules_are_the_catalogues_and_count_every_page(tmp_path):
     (tmp_path / "_toc.yml").write_text(TOC, encoding="utf-8")
     assert module_pages(tmp_path) == {
-        "modules/one/index": [
-            "modules/one/index",
-            "modules/one/a",
-            "modules/one/b",
-            "modules/one/b-more",
+        "modules/coop-option/index": [
+            "modules/coop-option/index",
+            "modules/coop-option/a",
+            "modules/coop-option/b",
+            "modules/coop-option/b-more",
         ],
-        "modules/two/index": ["modules/two/index", "modules/two/a"],
+        "modules/finance/index": ["modules/finance/index", "modules/finance/a"],
     }
 
 
