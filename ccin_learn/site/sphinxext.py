@@ -424,6 +424,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("widgets-a11y.js", loading_method="defer")
     app.add_css_file("quiz.css")
     app.add_css_file("widgets.css")
+    app.add_js_file("layout.js", loading_method="defer")
+    app.add_css_file("layout.css")
     app.connect("html-page-context", clean_page_assets, priority=900)
     app.connect("html-page-context", label_nav_toggles, priority=900)
     setup_progress(app)
