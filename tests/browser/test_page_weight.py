@@ -83,6 +83,19 @@ def test_a_text_page_still_draws_its_icons(visit):
     assert glyph not in {"none", "normal", ""}
 
 
+def test_the_search_dialog_icon_sits_beside_the_text_not_over_it(visit):
+    text = visit(TEXT_PAGE)
+    text.page.keyboard.press("Control+k")
+    field = text.page.locator("#pst-search-dialog input[type=search]")
+    field.wait_for()
+    icon = text.page.locator("#pst-search-dialog .fa-magnifying-glass").bounding_box()
+    assert icon["width"] > 8
+    text_start = field.evaluate(
+        "f => f.getBoundingClientRect().left + parseFloat(getComputedStyle(f).paddingLeft)"
+    )
+    assert icon["x"] + icon["width"] <= text_start
+
+
 def test_a_tool_page_is_under_2_5_mb_and_shows_its_saved_widgets(visit):
     tool = visit(TOOL_PAGE)
     assert tool.transferred <= 2.5 * MB
