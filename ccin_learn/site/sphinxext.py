@@ -17,6 +17,10 @@
   Book 1 on Sphinx 7.4 lists some scripts twice (ipywidgets then renders every
   widget twice), and sphinx-thebe's loader points at unpkg.com although the
   book never starts Thebe.
+- Pages stay light: the widget manager (require.js and embed-amd.js, 3.6 MB) is
+  loaded only on a page with saved widgets, and Font Awesome's 1.5 MB script is
+  not loaded at all (the theme's style sheet already draws the few icons the book
+  uses from its webfont; see ``templates/static/webpack-macros.html``).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from ccin_learn.site.progress import setup_progress
 from ccin_learn.text import plural
 
 STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 # Widget styles and the radio-group naming script, shared with the Voila apps' template.
 WIDGET_STATIC_DIR = Path(__file__).resolve().parents[1] / "apps/jupyter/voila/templates/ccin/static"
 
@@ -108,10 +113,41 @@ def loads_from_cdn(asset: object) -> bool:
     return "sphinx-thebe" in filename or "THEBE_JS_URL" in body
 
 
+WIDGET_MANAGER_FILES = ("require.js", "embed-amd.js")
+WIDGET_MIME_TYPES = (
+    "application/vnd.jupyter.widget-state+json",
+    "application/vnd.jupyter.widget-view+json",
+)
+
+
+def is_widget_manager(asset: object) -> bool:
+    return asset_key(asset)[0].endswith(WIDGET_MANAGER_FILES)
+
+
+def page_has_widgets(body: str, scripts: list[Any]) -> bool:
+    """Whether a page shows ipywidgets: its body holds a widget view, or it carries saved state.
+
+    Jupyter Book lists the widget manager on every page; only these pages need it.
+    """
+    if any(mime in body for mime in WIDGET_MIME_TYPES):
+        return True
+    for asset in scripts:
+        attributes = getattr(asset, "attributes", {}) or {}
+        if attributes.get("type") in WIDGET_MIME_TYPES:
+            return True
+    return False
+
+
 def clean_page_assets(
     _app: Sphinx, _page: str, _template: str, context: dict[str, Any], _doctree: object
 ) -> None:
-    """Drop duplicate scripts and style sheets, and thebe's CDN loader, from a page."""
+    """Drop duplicate scripts and style sheets, and thebe's CDN loader, from a page.
+
+    The widget manager goes too when the page has no widget to draw.
+    """
+    scripts = context.get("script_files") or []
+    if scripts and not page_has_widgets(str(context.get("body", "")), scripts):
+        scripts[:] = [asset for asset in scripts if not is_widget_manager(asset)]
     for key in ("script_files", "css_files"):
         assets = context.get(key)
         if not assets:
@@ -384,6 +420,11 @@ def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.extend([str(STATIC_DIR), str(WIDGET_STATIC_DIR)])
 
 
+def add_templates(_app: Sphinx, config: Any) -> None:
+    """Put the kit's template overrides ahead of the theme's (before the builder reads them)."""
+    config.templates_path.insert(0, str(TEMPLATES_DIR))
+
+
 NAV_TOGGLE_LABEL = '<summary aria-label="Show or hide the pages in this section">'
 
 
@@ -420,6 +461,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", merge_page_facts)
     app.connect("doctree-resolved", add_facts_checked)
     app.connect("builder-inited", add_static_files)
+    app.connect("config-inited", add_templates)
     app.add_js_file("quiz.js", loading_method="defer")
     app.add_js_file("widgets-a11y.js", loading_method="defer")
     app.add_css_file("quiz.css")
