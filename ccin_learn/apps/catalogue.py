@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, first_repeat, load_yaml_model
 
 TOOLS_FILE = DATA_DIR / "tools.yaml"
 
@@ -39,8 +39,7 @@ class ToolsFile(DataModel):
 
     @model_validator(mode="after")
     def _one_entry_per_app(self) -> ToolsFile:
-        apps = [tool.app for tool in self.tools]
-        if len(set(apps)) != len(apps):
+        if first_repeat(tool.app for tool in self.tools) is not None:
             raise ValueError("a tool is listed twice")
         return self
 

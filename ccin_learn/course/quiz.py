@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from ccin_learn.datafile import DataModel, load_yaml_model
+from ccin_learn.datafile import DataModel, first_repeat, load_yaml_model
 
 OPTION_KEYS = ("a", "b", "c", "d", "e")
 VERDICT = re.compile(r"^(correct|right|yes|no|not quite|incorrect|wrong)\b[.!,:;]?", re.I)
@@ -57,8 +57,7 @@ class Quiz(DataModel):
 
     @model_validator(mode="after")
     def _unique(self) -> Quiz:
-        ids = [q.id for q in self.questions]
-        if len(set(ids)) != len(ids):
+        if first_repeat(q.id for q in self.questions) is not None:
             raise ValueError("question ids must be unique")
         return self
 
