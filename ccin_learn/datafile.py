@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -46,6 +47,17 @@ class DataModel(BaseModel):
 
 Model = TypeVar("Model", bound=BaseModel)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def first_repeat(values: Iterable[str]) -> str | None:
+    """The first value that appears twice, or None: every data file's ids must be unique,
+    and a repeated id would make a lookup by id silently pick the first."""
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return None
 
 
 def iso_date(value: object) -> object:

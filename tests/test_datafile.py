@@ -23,6 +23,7 @@ from ccin_learn.datafile import (
     DataSyntaxError,
     IsoDate,
     field_path,
+    first_repeat,
     load_yaml_model,
     parse_json,
 )
@@ -326,3 +327,11 @@ def test_parse_json_counts_only_brackets_outside_strings():
     for _ in range(MAX_DEPTH - 1):
         nested = nested[0]
     assert nested == []
+
+
+@pytest.mark.parametrize(
+    ("values", "repeated"),
+    [(["a", "b", "c"], None), (["a", "b", "a", "b"], "a"), ([], None)],
+)
+def test_first_repeat_names_the_first_id_given_twice(values, repeated):
+    assert first_repeat(values) == repeated

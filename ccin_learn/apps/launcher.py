@@ -26,11 +26,12 @@ BLOCKED_LAB_EXTENSIONS = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension"
 
 
 def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
-    """Voila for the apps folder: no sources, no tracebacks, preheated kernels, no CDN."""
+    """The kit's Voila (``apps.server``: the tools index, no file tree) for the apps folder:
+    no sources, no tracebacks, preheated kernels, no CDN."""
     return [
         sys.executable,
         "-m",
-        "voila",
+        "ccin_learn.apps.server",
         str(apps_dir),
         "--no-browser",
         f"--port={port}",

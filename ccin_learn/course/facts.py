@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ccin_learn.datafile import DATA_DIR, DataModel, IsoDate, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, IsoDate, first_repeat, load_yaml_model
 
 FACTS_FILE = DATA_DIR / "facts.yaml"
 
@@ -67,11 +67,9 @@ class FactRegistry(DataModel):
 
     @model_validator(mode="after")
     def _unique(self) -> FactRegistry:
-        seen: set[str] = set()
-        for fact in self.facts:
-            if fact.id in seen:
-                raise ValueError(f"fact id {fact.id!r} appears twice")
-            seen.add(fact.id)
+        repeated = first_repeat(fact.id for fact in self.facts)
+        if repeated is not None:
+            raise ValueError(f"fact id {repeated!r} appears twice")
         return self
 
     def get(self, fact_id: str) -> Fact:

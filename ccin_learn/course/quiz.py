@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from ccin_learn.datafile import DataModel, load_yaml_model
+from ccin_learn.datafile import DataModel, first_repeat, load_yaml_model
 
 OPTION_KEYS = ("a", "b", "c", "d", "e")
 VERDICT = re.compile(r"^(correct|right|yes|no|not quite|incorrect|wrong)\b[.!,:;]?", re.I)
@@ -57,8 +57,7 @@ class Quiz(DataModel):
 
     @model_validator(mode="after")
     def _unique(self) -> Quiz:
-        ids = [q.id for q in self.questions]
-        if len(set(ids)) != len(ids):
+        if first_repeat(q.id for q in self.questions) is not None:
             raise ValueError("question ids must be unique")
         return self
 
@@ -90,12 +89,19 @@ def question_html(question: Question, number: int) -> str:
     )
 
 
-def quiz_html(quiz: Quiz) -> str:
-    """The quiz as accessible HTML: fieldsets, labelled radios, a live feedback region."""
+def quiz_html(quiz: Quiz, name: str = "quiz") -> str:
+    """The quiz as accessible HTML: fieldsets, labelled radios, a live feedback region.
+
+    ``name`` (the data file's stem) tells the quiz apart from any other on the page, so
+    the browser keeps each quiz's answers under its own key. The reset button clears them.
+    """
     questions = "".join(question_html(q, n) for n, q in enumerate(quiz.questions, start=1))
     return (
         f'<form class="ccin-quiz" aria-label="{escape(quiz.title, quote=True)}" '
+        f'data-quiz="{escape(name, quote=True)}" '
         f'data-questions="{len(quiz.questions)}" onsubmit="return false">{questions}'
         '<p class="ccin-quiz-score" role="status" aria-live="polite"></p>'
+        '<p class="ccin-quiz-note">Your answers are kept only in this browser. '
+        '<button type="button" class="ccin-quiz-reset">Reset this quiz</button></p>'
         "<noscript><p>This quiz needs JavaScript to mark your answers.</p></noscript></form>"
     )

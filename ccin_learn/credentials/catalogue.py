@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from ccin_learn.course.catalogue import Catalogue, default_catalogue
-from ccin_learn.datafile import DATA_DIR, DataFileError, DataModel, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataFileError, DataModel, first_repeat, load_yaml_model
 
 CREDENTIALS_FILE = DATA_DIR / "credentials.yaml"
 
@@ -46,8 +46,7 @@ class CatalogueFile(DataModel):
 
     @model_validator(mode="after")
     def _one_per_module(self) -> CatalogueFile:
-        modules = [entry.module for entry in self.credentials]
-        if len(set(modules)) != len(modules):
+        if first_repeat(entry.module for entry in self.credentials) is not None:
             raise ValueError("a module has more than one credential")
         return self
 

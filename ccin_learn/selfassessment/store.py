@@ -141,9 +141,10 @@ def make_engine(url: str) -> Engine:
 
 
 def sqlite_pragmas(connection: Any, _record: object) -> None:
+    """Wait for a busy database (set first, so switching to WAL waits too), then WAL."""
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

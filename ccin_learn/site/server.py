@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import errno
 import functools
+import gzip
+import io
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ccin_learn.errors import KitError
 from ccin_learn.site.paths import KitPaths
+
+# Text files, compressed on the way out: the book's style sheet shrinks from 397 kB to
+# about 60, and the widget manager from 3.6 MB to under 1. Fonts (woff2) are compressed already.
+COMPRESSIBLE = frozenset({".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".ttf", ".eot"})
+
+
+@functools.lru_cache(maxsize=64)
+def gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+    """The file's gzip body, kept until the file changes (its mtime and size are the key)."""
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -28,6 +41,33 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the console for the kit's own messages."""
+
+    def wants_gzip(self, path: str) -> bool:
+        return (
+            "gzip" in self.headers.get("Accept-Encoding", "")
+            and "If-Modified-Since" not in self.headers
+            and Path(path).suffix in COMPRESSIBLE
+            and os.path.isfile(path)
+        )
+
+    def send_head(self) -> io.BufferedIOBase | None:  # type: ignore[override]
+        """Send text files gzipped to a browser that accepts it; anything else as the stdlib does.
+
+        A page's transfer size is what a reader on a slow council line waits for.
+        """
+        path = self.translate_path(self.path)
+        if not self.wants_gzip(path):
+            return super().send_head()  # type: ignore[return-value]
+        stat = os.stat(path)
+        body = gzipped(path, stat.st_mtime_ns, stat.st_size)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def site_directory(paths: KitPaths) -> Path:

@@ -9,10 +9,18 @@
   strict build), and a page that quotes facts ends with "Facts checked: Month
   YEAR", the oldest ``as_of`` among them. ``{fact-table}`` lists every fact, by
   topic, on the "Facts and figures" page.
+- ``{credential} ID`` and ``{credential-list}`` (``site/credentials.py``) write the
+  micro-credentials' learner's pages from the data files; a page's reading time counts
+  the text they write.
+- ``{progress-panel}`` and each page's progress config: see ``progress.py``.
 - Each page loads each script once, and none that fetches from a CDN: Jupyter
   Book 1 on Sphinx 7.4 lists some scripts twice (ipywidgets then renders every
   widget twice), and sphinx-thebe's loader points at unpkg.com although the
   book never starts Thebe.
+- Pages stay light: the widget manager (require.js and embed-amd.js, 3.6 MB) is
+  loaded only on a page with saved widgets, and Font Awesome's 1.5 MB script is
+  not loaded at all (the theme's style sheet already draws the few icons the book
+  uses from its webfont; see ``templates/static/webpack-macros.html``).
 """
 
 from __future__ import annotations
@@ -42,9 +50,13 @@ from ccin_learn.course.pages import activity_minutes, page_markdown, reading_min
 from ccin_learn.course.pathway import format_hours
 from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
+from ccin_learn.site.credentials import GENERATED_CLASS
+from ccin_learn.site.credentials import setup as setup_credentials
+from ccin_learn.site.progress import setup_progress
 from ccin_learn.text import plural
 
 STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 # Widget styles and the radio-group naming script, shared with the Voila apps' template.
 WIDGET_STATIC_DIR = Path(__file__).resolve().parents[1] / "apps/jupyter/voila/templates/ccin/static"
 
@@ -101,10 +113,41 @@ def loads_from_cdn(asset: object) -> bool:
     return "sphinx-thebe" in filename or "THEBE_JS_URL" in body
 
 
+WIDGET_MANAGER_FILES = ("require.js", "embed-amd.js")
+WIDGET_MIME_TYPES = (
+    "application/vnd.jupyter.widget-state+json",
+    "application/vnd.jupyter.widget-view+json",
+)
+
+
+def is_widget_manager(asset: object) -> bool:
+    return asset_key(asset)[0].endswith(WIDGET_MANAGER_FILES)
+
+
+def page_has_widgets(body: str, scripts: list[Any]) -> bool:
+    """Whether a page shows ipywidgets: its body holds a widget view, or it carries saved state.
+
+    Jupyter Book lists the widget manager on every page; only these pages need it.
+    """
+    if any(mime in body for mime in WIDGET_MIME_TYPES):
+        return True
+    for asset in scripts:
+        attributes = getattr(asset, "attributes", {}) or {}
+        if attributes.get("type") in WIDGET_MIME_TYPES:
+            return True
+    return False
+
+
 def clean_page_assets(
     _app: Sphinx, _page: str, _template: str, context: dict[str, Any], _doctree: object
 ) -> None:
-    """Drop duplicate scripts and style sheets, and thebe's CDN loader, from a page."""
+    """Drop duplicate scripts and style sheets, and thebe's CDN loader, from a page.
+
+    The widget manager goes too when the page has no widget to draw.
+    """
+    scripts = context.get("script_files") or []
+    if scripts and not page_has_widgets(str(context.get("body", "")), scripts):
+        scripts[:] = [asset for asset in scripts if not is_widget_manager(asset)]
     for key in ("script_files", "css_files"):
         assets = context.get(key)
         if not assets:
@@ -132,7 +175,7 @@ class QuizDirective(SphinxDirective):
             quiz = load_quiz(Path(absolute))
         except DataFileError as err:
             raise self.error(str(err)) from err
-        return [nodes.raw("", quiz_html(quiz), format="html")]
+        return [nodes.raw("", quiz_html(quiz, Path(relative).stem), format="html")]
 
 
 # The facts each page quotes, by docname: env.ccin_facts[docname] = {fact ids}.
@@ -338,6 +381,17 @@ class Activity(SphinxDirective):
         return [box]
 
 
+def generated_text(doctree: nodes.document) -> str:
+    """The text that directives such as ``{credential}`` wrote from the data files: a
+    reader reads it too, though the page's source does not hold it."""
+    parts = [
+        node.astext()
+        for node in doctree.findall(nodes.Element)
+        if GENERATED_CLASS in node.get("classes", ())
+    ]
+    return "\n\n" + "\n\n".join(parts) if parts else ""
+
+
 def reading_time_text(reading: int, activities: int) -> str:
     text = f"Reading time: about {plural(reading, 'minute')}"
     if activities:
@@ -347,7 +401,7 @@ def reading_time_text(reading: int, activities: int) -> str:
 
 def add_reading_time(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put the page's reading time (and its activities' time) under its title."""
-    markdown = page_markdown(Path(app.env.doc2path(docname)))
+    markdown = page_markdown(Path(app.env.doc2path(docname))) + generated_text(doctree)
     registry = default_facts()
     note = nodes.paragraph(
         "",
@@ -364,6 +418,11 @@ def add_reading_time(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.extend([str(STATIC_DIR), str(WIDGET_STATIC_DIR)])
+
+
+def add_templates(_app: Sphinx, config: Any) -> None:
+    """Put the kit's template overrides ahead of the theme's (before the builder reads them)."""
+    config.templates_path.insert(0, str(TEMPLATES_DIR))
 
 
 NAV_TOGGLE_LABEL = '<summary aria-label="Show or hide the pages in this section">'
@@ -389,6 +448,7 @@ def label_nav_toggles(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    setup_credentials(app)
     app.add_directive("module-summary", ModuleSummary)
     app.add_directive("quiz", QuizDirective)
     app.add_directive("fact-table", FactTable)
@@ -401,10 +461,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", merge_page_facts)
     app.connect("doctree-resolved", add_facts_checked)
     app.connect("builder-inited", add_static_files)
+    app.connect("config-inited", add_templates)
     app.add_js_file("quiz.js", loading_method="defer")
     app.add_js_file("widgets-a11y.js", loading_method="defer")
     app.add_css_file("quiz.css")
     app.add_css_file("widgets.css")
+    app.add_js_file("layout.js", loading_method="defer")
+    app.add_css_file("layout.css")
     app.connect("html-page-context", clean_page_assets, priority=900)
     app.connect("html-page-context", label_nav_toggles, priority=900)
+    setup_progress(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

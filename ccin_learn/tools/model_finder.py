@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
+from ccin_learn.datafile import DATA_DIR, DataModel, first_repeat, load_yaml_model
 from ccin_learn.errors import KitError
 
 MODELS_FILE = DATA_DIR / "coop_models.yaml"
@@ -85,11 +85,9 @@ class ModelGuide(DataModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelGuide:
-        question_ids = [question.id for question in self.questions]
-        if len(set(question_ids)) != len(question_ids):
+        if first_repeat(question.id for question in self.questions) is not None:
             raise ValueError("question ids must be unique")
-        kind_ids = [kind.id for kind in self.kinds]
-        if len(set(kind_ids)) != len(kind_ids):
+        if first_repeat(kind.id for kind in self.kinds) is not None:
             raise ValueError("kind ids must be unique")
         options = {question.id: question.option_ids() for question in self.questions}
         for kind in self.kinds:

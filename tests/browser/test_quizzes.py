@@ -33,7 +33,8 @@ def test_quiz_marks_a_right_and_a_wrong_answer_in_the_browser(chromium, site_url
         feedback = page.locator(f"#quiz-{second.id} .ccin-quiz-feedback")
         assert feedback.inner_text() == f"Not quite. {second.feedback[wrong]}"
         score = page.locator(".ccin-quiz-score").inner_text()
-        assert score == f"You have 1 right out of 2 answered ({len(quiz.questions)} questions)."
+        total = len(quiz.questions)
+        assert score == f"You have answered 2 of {total} questions: 1 right first time."
         assert log.external_requests == [] and log.console_errors == []
     finally:
         page.close()

@@ -218,8 +218,13 @@ def blocker(tmp_path: Path) -> Path:
     return path
 
 
+# SQLite's write-ahead log files come and go as connections close: not the command's writing.
+SQLITE_JOURNALS = ("-wal", "-shm", "-journal")
+
+
 def folder_listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """The folder's files, less SQLite's transient journals."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(SQLITE_JOURNALS))
 
 
 def test_a_report_into_a_file_is_one_line_and_writes_nothing(blocker, tmp_path, run_cli):

@@ -72,3 +72,10 @@ def test_html_has_labelled_options_feedback_and_escapes_text(tmp_path):
     assert '<label for="quiz-q1-a">' in html and 'id="quiz-q1-a"' in html
     assert 'data-correct="true"' in html and 'data-feedback="Because of the reason."' in html
     assert html.count('role="status"') == 8
+
+
+def test_html_names_the_quiz_and_offers_a_labelled_reset(tmp_path):
+    html = quiz_html(load_quiz(write(tmp_path, [question(n) for n in range(1, 7)])), 'a"b')
+    assert 'data-quiz="a&quot;b"' in html
+    assert '<button type="button" class="ccin-quiz-reset">Reset this quiz</button>' in html
+    assert "kept only in this browser" in html

@@ -1,0 +1,263 @@
+// The reader's progress, kept in this browser's localStorage and sent nowhere: pages read,
+// the last page visited and quiz answers. The pages of each module come from the page's
+// JSON config (ccin_learn/site/progress.py), never from this script. Text from storage or
+// from an imported file is only ever set with textContent.
+(function () {
+  "use strict";
+
+  var KEY = "ccin-learn-progress";
+  var FORMAT = "ccin-learn-progress";
+  var PAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/;
+  var OPTION = /^[a-e]$/;
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
+  }
+
+  function empty() {
+    return { format: FORMAT, version: 1, read: {}, last: null, quizzes: {} };
+  }
+
+  function isObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  function validAnswer(answer) {
+    return isObject(answer) && OPTION.test(answer.chosen) &&
+      (answer.first === "right" || answer.first === "wrong");
+  }
+
+  function validQuiz(quiz) {
+    return isObject(quiz) && Object.keys(quiz).every(function (id) {
+      return validAnswer(quiz[id]);
+    });
+  }
+
+  // True when the data has the shape this script writes; anything else is refused whole.
+  function valid(data) {
+    if (!isObject(data) || data.format !== FORMAT || data.version !== 1) return false;
+    if (!isObject(data.read) || !isObject(data.quizzes)) return false;
+    var readOk = Object.keys(data.read).every(function (page) {
+      return PAGE_NAME.test(page) && typeof data.read[page] === "string";
+    });
+    var lastOk = data.last === null || (isObject(data.last) && PAGE_NAME.test(data.last.page) &&
+      typeof data.last.title === "string");
+    var quizzesOk = Object.keys(data.quizzes).every(function (key) {
+      return validQuiz(data.quizzes[key]);
+    });
+    return readOk && lastOk && quizzesOk;
+  }
+
+  function load() {
+    try {
+      var data = JSON.parse(window.localStorage.getItem(KEY) || "null");
+      return valid(data) ? data : empty();
+    } catch (error) {
+      return empty();
+    }
+  }
+
+  function save(data) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(data));
+    } catch (error) {
+      // Storage is off (a private window, or full): the page still works, it just forgets.
+    }
+  }
+
+  function update(change) {
+    var data = load();
+    change(data);
+    save(data);
+    return data;
+  }
+
+  function readConfig() {
+    var element = document.getElementById("ccin-progress-config");
+    if (!element) return null;
+    try {
+      return JSON.parse(element.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  var config = readConfig();
+
+  // What quiz.js uses: one store, one shape, so export and import carry the quizzes too.
+  window.ccinProgress = {
+    page: config ? config.page : location.pathname,
+    load: load,
+    update: update,
+  };
+
+  if (!config) return;
+
+  function pageUrl(page) {
+    return new URL(config.root + page + ".html", location.href);
+  }
+
+  function sameUrl(a, b) {
+    return a.origin + a.pathname === b.origin + b.pathname;
+  }
+
+  function pageTitle() {
+    var heading = document.querySelector("article.bd-article h1");
+    if (!heading) return document.title;
+    var copy = heading.cloneNode(true);
+    copy.querySelectorAll(".headerlink").forEach(function (link) { link.remove(); });
+    return copy.textContent.trim();
+  }
+
+  // ---- the navigation: "7 of 19 read" beside each module ----------------------------------
+
+  function navCounts() {
+    var data = load();
+    var links = document.querySelectorAll(".bd-docs-nav a.reference.internal");
+    Object.keys(config.modules).forEach(function (landing) {
+      var pages = config.modules[landing];
+      var target = pageUrl(landing);
+      var read = pages.filter(function (page) { return data.read[page]; }).length;
+      links.forEach(function (link) {
+        if (!sameUrl(new URL(link.getAttribute("href"), location.href), target)) return;
+        var count = link.parentNode.querySelector(":scope > .ccin-nav-progress");
+        if (!count) {
+          count = document.createElement("span");
+          count.className = "ccin-nav-progress";
+          link.insertAdjacentElement("afterend", count);
+        }
+        count.textContent = read + " of " + pages.length + " read";
+        count.classList.toggle("ccin-nav-progress-done", read === pages.length);
+      });
+    });
+  }
+
+  // ---- this page: read at its end, or ticked --------------------------------------------
+
+  function setRead(isRead) {
+    update(function (data) {
+      if (isRead) {
+        data.read[config.page] = data.read[config.page] || new Date().toISOString();
+      } else {
+        delete data.read[config.page];
+      }
+    });
+    navCounts();
+  }
+
+  function readBox(article) {
+    var box = document.createElement("div");
+    box.className = "ccin-page-read";
+    var input = document.createElement("input");
+    input.type = "checkbox";
+    input.id = "ccin-page-read";
+    input.checked = Boolean(load().read[config.page]);
+    var label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = "Mark this page as read";
+    var note = document.createElement("span");
+    note.className = "ccin-page-read-note";
+    note.textContent = "(kept only in this browser)";
+    box.append(input, label, note);
+    article.appendChild(box);
+    input.addEventListener("change", function () { setRead(input.checked); });
+    return input;
+  }
+
+  // Reaching the box at the article's end marks the page read, once per visit, so a reader
+  // who unticks it is not overruled by scrolling.
+  function watchEnd(box, input) {
+    if (!("IntersectionObserver" in window)) return;
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      if (!input.checked) {
+        input.checked = true;
+        setRead(true);
+      }
+    });
+    observer.observe(box);
+  }
+
+  function trackPage() {
+    var article = document.querySelector("article.bd-article");
+    if (!article || config.page === config.home) return;
+    var input = readBox(article);
+    watchEnd(input.parentNode, input);
+    update(function (data) { data.last = { page: config.page, title: pageTitle() }; });
+  }
+
+  // ---- the home page: continue, save to a file, load from a file -------------------------
+
+  function showContinue(panel) {
+    var last = load().last;
+    var row = panel.querySelector(".ccin-continue");
+    row.hidden = !last;
+    if (!last) return;
+    panel.querySelector(".ccin-continue-link").href = pageUrl(last.page).href;
+    panel.querySelector(".ccin-continue-title").textContent = ": " + last.title;
+  }
+
+  function exportProgress(panel) {
+    var blob = new Blob([JSON.stringify(load(), null, 2)], { type: "application/json" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "ccin-learn-progress.json";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    panel.querySelector(".ccin-progress-message").textContent =
+      "Your progress is saved to the file ccin-learn-progress.json in your downloads.";
+  }
+
+  function importProgress(panel, input) {
+    var message = panel.querySelector(".ccin-progress-message");
+    var file = input.files && input.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      var data = null;
+      try {
+        data = JSON.parse(text);
+      } catch (error) {
+        data = null;
+      }
+      if (!valid(data)) {
+        message.textContent = "That file is not progress saved from this course, " +
+          "so nothing was changed.";
+        return;
+      }
+      save(data);
+      var pages = Object.keys(data.read).length;
+      var quizzes = Object.keys(data.quizzes).length;
+      message.textContent = "Progress loaded: " + plural(pages, "page", "pages") +
+        " read and answers to " + plural(quizzes, "quiz", "quizzes") + ".";
+      showContinue(panel);
+      navCounts();
+    }).finally(function () { input.value = ""; });
+  }
+
+  function setUpPanel() {
+    var panel = document.querySelector(".ccin-progress-panel");
+    if (!panel) return;
+    panel.querySelector(".ccin-progress-tools").hidden = false;
+    showContinue(panel);
+    panel.querySelector(".ccin-progress-export").addEventListener("click", function () {
+      exportProgress(panel);
+    });
+    var input = panel.querySelector(".ccin-progress-import");
+    input.addEventListener("change", function () { importProgress(panel, input); });
+  }
+
+  function start() {
+    trackPage();
+    navCounts();
+    setUpPanel();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
