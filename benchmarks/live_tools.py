@@ -69,7 +69,7 @@ def measure(root: Path, runs: int) -> tuple[float, float, list[str]]:
     """Median first-visit and later-visit seconds, and any request that tried to leave."""
     server = make_server(root, "127.0.0.1", 0)
     serve_in_thread(server)
-    url = repl_url(f"{url_of(server).rstrip('/')}/lite", "lm3")
+    url = repl_url(f"{url_of(server).rstrip('/')}/lite", "lm3-calculator")
     outside: list[str] = []
     try:
         with sync_playwright() as playwright:

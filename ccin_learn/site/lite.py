@@ -31,14 +31,17 @@ The widget code is the same module the Voila app and the tests import: the REPL 
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
+import importlib
 import json
 import shutil
 import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -91,31 +94,15 @@ CORE = (
     "pyodide.asm.wasm",
     "python_stdlib.zip",
 )
-# The modules a live tool imports in the page: pure Python, no pydantic/pandas/matplotlib.
-PAGE_MODULES = (
-    "__init__.py",
-    "errors.py",
-    "palette.py",
-    "text.py",
-    "tools/__init__.py",
-    "tools/lm3.py",
-    "widgets/__init__.py",
-    "widgets/htmlcharts.py",
-    "widgets/templates.py",
-    "widgets/lm3.py",
-)
-PAGE_TEMPLATES = (
-    "bars.html.j2",
-    "check_figures.html.j2",
-    "lm3_result.html.j2",
-    "lm3_staff_share.html.j2",
-    "note.html.j2",
-)
-# What the REPL runs for each live tool: install the kit's wheel, show the same widget
-# the Voila app and the tests build.
+# The tools that run in the reader's browser: tools.yaml's app name -> the code the REPL
+# runs after installing the kit's wheel. The same widget the Voila app and the tests build;
+# the wheel holds exactly the modules this code reaches (found by reading its imports).
 TOOL_CODE = {
-    "lm3": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
+    "lm3-calculator": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
 }
+# Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
+# "module:function" that returns it, as plain JSON, from the validated data file.
+PAGE_DATA: dict[str, str] = {}
 INSTALL = "%pip install -q ccin_learn jinja2 markupsafe ipywidgets\n"
 # The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
 DISABLED = ["@jupyterlab/codemirror-extension:commands"]
@@ -218,13 +205,63 @@ def markupsafe_wheel(cache: Path, out: Path) -> Path:
     return write_wheel(out, "markupsafe", MARKUPSAFE, files)
 
 
+def imported_modules(code: str) -> set[str]:
+    """The ccin_learn modules that ``code`` imports (not yet those they import)."""
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] == "ccin_learn"}
+
+
+def module_file(package: Path, name: str) -> Path | None:
+    """The source file of the dotted module ``name`` (a package's ``__init__.py``)."""
+    relative = Path(*name.split(".")[1:])
+    for candidate in (package / relative / "__init__.py", (package / relative).with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def page_modules(package: Path, codes: Iterable[str] = ()) -> list[str]:
+    """Every module the in-page tools reach, as paths inside the package, sorted.
+
+    Found by reading imports (``ast``) from the tools' code and ``ccin_learn.tools.pagedata``,
+    so a widget that starts importing pydantic makes the page test fail, not the page.
+    """
+    todo = set().union(*(imported_modules(code) for code in codes or TOOL_CODE.values()))
+    todo.add("ccin_learn.tools.pagedata")
+    seen: set[Path] = set()
+    while todo:
+        path = module_file(package, todo.pop())
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        todo |= imported_modules(path.read_text(encoding="utf-8"))
+        for parent in path.relative_to(package).parents:
+            seen.add(package / parent / "__init__.py")
+    return sorted(str(p.relative_to(package)) for p in seen if p.is_file())
+
+
+def page_data() -> dict[str, bytes]:
+    """Each ``PAGE_DATA`` entry, dumped from its validated data file as JSON."""
+    files = {}
+    for name, target in sorted(PAGE_DATA.items()):
+        module, function = target.split(":")
+        data = getattr(importlib.import_module(module), function)()
+        files[f"ccin_learn/data/{name}.json"] = json.dumps(data, sort_keys=True).encode()
+    return files
+
+
 def kit_wheel(package: Path, out: Path) -> Path:
     """The in-page part of ccin_learn, so the page runs the same code as the tests."""
-    files = {f"ccin_learn/{name}": (package / name).read_bytes() for name in PAGE_MODULES}
-    for name in PAGE_TEMPLATES:
-        files[f"ccin_learn/widgets/templates/{name}"] = (
-            package / "widgets/templates" / name
-        ).read_bytes()
+    files = {f"ccin_learn/{name}": (package / name).read_bytes() for name in page_modules(package)}
+    for template in sorted((package / "widgets/templates").glob("*.j2")):
+        files[f"ccin_learn/widgets/templates/{template.name}"] = template.read_bytes()
+    files.update(page_data())
     return write_wheel(out, "ccin_learn", "0.0.0", files)
 
 

@@ -41,7 +41,7 @@ def lite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_lm3_calculator_answers_a_changed_input_with_nothing_from_outside(chromium, lite_url):
     page, log = offline_page(chromium)
     try:
-        page.goto(repl_url(lite_url, "lm3"))
+        page.goto(repl_url(lite_url, "lm3-calculator"))
         score = page.get_by_text("LM3 score:")
         score.wait_for(timeout=FIRST_RESULT_MS)
         assert "1.84" in score.locator("xpath=..").inner_text()

@@ -9,7 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-from ccin_learn.site.lite import kit_wheel, repl_url, write_wheel
+import pytest
+
+from ccin_learn.apps.catalogue import default_tools
+from ccin_learn.site.lite import TOOL_CODE, kit_wheel, repl_url, write_wheel
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ccin_learn"
 # No browser (wasm) build of these exists on PyPI or npm (December 2026).
@@ -23,33 +26,62 @@ class Refuse(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Refuse())
 sys.path = [p for p in sys.path if p not in ("", {root!r})]
 sys.path.insert(0, {wheel!r})
-from ccin_learn.widgets.lm3 import LM3Calculator
-calculator = LM3Calculator()
-assert calculator.__module__ == "ccin_learn.widgets.lm3"
+import ast, ipywidgets
+code = ast.parse({code!r})
+last = ast.Expression(code.body.pop().value)
+space = {{}}
+exec(compile(code, "tool", "exec"), space)
+tool = eval(compile(last, "tool", "eval"), space)
+assert isinstance(tool, ipywidgets.Widget), type(tool)
 print(__import__("ccin_learn").__file__)
-print("LM3 score:" in calculator.result.value, "1.84" in calculator.result.value)
+print(type(tool).__module__)
 """
 
 
-def test_the_lm3_calculator_runs_from_the_page_wheel_without_pydantic_pandas_or_matplotlib(
-    tmp_path,
-):
-    wheel = kit_wheel(PACKAGE, tmp_path)
-    code = RUN_FROM_WHEEL.format(
-        blocked=set(NO_BROWSER_BUILD), root=str(PACKAGE.parent), wheel=str(wheel)
+@pytest.fixture(scope="module")
+def page_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return kit_wheel(PACKAGE, tmp_path_factory.mktemp("wheel"))
+
+
+def run_from_wheel(wheel: Path, code: str, cwd: Path) -> list[str]:
+    """Run ``code`` with only the page wheel's ccin_learn and the browser-less packages refused."""
+    script = RUN_FROM_WHEEL.format(
+        blocked=set(NO_BROWSER_BUILD), root=str(PACKAGE.parent), wheel=str(wheel), code=code
     )
     done = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         check=False,
         env={"PATH": "/usr/bin:/bin"},
-        cwd=tmp_path,
+        cwd=cwd,
     )
     assert done.returncode == 0, done.stderr
-    origin, shown = done.stdout.splitlines()
-    assert origin.startswith(str(wheel))
-    assert shown == "True True"
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("tool", sorted(TOOL_CODE))
+def test_each_page_tool_builds_its_widget_from_the_wheel_without_pydantic_pandas_or_matplotlib(
+    tool, page_wheel, tmp_path
+):
+    origin, module = run_from_wheel(page_wheel, TOOL_CODE[tool], tmp_path)
+    assert origin.startswith(str(page_wheel))
+    assert module.startswith("ccin_learn.widgets.")
+
+
+def test_the_lm3_calculator_from_the_wheel_shows_the_worked_example(page_wheel, tmp_path):
+    code = (
+        "from ccin_learn.widgets.lm3 import LM3Calculator\n"
+        "calculator = LM3Calculator()\n"
+        "print('LM3 score:' in calculator.result.value, '1.84' in calculator.result.value)\n"
+        "calculator"
+    )
+    assert run_from_wheel(page_wheel, code, tmp_path)[0] == "True True"
+
+
+def test_every_tools_catalogue_entry_that_runs_in_the_page_names_a_real_app():
+    apps = {tool.app for tool in default_tools().tools}
+    assert set(TOOL_CODE) <= apps
 
 
 def test_a_written_wheel_records_the_hash_of_every_file(tmp_path):
@@ -68,7 +100,7 @@ def test_a_written_wheel_records_the_hash_of_every_file(tmp_path):
 
 
 def test_the_repl_url_hides_the_code_and_runs_the_tool():
-    url = repl_url("http://127.0.0.1:8000/lite/", "lm3")
+    url = repl_url("http://127.0.0.1:8000/lite/", "lm3-calculator")
     assert url.startswith("http://127.0.0.1:8000/lite/repl/index.html?kernel=python")
     assert "hideCodeInput=1" in url
     assert "execute=1" in url
