@@ -18,12 +18,18 @@ from pathlib import Path
 
 from ccin_learn.errors import KitError
 from ccin_learn.site.assets import copy_vendor_assets, install_npm_packages
+from ccin_learn.site.lite import build_lite
+from ccin_learn.site.livetool import LITE_FOLDER
 from ccin_learn.site.paths import KitPaths
 
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 PERCENT = re.compile(r"^(?P<phase>[a-z][a-z ]+?)\.\.\. \[\s*(?P<pct>\d+)%\]")
 PROBLEM = re.compile(r"(WARNING:|ERROR:|CRITICAL:|Exception occurred)")
 JB_MAIN = "import sys; from jupyter_book.cli.main import main; sys.exit(main())"
+
+# Downloaded Pyodide and wheels for the in-page tools, kept between builds (not in git).
+LITE_CACHE = ".lite-cache"
+JUPYTER = [sys.executable, "-m", "jupyter"]
 
 Progress = Callable[[str, int], None]
 
@@ -153,6 +159,8 @@ def build_book(
     if strict:
         clear_pages(paths)
     problems = run_jupyter_book(paths, strict, report)
+    report("Building the tools that run in the page (JupyterLite)", 100)
+    build_lite(PACKAGE_DIR, paths.root / LITE_CACHE, paths.html_dir / LITE_FOLDER, JUPYTER)
     index = paths.html_dir / "index.html"
     if not index.is_file():
         raise KitError(f"the build finished but wrote no {index}; see {paths.build_log}")

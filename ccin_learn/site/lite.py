@@ -40,8 +40,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -103,7 +104,20 @@ TOOL_CODE = {
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.
 PAGE_DATA: dict[str, str] = {}
-INSTALL = "%pip install -q ccin_learn jinja2 markupsafe ipywidgets\n"
+# The pyodide kernel's own wheels (its labextension carries them), loaded at start too.
+KERNEL_WHEELS = (
+    Path(sys.prefix)
+    / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension"
+    / "static/pypi"
+)
+KERNEL_WHEEL_FILES = (
+    f"piplite-{JUPYTERLITE}-py3-none-any.whl",
+    f"pyodide_kernel-{JUPYTERLITE}-py3-none-any.whl",
+    "ipykernel-6.9.2-py3-none-any.whl",
+    "widgetsnbextension-4.0.999-py3-none-any.whl",
+)
+# The lab extensions the in-page tools need, from the environment the build runs in.
+LAB_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 # The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
 DISABLED = ["@jupyterlab/codemirror-extension:commands"]
 
@@ -123,43 +137,80 @@ def run(command: list[str], cwd: Path | None = None) -> None:
         raise KitError(f"{command[0]} failed: {(done.stderr or done.stdout).strip()[-800:]}")
 
 
+def fetch_once(target: Path, fetch: Callable[[Path], None]) -> None:
+    """Fill ``target`` once: fetch into a fresh folder beside it, then rename it in place.
+
+    Builds running at once (test workers) each fetch into their own folder; the first
+    rename wins and the others' copies are dropped, so no build sees a half-filled folder.
+    """
+    if target.exists():
+        return
+    part = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=target.parent))
+    try:
+        fetch(part)
+        part.rename(target)
+    except OSError:
+        if not target.exists():
+            raise
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+
+
 def fetch_inputs(cache: Path) -> None:
     """Download the pinned packages once into ``cache``; later builds reuse them."""
     cache.mkdir(parents=True, exist_ok=True)
     pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
-    if not (cache / f"pyodide-{PYODIDE}.tgz").exists():
-        run(["npm", "pack", "-q", f"pyodide@{PYODIDE}"], cwd=cache)
-    if not (cache / "lock").exists():
-        lock_dir = str(cache / "lock.part")
-        run([*pip, "--only-binary=:all:", "--python-version=3.14", "-d", lock_dir, *LOCK_WHEELS])
-        (cache / "lock.part").rename(cache / "lock")
-    if not (cache / "pypi").exists():
-        run([*pip, *PLATFORM, "-d", str(cache / "pypi.part"), *PAGE_WHEELS])
-        (cache / "pypi.part").rename(cache / "pypi")
-    if not list(cache.glob("markupsafe-*.tar.gz")):
-        run([*pip, "--no-binary=:all:", "-d", str(cache), f"markupsafe=={MARKUPSAFE}"])
+    fetch_once(cache / "npm", lambda d: run(["npm", "pack", "-q", f"pyodide@{PYODIDE}"], cwd=d))
+    only_314 = ["--only-binary=:all:", "--python-version=3.14"]
+    fetch_once(cache / "lock", lambda d: run([*pip, *only_314, "-d", str(d), *LOCK_WHEELS]))
+    fetch_once(cache / "pypi", lambda d: run([*pip, *PLATFORM, "-d", str(d), *PAGE_WHEELS]))
+    sdist = ["--no-binary=:all:", f"markupsafe=={MARKUPSAFE}"]
+    fetch_once(cache / "sdist", lambda d: run([*pip, *sdist, "-d", str(d)]))
 
 
-def stage_pyodide(cache: Path, lite_dir: Path) -> None:
-    """Pyodide's core, the lock's two wheels, and a lock that names only those."""
+def stage_pyodide(cache: Path, lite_dir: Path, wheels: list[Path]) -> list[str]:
+    """Pyodide's core and every wheel, in a lock that names exactly those; their names.
+
+    Pyodide loads the packages its lock names all at once when it starts
+    (``loadPyodideOptions.packages``), which is quicker than the kernel's default of
+    resolving and installing them one by one with micropip after start-up.
+    """
     target = lite_dir / "static" / "pyodide"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    with tarfile.open(cache / f"pyodide-{PYODIDE}.tgz") as tar:
+    with tarfile.open(cache / "npm" / f"pyodide-{PYODIDE}.tgz") as tar:
         lock = json.load(tar.extractfile("package/pyodide-lock.json"))  # type: ignore[arg-type]
         for name in CORE:
             member = tar.extractfile(f"package/{name}")
             if member is not None:
                 (target / name).write_bytes(member.read())
     packages = {}
-    for wheel in sorted((cache / "lock").glob("*.whl")):
-        name = wheel.name.split("-")[0].lower()
+    for wheel in wheels:
         shutil.copy2(wheel, target / wheel.name)
-        entry = dict(lock["packages"][name])
-        entry.update(file_name=wheel.name, sha256=sha256(wheel), version=wheel.name.split("-")[1])
-        packages[name] = entry
-    lock["packages"] = packages
+        entry = lock_entry(target / wheel.name)
+        packages[entry["name"]] = entry
+    lock["packages"] = dict(sorted(packages.items()))
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+    return list(lock["packages"])
+
+
+def lock_entry(wheel: Path) -> dict[str, object]:
+    """A pyodide-lock.json entry for a pure-Python wheel: name, file, hash, imports."""
+    name, version = wheel.name.split("-")[:2]
+    with zipfile.ZipFile(wheel) as archive:
+        tops = {Path(n).parts[0] for n in archive.namelist() if not n.endswith("/")}
+    imports = sorted(t.removesuffix(".py") for t in tops if ".dist-info" not in t)
+    return {
+        "name": name.lower().replace("_", "-"),
+        "version": version,
+        "file_name": wheel.name,
+        "install_dir": "site",
+        "sha256": sha256(wheel),
+        "package_type": "package",
+        "imports": imports,
+        "depends": [],
+        "unvendored_tests": False,
+    }
 
 
 def sha256(path: Path) -> str:
@@ -191,7 +242,7 @@ def digest(data: bytes) -> str:
 
 def markupsafe_wheel(cache: Path, out: Path) -> Path:
     """MarkupSafe's pure-Python fallback, packed as a wheel Pyodide can install."""
-    sdist = next(cache.glob("markupsafe-*.tar.gz"))
+    sdist = next((cache / "sdist").glob("markupsafe-*.tar.gz"))
     prefix = f"markupsafe-{MARKUPSAFE}/src/"
     files = {}
     with tarfile.open(sdist) as tar:
@@ -265,9 +316,9 @@ def kit_wheel(package: Path, out: Path) -> Path:
     return write_wheel(out, "ccin_learn", "0.0.0", files)
 
 
-def write_config(lite_dir: Path, wheels: list[Path]) -> None:
-    """Local Pyodide, our wheels, and never PyPI at run time."""
-    settings = {"disablePyPIFallback": True}
+def write_config(lite_dir: Path, packages: list[str]) -> None:
+    """Local Pyodide with every package loaded at start, and never PyPI at run time."""
+    settings = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": packages}}
     page = {
         "jupyter-config-data": {
             "appName": "ccin-learn tools",
@@ -276,9 +327,16 @@ def write_config(lite_dir: Path, wheels: list[Path]) -> None:
         }
     }
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(page, indent=1))
+    labextensions = Path(sys.prefix) / "share/jupyter/labextensions"
     build = {
-        "LiteBuildConfig": {"apps": ["repl"], "no_sourcemaps": True},
-        "PipliteAddon": {"piplite_urls": [str(w) for w in wheels]},
+        "LiteBuildConfig": {
+            "apps": ["repl"],
+            "no_sourcemaps": True,
+            # Only the kernel and the widget manager: not every lab extension installed
+            # beside the kit (nbgrader's would load and fail in the REPL).
+            "ignore_sys_prefix": ["federated_extensions"],
+            "federated_extensions": [str(labextensions / name) for name in LAB_EXTENSIONS],
+        },
     }
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build, indent=1))
 
@@ -286,19 +344,17 @@ def write_config(lite_dir: Path, wheels: list[Path]) -> None:
 def build_lite(package: Path, cache: Path, output: Path, jupyter: list[str]) -> LiteSite:
     """Fetch (once), stage and build the lite site into ``output``; return its size."""
     fetch_inputs(cache)
-    lite_dir = cache / "lite-src"
-    shutil.rmtree(lite_dir, ignore_errors=True)
-    wheels_dir = lite_dir / "wheels"
-    wheels_dir.mkdir(parents=True)
-    stage_pyodide(cache, lite_dir)
-    wheels = [markupsafe_wheel(cache, wheels_dir), kit_wheel(package, wheels_dir)]
-    wheels += sorted((cache / "pypi").glob("*.whl"))
-    write_config(lite_dir, wheels)
-    shutil.rmtree(output, ignore_errors=True)
-    run(
-        [*jupyter, "lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)],
-        cwd=lite_dir,
-    )
+    with tempfile.TemporaryDirectory(prefix="lite-src-") as work:
+        lite_dir = Path(work)
+        wheels_dir = lite_dir / "wheels"
+        wheels_dir.mkdir()
+        wheels = [markupsafe_wheel(cache, wheels_dir), kit_wheel(package, wheels_dir)]
+        wheels += sorted((cache / "pypi").glob("*.whl")) + sorted((cache / "lock").glob("*.whl"))
+        wheels += [KERNEL_WHEELS / name for name in KERNEL_WHEEL_FILES]
+        write_config(lite_dir, stage_pyodide(cache, lite_dir, wheels))
+        shutil.rmtree(output, ignore_errors=True)
+        build = ["lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)]
+        run([*jupyter, *build], cwd=lite_dir)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return LiteSite(output, size)
 
@@ -312,7 +368,7 @@ def repl_url(lite_root: str, tool: str) -> str:
         "promptCellPosition": "none",
         "hideCodeInput": "1",
         "execute": "1",
-        "code": INSTALL + TOOL_CODE[tool],
+        "code": TOOL_CODE[tool],
     }
     return f"{lite_root.rstrip('/')}/repl/index.html?{urlencode(query)}"
 

@@ -52,6 +52,7 @@ from ccin_learn.course.quiz import load_quiz, quiz_html
 from ccin_learn.datafile import DataFileError
 from ccin_learn.site.credentials import GENERATED_CLASS
 from ccin_learn.site.credentials import setup as setup_credentials
+from ccin_learn.site.livetool import setup_live_tools
 from ccin_learn.site.progress import setup_progress
 from ccin_learn.text import plural
 
@@ -471,4 +472,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", clean_page_assets, priority=900)
     app.connect("html-page-context", label_nav_toggles, priority=900)
     setup_progress(app)
+    setup_live_tools(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,144 @@
+/* Tools in the page (issue 11): a picture never looks live; "Run this tool here" starts it.
+ *
+ * Each `{live-tool}` box (ccin_learn/site/livetool.py) stands above the notebook cell that
+ * shows the tool as the build saved it. This script:
+ * 1. disables every control in that picture, including controls the widget manager draws
+ *    later, and marks the picture as such (`.ccin-snapshot`);
+ * 2. on "Run this tool here", loads the JupyterLite REPL (Pyodide) in an iframe, shows what
+ *    is happening and for how long, and swaps the picture for the running tool once it has
+ *    drawn its first result. Nothing loads before the press: the page stays light.
+ * The REPL is on this site (same origin), so the script can style it and follow its size.
+ */
+(function () {
+  "use strict";
+
+  var CONTROLS = "input, select, textarea, button";
+  var WIDGET = ".jp-OutputArea-output .jupyter-widgets";
+  var FAILED = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]';
+  var GIVE_UP_MS = 180000;
+
+  function snapshotAfter(box) {
+    var el = box.nextElementSibling;
+    while (el && !el.querySelector('script[type="application/vnd.jupyter.widget-view+json"], .jupyter-widgets')) {
+      el = el.nextElementSibling;
+    }
+    return el;
+  }
+
+  function disableControls(root) {
+    root.querySelectorAll(CONTROLS).forEach(function (control) {
+      control.disabled = true;
+      control.setAttribute("aria-disabled", "true");
+      control.tabIndex = -1;
+    });
+  }
+
+  function freeze(snapshot, label) {
+    snapshot.classList.add("ccin-snapshot");
+    snapshot.setAttribute("role", "group");
+    snapshot.setAttribute("aria-label", label);
+    disableControls(snapshot);
+    new MutationObserver(function () {
+      disableControls(snapshot);
+    }).observe(snapshot, { childList: true, subtree: true });
+  }
+
+  function say(status, text) {
+    status.textContent = text;
+  }
+
+  function styleRepl(frame) {
+    var doc = frame.contentDocument;
+    var link = doc.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("_static/lite-embed.css", document.documentElement.dataset.content_root
+      ? new URL(document.documentElement.dataset.content_root, location.href)
+      : location.href).href;
+    doc.head.appendChild(link);
+  }
+
+  function fitHeight(frame) {
+    var doc = frame.contentDocument;
+    var content = doc.querySelector(".jp-CodeConsole-content") || doc.body;
+    function fit() {
+      var output = doc.querySelector(".jp-OutputArea");
+      var height = (output || content).scrollHeight + 24;
+      frame.style.height = Math.max(height, 200) + "px";
+    }
+    fit();
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(content);
+  }
+
+  function showTool(box, snapshot, frame, status, seconds) {
+    styleRepl(frame);
+    frame.classList.remove("ccin-live-frame-loading");
+    fitHeight(frame);
+    snapshot.hidden = true;
+    box.classList.add("ccin-live-running");
+    say(status, "The tool is running in this page (started in " + seconds + " s). " +
+      "Change any figure to see the result change.");
+  }
+
+  function start(box, snapshot, button, status) {
+    var name = box.dataset.name;
+    var frame = document.createElement("iframe");
+    frame.className = "ccin-live-frame";
+    frame.title = name + ", running in this page";
+    frame.classList.add("ccin-live-frame-loading"); // laid out off screen until ready
+    var began = Date.now();
+    var stage = "Loading the tool";
+    var progress = document.createElement("progress");
+    progress.className = "ccin-live-progress";
+    progress.setAttribute("aria-label", "Starting " + name);
+    button.disabled = true;
+    button.after(progress);
+    frame.addEventListener("load", function () {
+      stage = "Starting Python in your browser";
+    });
+    frame.src = box.dataset.repl;
+    snapshot.after(frame);
+    var timer = setInterval(function () {
+      var seconds = Math.round((Date.now() - began) / 1000);
+      var doc = frame.contentDocument;
+      if (doc && doc.querySelector(WIDGET)) {
+        clearInterval(timer);
+        progress.remove();
+        button.hidden = true;
+        showTool(box, snapshot, frame, status, seconds);
+      } else if ((doc && doc.querySelector(FAILED)) || Date.now() - began > GIVE_UP_MS) {
+        clearInterval(timer);
+        progress.remove();
+        frame.remove();
+        button.disabled = false;
+        button.textContent = "Try again";
+        say(status, "The tool could not start in this browser. The picture below still " +
+          "shows the example; try again, or use the kit's own server (ccin-learn start).");
+      } else {
+        say(status, stage + "… " + seconds + " s");
+      }
+    }, 250);
+    say(status, stage + "…");
+  }
+
+  function setUp(box) {
+    var snapshot = snapshotAfter(box);
+    if (!snapshot) return;
+    freeze(snapshot, "Picture of the tool " + box.dataset.name + ": its controls are disabled");
+    var button = box.querySelector(".ccin-live-start");
+    var status = box.querySelector(".ccin-live-status");
+    if (!button || !status || !box.dataset.repl) return;
+    button.addEventListener("click", function () {
+      start(box, snapshot, button, status);
+    });
+  }
+
+  function init() {
+    document.querySelectorAll(".ccin-live-tool").forEach(setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
