@@ -99,10 +99,25 @@ CORE = (
 # the wheel holds exactly the modules this code reaches (found by reading its imports).
 TOOL_CODE = {
     "lm3-calculator": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
+    "model-finder": (
+        "from ccin_learn.tools import pagedata\n"
+        "from ccin_learn.tools.model_finder import ModelGuide\n"
+        "from ccin_learn.widgets.model_finder import ModelFinder\n"
+        'ModelFinder(ModelGuide.from_data(pagedata.load("coop_models")))'
+    ),
+    "pathway": (
+        "from ccin_learn.course.pathway import Course\n"
+        "from ccin_learn.tools import pagedata\n"
+        "from ccin_learn.widgets.pathway import PathwayPlanner\n"
+        'PathwayPlanner(Course.from_data(pagedata.load("modules")))'
+    ),
 }
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.
-PAGE_DATA: dict[str, str] = {}
+PAGE_DATA: dict[str, str] = {
+    "coop_models": "ccin_learn.tools.coop_models:page_data",
+    "modules": "ccin_learn.course.catalogue:page_data",
+}
 INSTALL = "%pip install -q ccin_learn jinja2 markupsafe ipywidgets\n"
 # The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
 DISABLED = ["@jupyterlab/codemirror-extension:commands"]
