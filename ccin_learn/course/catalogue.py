@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ccin_learn.course.pathway import Course
 from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 
 CATALOGUE_FILE = DATA_DIR / "modules.yaml"
@@ -106,3 +107,23 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
 def default_catalogue() -> Catalogue:
     """The catalogue shipped with the kit, loaded once per process."""
     return load_catalogue()
+
+
+def route_course(catalogue: Catalogue) -> Course:
+    """The route planner's view of a validated catalogue, made from its JSON dump.
+
+    The page builds its ``Course`` from the same dump (``page_data``), so going through
+    JSON here too means the Voila app and the page plan on equal objects.
+    """
+    return Course.from_data(catalogue.model_dump(mode="json"))
+
+
+@cache
+def default_course() -> Course:
+    """The route planner's view of the shipped catalogue, for the Voila app and the book."""
+    return route_course(default_catalogue())
+
+
+def page_data() -> dict[str, Any]:
+    """The validated shipped catalogue as plain JSON, for the route planner in the page."""
+    return default_catalogue().model_dump(mode="json")

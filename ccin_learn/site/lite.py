@@ -98,12 +98,29 @@ CORE = (
 # The tools that run in the reader's browser: tools.yaml's app name -> the code the REPL
 # runs after installing the kit's wheel. The same widget the Voila app and the tests build;
 # the wheel holds exactly the modules this code reaches (found by reading its imports).
+# Links to the course's pages start "../../", the book's root seen from the REPL page
+# (lite/repl/index.html); livetool.js opens them in the reader's tab, not in the iframe.
 TOOL_CODE = {
     "lm3-calculator": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
+    "model-finder": (
+        "from ccin_learn.tools import pagedata\n"
+        "from ccin_learn.tools.model_finder import ModelGuide\n"
+        "from ccin_learn.widgets.model_finder import ModelFinder\n"
+        'ModelFinder(ModelGuide.from_data(pagedata.load("coop_models")), link_base="../../")'
+    ),
+    "pathway": (
+        "from ccin_learn.course.pathway import Course\n"
+        "from ccin_learn.tools import pagedata\n"
+        "from ccin_learn.widgets.pathway import PathwayPlanner\n"
+        'PathwayPlanner(Course.from_data(pagedata.load("modules")), link_base="../../")'
+    ),
 }
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.
-PAGE_DATA: dict[str, str] = {}
+PAGE_DATA: dict[str, str] = {
+    "coop_models": "ccin_learn.tools.coop_models:page_data",
+    "modules": "ccin_learn.course.catalogue:page_data",
+}
 # The pyodide kernel's own wheels (its labextension carries them), loaded at start too.
 KERNEL_WHEELS = (
     Path(sys.prefix)

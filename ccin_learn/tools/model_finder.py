@@ -4,115 +4,118 @@ The questions, the kinds and the rules that link them live in ``data/coop_models
 so that trainers can reword a reason or change a rule without touching code. This module
 only adds up the points of the rules an answer set meets and ranks the kinds, so the
 widget and the book show the same result and the tests can check it by hand.
+
+It works on plain frozen dataclasses built by ``ModelGuide.from_data`` from the file's
+validated JSON dump (the schema and loader are in ``ccin_learn.tools.coop_models``): the
+tool also runs in the reader's browser, where pydantic cannot be imported, and there it
+builds the same objects from the same dump.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from typing import Any
 
-from pydantic import Field, model_validator
-
-from ccin_learn.datafile import DATA_DIR, DataModel, first_repeat, load_yaml_model
 from ccin_learn.errors import KitError
 
-MODELS_FILE = DATA_DIR / "coop_models.yaml"
 
-ID_PATTERN = r"^[a-z][a-z0-9-]*$"
-
-
-class Option(DataModel):
+@dataclass(frozen=True)
+class Option:
     """One answer to a question."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    label: str = Field(min_length=3)
+    id: str
+    label: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Option:
+        return cls(id=data["id"], label=data["label"])
 
 
-class Question(DataModel):
+@dataclass(frozen=True)
+class Question:
     """One question the user answers by picking one option."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    prompt: str = Field(min_length=5)
-    short: str = Field(min_length=3, description="one word for the rule table, e.g. Members")
-    options: tuple[Option, ...] = Field(min_length=2, strict=False)
+    id: str
+    prompt: str
+    short: str
+    options: tuple[Option, ...]
 
-    @model_validator(mode="after")
-    def _unique_options(self) -> Question:
-        ids = [option.id for option in self.options]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"question {self.id!r} has two options with the same id")
-        return self
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Question:
+        options = tuple(Option.from_data(option) for option in data["options"])
+        return cls(id=data["id"], prompt=data["prompt"], short=data["short"], options=options)
 
     def option_ids(self) -> tuple[str, ...]:
         return tuple(option.id for option in self.options)
 
 
-class Rule(DataModel):
+@dataclass(frozen=True)
+class Rule:
     """Points a kind gains (or loses) when the answer to a question is one of ``answers``."""
 
     question: str
-    answers: tuple[str, ...] = Field(min_length=1, strict=False)
-    points: int = Field(ge=-5, le=5)
-    reason: str = Field(min_length=10)
+    answers: tuple[str, ...]
+    points: int
+    reason: str
 
-    @model_validator(mode="after")
-    def _not_zero(self) -> Rule:
-        if self.points == 0:
-            raise ValueError("points must not be 0: a rule with no points changes nothing")
-        return self
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Rule:
+        return cls(
+            question=data["question"],
+            answers=tuple(data["answers"]),
+            points=data["points"],
+            reason=data["reason"],
+        )
 
 
-class Kind(DataModel):
+@dataclass(frozen=True)
+class Kind:
     """A kind of cooperative (or employee ownership), the page on it, and its rules."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=3)
-    summary: str = Field(min_length=20)
-    fits: str = Field(min_length=20)
-    page: str = Field(pattern=r"^modules/[a-z0-9-]+/[a-z0-9-]+$", description="Sphinx docname")
-    page_title: str = Field(min_length=3)
-    rules: tuple[Rule, ...] = Field(min_length=1, strict=False)
+    id: str
+    name: str
+    summary: str
+    fits: str
+    page: str
+    page_title: str
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Kind:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            summary=data["summary"],
+            fits=data["fits"],
+            page=data["page"],
+            page_title=data["page_title"],
+            rules=tuple(Rule.from_data(rule) for rule in data["rules"]),
+        )
 
 
-class ModelGuide(DataModel):
+@dataclass(frozen=True)
+class ModelGuide:
     """The whole tool: questions, kinds and the score a kind needs to be shown."""
 
-    min_score: int = Field(ge=1)
-    questions: tuple[Question, ...] = Field(min_length=1, strict=False)
-    kinds: tuple[Kind, ...] = Field(min_length=1, strict=False)
+    min_score: int
+    questions: tuple[Question, ...]
+    kinds: tuple[Kind, ...]
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ModelGuide:
-        if first_repeat(question.id for question in self.questions) is not None:
-            raise ValueError("question ids must be unique")
-        if first_repeat(kind.id for kind in self.kinds) is not None:
-            raise ValueError("kind ids must be unique")
-        options = {question.id: question.option_ids() for question in self.questions}
-        for kind in self.kinds:
-            check_rules(kind, options)
-        return self
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ModelGuide:
+        """The guide from the validated file's JSON dump; the data is trusted as checked."""
+        return cls(
+            min_score=data["min_score"],
+            questions=tuple(Question.from_data(question) for question in data["questions"]),
+            kinds=tuple(Kind.from_data(kind) for kind in data["kinds"]),
+        )
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
             if question.id == question_id:
                 return question
         raise KitError(f"no question {question_id!r}")
-
-
-def check_rules(kind: Kind, options: Mapping[str, tuple[str, ...]]) -> None:
-    """Every rule must name a real question and real options, and some rule must add points."""
-    for rule in kind.rules:
-        if rule.question not in options:
-            raise ValueError(f"kind {kind.id!r}: a rule names no question {rule.question!r}")
-        unknown = sorted(set(rule.answers) - set(options[rule.question]))
-        if unknown:
-            raise ValueError(
-                f"kind {kind.id!r}: question {rule.question!r} has no option {unknown[0]!r}"
-            )
-    if not any(rule.points > 0 for rule in kind.rules):
-        raise ValueError(f"kind {kind.id!r} has no rule with positive points, so never fits")
 
 
 @dataclass(frozen=True)
@@ -130,17 +133,6 @@ class Match:
         """How many answers point to this kind, in words a reader can check."""
         count = self.answers_pointing
         return f"{count} of your answers {'points' if count == 1 else 'point'} to it"
-
-
-def load_guide(path: Path = MODELS_FILE) -> ModelGuide:
-    """Load and validate a guide file; raises DataFileError naming the bad field."""
-    return load_yaml_model(path, ModelGuide)
-
-
-@cache
-def default_guide() -> ModelGuide:
-    """The guide shipped with the kit, loaded once per process."""
-    return load_guide()
 
 
 def check_answers(guide: ModelGuide, answers: Mapping[str, str]) -> None:

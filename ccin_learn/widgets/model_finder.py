@@ -1,4 +1,9 @@
-"""The "Which cooperative model?" tool: three questions, then the kinds that fit and why."""
+"""The "Which cooperative model?" tool: three questions, then the kinds that fit and why.
+
+The finder is given the guide (``ModelGuide``) rather than loading it: the Voila app and
+the book pass ``ccin_learn.tools.coop_models.default_guide()``, the page builds it from
+its packed JSON, and this module imports no pydantic, so it runs in the browser too.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from ccin_learn.text import plural
 from ccin_learn.tools.model_finder import (
     Match,
     ModelGuide,
-    default_guide,
     first_answers,
     fitting_kinds,
 )
@@ -29,8 +33,8 @@ def finding_html(matches: tuple[Match, ...], link_base: str, guide: ModelGuide) 
 class ModelFinder(widgets.VBox):
     """Pick who the members are, who benefits and how control works; see the kinds that fit."""
 
-    def __init__(self, link_base: str = "", guide: ModelGuide | None = None) -> None:
-        self.guide = guide or default_guide()
+    def __init__(self, guide: ModelGuide, link_base: str = "") -> None:
+        self.guide = guide
         self.link_base = link_base
         start = first_answers(self.guide)
         # Drop-down lists rather than radio buttons: ipywidgets' radio buttons are smaller

@@ -1,11 +1,15 @@
-"""The "Plan your route" tool: tick modules, set your pace, see the route."""
+"""The "Plan your route" tool: tick modules, set your pace, see the route.
+
+The planner is given the course (``Course``) rather than loading it: the Voila app and
+the book pass ``ccin_learn.course.catalogue.default_course()``, the page builds it from
+its packed JSON, and this module imports no pydantic, so it runs in the browser too.
+"""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ccin_learn.course.catalogue import Catalogue, default_catalogue
-from ccin_learn.course.pathway import Route, format_hours, plan_route
+from ccin_learn.course.pathway import Course, Route, format_hours, plan_route
 from ccin_learn.text import plural
 from ccin_learn.widgets.templates import render
 
@@ -30,8 +34,8 @@ def route_html(route: Route, hours_per_week: float, link_base: str) -> str:
 class PathwayPlanner(widgets.VBox):
     """Tick the modules you want; the route adds prerequisites and shows the time."""
 
-    def __init__(self, link_base: str = "", catalogue: Catalogue | None = None) -> None:
-        self.catalogue = catalogue or default_catalogue()
+    def __init__(self, course: Course, link_base: str = "") -> None:
+        self.course = course
         self.link_base = link_base
         self.boxes = {
             module.id: widgets.Checkbox(
@@ -40,7 +44,7 @@ class PathwayPlanner(widgets.VBox):
                 indent=False,
                 layout=widgets.Layout(width="auto"),
             )
-            for module in self.catalogue.modules
+            for module in self.course.modules
         }
         self.pace = widgets.BoundedFloatText(
             value=1.0,
@@ -63,5 +67,5 @@ class PathwayPlanner(widgets.VBox):
         return [module_id for module_id, box in self.boxes.items() if box.value]
 
     def _update(self, _change: object = None) -> None:
-        route = plan_route(self.catalogue, self.chosen())
+        route = plan_route(self.course, self.chosen())
         self.result.value = route_html(route, self.pace.value, self.link_base)

@@ -29,7 +29,7 @@ def test_route_planner_app_is_served_without_its_code(tmp_path, free_port):
     assert "Plan your route" in html
     assert "application/vnd.jupyter.widget-view+json" in html
     assert "from ccin_learn" not in html, "the app's source code must not reach the browser"
-    assert "PathwayPlanner(link_base" not in html
+    assert "PathwayPlanner(default_course()" not in html
 
 
 @pytest.mark.slow

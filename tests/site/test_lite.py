@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import subprocess
 import sys
 import zipfile
@@ -12,7 +13,11 @@ from pathlib import Path
 import pytest
 
 from ccin_learn.apps.catalogue import default_tools
+from ccin_learn.course.catalogue import default_course
 from ccin_learn.site.lite import TOOL_CODE, kit_wheel, repl_url, write_wheel
+from ccin_learn.tools.coop_models import default_guide
+from ccin_learn.widgets.model_finder import ModelFinder
+from ccin_learn.widgets.pathway import PathwayPlanner
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ccin_learn"
 # No browser (wasm) build of these exists on PyPI or npm (December 2026).
@@ -77,6 +82,24 @@ def test_the_lm3_calculator_from_the_wheel_shows_the_worked_example(page_wheel, 
         "calculator"
     )
     assert run_from_wheel(page_wheel, code, tmp_path)[0] == "True True"
+
+
+# The tools that read PAGE_DATA, built as the Voila app builds them (without its link base).
+VOILA_TOOLS = {
+    "model-finder": lambda: ModelFinder(default_guide()),
+    "pathway": lambda: PathwayPlanner(default_course()),
+}
+
+
+@pytest.mark.parametrize("tool", sorted(VOILA_TOOLS))
+def test_a_page_tool_from_the_wheel_starts_with_the_voila_apps_result(tool, page_wheel, tmp_path):
+    # The page's data comes from the JSON packed in the wheel, not from the YAML.
+    *setup, last = TOOL_CODE[tool].splitlines()
+    code = "\n".join(
+        [*setup, "import json", f"tool = {last}", "print(json.dumps(tool.result.value))", "tool"]
+    )
+    in_page = json.loads(run_from_wheel(page_wheel, code, tmp_path)[0])
+    assert in_page == VOILA_TOOLS[tool]().result.value
 
 
 def test_every_tools_catalogue_entry_that_runs_in_the_page_names_a_real_app():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,13 +10,18 @@ import yaml
 
 from ccin_learn.datafile import DataFileError
 from ccin_learn.errors import KitError
-from ccin_learn.tools.model_finder import (
+from ccin_learn.tools.coop_models import (
     MODELS_FILE,
     default_guide,
+    load_guide,
+    load_guide_file,
+    page_data,
+)
+from ccin_learn.tools.model_finder import (
+    ModelGuide,
     first_answers,
     fitting_kinds,
     fitting_summary,
-    load_guide,
     rank_kinds,
 )
 
@@ -161,3 +167,15 @@ def zero_points(data: dict) -> None:
 def test_a_bad_data_file_names_the_problem(tmp_path, change, message):
     with pytest.raises(DataFileError, match=message):
         load_guide(write_guide(tmp_path, change))
+
+
+def test_the_page_ranks_on_the_same_guide_as_the_voila_app():
+    # The page gets page_data() through JSON packed in its wheel.
+    in_page = ModelGuide.from_data(json.loads(json.dumps(page_data(), sort_keys=True)))
+    assert in_page == default_guide()
+    validated = load_guide_file()
+    assert [k.id for k in in_page.kinds] == [k.id for k in validated.kinds]
+    assert [r.answers for k in in_page.kinds for r in k.rules] == [
+        r.answers for k in validated.kinds for r in k.rules
+    ]
+    assert in_page.question("control").option_ids() == validated.questions[2].option_ids()
