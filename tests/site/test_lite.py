@@ -86,8 +86,8 @@ def test_the_lm3_calculator_from_the_wheel_shows_the_worked_example(page_wheel, 
 
 # The tools that read PAGE_DATA, built as the Voila app builds them (without its link base).
 VOILA_TOOLS = {
-    "model-finder": lambda: ModelFinder(default_guide()),
-    "pathway": lambda: PathwayPlanner(default_course()),
+    "model-finder": lambda: ModelFinder(default_guide(), link_base="../../"),
+    "pathway": lambda: PathwayPlanner(default_course(), link_base="../../"),
 }
 
 
