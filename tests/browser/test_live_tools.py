@@ -1,58 +1,120 @@
-"""The LM3 calculator runs in the reader's browser (JupyterLite, Pyodide) with no server.
+"""Tools in the book's pages, as a reader meets them: a disabled picture, then the live tool.
 
-Built with ``ccin_learn.site.lite`` (it needs the ``lite`` extra: jupyterlite-core and the
-pyodide kernel; ``LITE_JUPYTER`` may name another ``jupyter`` that has them). Every
-request off the machine is aborted, so a result proves nothing came from the internet.
+The built book (``built_site``) carries the lite site the build made offline; every request
+off the machine is aborted and recorded, so a result proves nothing came from the internet.
+Each press of "Run this tool here" starts Python (Pyodide) in the page, which takes seconds
+on a loaded 2-core machine: the waits are generous, the checks are what the reader sees.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from ccin_learn.site.lite import build_lite, repl_url
-from ccin_learn.site.server import make_server, serve_in_thread, url_of
-from tests.browser.offline import offline_page
-from tests.conftest import unused_port
+from tests.browser.offline import PageLog, offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-PACKAGE = Path(__file__).resolve().parents[2] / "ccin_learn"
-FIRST_RESULT_MS = 90_000  # a cold Pyodide start on a loaded 2-core machine
+START_MS = 150_000  # a cold Pyodide start while other tests load both cores
+LM3_PAGE = "modules/community-wealth-building/lm3-calculator.html"
+SPEND_PAGE = "modules/community-wealth-building/spend-analysis.html"
 
 
-@pytest.fixture(scope="module")
-def lite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The lite site, built offline from the pinned packages and served on localhost."""
-    jupyter = os.environ.get("LITE_JUPYTER", f"{sys.executable} -m jupyter").split()
-    root = tmp_path_factory.mktemp("lite")
-    build_lite(PACKAGE, PACKAGE.parent / ".lite-cache", root / "lite", jupyter)
-    server = make_server(root, "127.0.0.1", unused_port())
-    serve_in_thread(server)
-    yield f"{url_of(server).rstrip('/')}/lite"
-    server.shutdown()
-    server.server_close()
-
-
-def test_lm3_calculator_answers_a_changed_input_with_nothing_from_outside(chromium, lite_url):
+@pytest.fixture
+def reader(chromium: object) -> Iterator[tuple[object, PageLog]]:
     page, log = offline_page(chromium)
-    try:
-        page.goto(repl_url(lite_url, "lm3-calculator"))
-        score = page.get_by_text("LM3 score:")
-        score.wait_for(timeout=FIRST_RESULT_MS)
-        assert "1.84" in score.locator("xpath=..").inner_text()
+    yield page, log
+    page.close()
 
-        staff = page.get_by_label("Local staff re-spend locally (%)")
-        staff.fill("100")
-        staff.press("Enter")
-        # R3 = 42,000 x 40% + 18,000 x 100% = 34,800, so LM3 = 1.948 -> 1.95
-        page.get_by_text("£34,800").wait_for(timeout=10_000)
-        assert "1.95" in score.locator("xpath=..").inner_text()
-        assert log.external_requests == []
-        assert log.console_errors == []
+
+def open_tool(page: object, site_url: str, path: str) -> object:
+    page.goto(f"{site_url}{path}")
+    page.locator(".ccin-snapshot").wait_for()
+    return page.locator(".ccin-live-tool")
+
+
+def run_tool(page: object) -> object:
+    """Press Run and wait until the tool has drawn itself; the iframe the reader now uses."""
+    page.get_by_role("button", name="Run this tool here").click()
+    page.locator(".ccin-live-running").wait_for(timeout=START_MS)
+    return page.frame_locator("iframe.ccin-live-frame")
+
+
+def test_a_picture_is_disabled_with_its_note_above_before_anything_heavy_loads(
+    reader, site_url
+):
+    page, log = reader
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    note = open_tool(page, site_url, LM3_PAGE)
+    snapshot = page.locator(".ccin-snapshot")
+    snapshot.locator("input").first.wait_for()
+    inputs = snapshot.locator("input")
+    assert inputs.count() == 6
+    assert all(inputs.nth(i).is_disabled() for i in range(inputs.count()))
+    assert note.bounding_box()["y"] + note.bounding_box()["height"] <= snapshot.bounding_box()["y"]
+    assert "a picture until you start it" in note.inner_text()
+    assert not [url for url in requested if "/lite/" in url]
+    assert log.console_errors == []
+
+
+def test_lm3_calculator_runs_in_its_page_and_answers_a_changed_input(reader, site_url):
+    page, log = reader
+    open_tool(page, site_url, LM3_PAGE)
+    tool = run_tool(page)
+    assert page.locator(".ccin-snapshot").is_hidden()
+    status = page.locator(".ccin-live-status").inner_text()
+    assert "LM3 calculator is running in this page" in status
+    assert "1.84" in tool.get_by_text("LM3 score:").locator("xpath=..").inner_text()
+
+    staff = tool.get_by_label("Local staff re-spend locally (%)")
+    staff.fill("100")
+    staff.press("Enter")
+    # R3 = 42,000 x 40% + 18,000 x 100% = 34,800, so LM3 = 1.948 -> 1.95
+    tool.get_by_text("£34,800").wait_for(timeout=20_000)
+    assert "1.95" in tool.get_by_text("LM3 score:").locator("xpath=..").inner_text()
+    assert log.external_requests == []
+    assert log.console_errors == []
+
+
+def test_route_planner_adds_a_ticked_module_and_links_back_to_the_book(reader, site_url):
+    page, log = reader
+    open_tool(page, site_url, "book/plan-your-route.html")
+    tool = run_tool(page)
+    tool.get_by_text("Total: 5 hours").wait_for()
+    tool.get_by_label("Financing cooperatives (2.5 hours)").check()
+    tool.get_by_text("Total: 7.5 hours").wait_for(timeout=20_000)
+    tool.get_by_role("link", name="Financing cooperatives").first.click()
+    page.wait_for_url("**/modules/finance/**")
+    assert log.external_requests == []
+
+
+def test_a_tool_that_needs_the_server_says_so_above_its_disabled_picture(reader, site_url):
+    page, log = reader
+    note = open_tool(page, site_url, SPEND_PAGE)
+    snapshot = page.locator(".ccin-snapshot")
+    snapshot.locator("input, button").first.wait_for()
+    controls = snapshot.locator("input, button, select, textarea")
+    assert controls.count() > 0
+    assert all(controls.nth(i).is_disabled() for i in range(controls.count()))
+    assert page.get_by_role("button", name="Run this tool here").count() == 0
+    text = note.inner_text()
+    assert "needs the kit's own server" in text and "ccin-learn start" in text
+    link = note.get_by_role("link")
+    assert link.get_attribute("href").endswith("/voila/render/spend-analysis.ipynb")
+    assert note.bounding_box()["y"] < snapshot.bounding_box()["y"]
+    assert log.external_requests == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_tool_pages_have_no_serious_accessibility_failures(chromium, site_url, width):
+    page, _log = offline_page(chromium)
+    try:
+        page.set_viewport_size({"width": width, "height": 844})
+        open_tool(page, site_url, LM3_PAGE)
+        page.locator(".ccin-snapshot input").first.wait_for()
+        assert serious_axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         page.close()

@@ -69,14 +69,32 @@
     if (window.ResizeObserver) new ResizeObserver(fit).observe(content);
   }
 
+  /* The tools' links to the course's pages open in the reader's tab, not inside the iframe
+     (JupyterLab would try to open them as files). Capture runs before JupyterLab's own. */
+  function openLinksHere(frame) {
+    frame.contentDocument.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (!link) return;
+      var url = new URL(link.getAttribute("href"), frame.contentWindow.location.href);
+      if (url.origin !== location.origin || url.pathname.indexOf("/lite/") !== -1) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      window.location.href = url.href;
+    }, true);
+  }
+
   function showTool(box, snapshot, frame, status, seconds) {
     styleRepl(frame);
+    openLinksHere(frame);
     frame.classList.remove("ccin-live-frame-loading");
     fitHeight(frame);
     snapshot.hidden = true;
     box.classList.add("ccin-live-running");
-    say(status, "The tool is running in this page (started in " + seconds + " s). " +
-      "Change any figure to see the result change.");
+    box.querySelectorAll("p:not(.ccin-live-run)").forEach(function (note) {
+      note.hidden = true;
+    });
+    say(status, box.dataset.name + " is running in this page (it started in " + seconds +
+      " s). Python runs inside your browser, so nothing you type leaves your computer.");
   }
 
   function start(box, snapshot, button, status) {
