@@ -29,8 +29,8 @@ from ccin_learn.datafile import (
 )
 from ccin_learn.selfassessment import assessment, checklist
 from ccin_learn.selfassessment.checklist import CHECKLIST_FILE, load_checklist
-from ccin_learn.tools import legal_forms, model_finder
-from ccin_learn.tools.legal_forms import FORMS_FILE, load_forms
+from ccin_learn.tools import legal_forms_schema, model_finder
+from ccin_learn.tools.legal_forms_schema import FORMS_FILE, load_forms
 from ccin_learn.tools.model_finder import MODELS_FILE, load_guide
 
 
@@ -123,7 +123,15 @@ def test_strict_models_still_take_what_yaml_and_json_give():
 
 
 def data_models() -> list[type]:
-    modules = [checklist, catalogue, quiz, legal_forms, model_finder, credentials, assessment]
+    modules = [
+        checklist,
+        catalogue,
+        quiz,
+        legal_forms_schema,
+        model_finder,
+        credentials,
+        assessment,
+    ]
     return [
         value
         for module in modules

@@ -97,12 +97,22 @@ CORE = (
 # The tools that run in the reader's browser: tools.yaml's app name -> the code the REPL
 # runs after installing the kit's wheel. The same widget the Voila app and the tests build;
 # the wheel holds exactly the modules this code reaches (found by reading its imports).
+# Links in a tool's result are relative to the REPL page, <lite>/repl/index.html: with
+# the lite site served as lite/ beside the book's pages, "../../" is the book's root.
 TOOL_CODE = {
     "lm3-calculator": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
+    "legal-form-chooser": (
+        "from ccin_learn.tools import pagedata\n"
+        "from ccin_learn.tools.legal_forms import from_data\n"
+        "from ccin_learn.widgets.legal_forms import LegalFormChooser\n"
+        'LegalFormChooser(from_data(pagedata.load("legal_forms")), link_base="../../")'
+    ),
 }
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.
-PAGE_DATA: dict[str, str] = {}
+PAGE_DATA: dict[str, str] = {
+    "legal_forms": "ccin_learn.tools.legal_forms_schema:page_data",
+}
 INSTALL = "%pip install -q ccin_learn jinja2 markupsafe ipywidgets\n"
 # The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
 DISABLED = ["@jupyterlab/codemirror-extension:commands"]

@@ -13,6 +13,7 @@ import pytest
 
 from ccin_learn.apps.catalogue import default_tools
 from ccin_learn.site.lite import TOOL_CODE, kit_wheel, repl_url, write_wheel
+from tests.widgets.test_legal_forms import UNANSWERED
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ccin_learn"
 # No browser (wasm) build of these exists on PyPI or npm (December 2026).
@@ -77,6 +78,18 @@ def test_the_lm3_calculator_from_the_wheel_shows_the_worked_example(page_wheel, 
         "calculator"
     )
     assert run_from_wheel(page_wheel, code, tmp_path)[0] == "True True"
+
+
+def test_the_legal_form_chooser_from_the_wheel_shows_the_same_result_as_the_voila_app(
+    page_wheel, tmp_path
+):
+    result = tmp_path / "result.html"
+    code = TOOL_CODE["legal-form-chooser"].replace(
+        "\nLegalFormChooser(", "\nchooser = LegalFormChooser("
+    )
+    code += f"\nopen({str(result)!r}, 'w', encoding='utf-8').write(chooser.result.value)\nchooser"
+    run_from_wheel(page_wheel, code, tmp_path)
+    assert result.read_text(encoding="utf-8") == UNANSWERED.read_text(encoding="utf-8")
 
 
 def test_every_tools_catalogue_entry_that_runs_in_the_page_names_a_real_app():
