@@ -29,9 +29,9 @@ from ccin_learn.datafile import (
 )
 from ccin_learn.selfassessment import assessment, checklist
 from ccin_learn.selfassessment.checklist import CHECKLIST_FILE, load_checklist
-from ccin_learn.tools import coop_models, legal_forms
+from ccin_learn.tools import coop_models, legal_forms_schema
 from ccin_learn.tools.coop_models import MODELS_FILE, load_guide
-from ccin_learn.tools.legal_forms import FORMS_FILE, load_forms
+from ccin_learn.tools.legal_forms_schema import FORMS_FILE, load_forms
 
 
 class Item(BaseModel):
@@ -123,7 +123,15 @@ def test_strict_models_still_take_what_yaml_and_json_give():
 
 
 def data_models() -> list[type]:
-    modules = [checklist, catalogue, quiz, legal_forms, coop_models, credentials, assessment]
+    modules = [
+        checklist,
+        catalogue,
+        quiz,
+        legal_forms_schema,
+        coop_models,
+        credentials,
+        assessment,
+    ]
     return [
         value
         for module in modules

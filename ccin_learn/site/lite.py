@@ -114,12 +114,19 @@ TOOL_CODE = {
         "from ccin_learn.widgets.pathway import PathwayPlanner\n"
         'PathwayPlanner(Course.from_data(pagedata.load("modules")), link_base="../../")'
     ),
+    "legal-form-chooser": (
+        "from ccin_learn.tools import pagedata\n"
+        "from ccin_learn.tools.legal_forms import from_data\n"
+        "from ccin_learn.widgets.legal_forms import LegalFormChooser\n"
+        'LegalFormChooser(from_data(pagedata.load("legal_forms")), link_base="../../")'
+    ),
 }
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.
 PAGE_DATA: dict[str, str] = {
     "coop_models": "ccin_learn.tools.coop_models:page_data",
     "modules": "ccin_learn.course.catalogue:page_data",
+    "legal_forms": "ccin_learn.tools.legal_forms_schema:page_data",
 }
 # The pyodide kernel's own wheels (its labextension carries them), loaded at start too.
 KERNEL_WHEELS = (

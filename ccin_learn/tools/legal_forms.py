@@ -21,51 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
-
-from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
 from ccin_learn.errors import KitError
 
-FORMS_FILE = DATA_DIR / "legal_forms.yaml"
-
-# --- The data file -------------------------------------------------------------------
-
-
-SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-
-
-class Source(DataModel):
-    """A published source the facts cite: its title is the link text people see."""
-
-    id: SourceId
-    title: str = Field(min_length=5)
-    url: str
-
-    @field_validator("url")
-    @classmethod
-    def _web_address(cls, url: str) -> str:
-        if not url.startswith(("http://", "https://")) or " " in url:
-            raise ValueError(f"{url!r} must be a web address (http:// or https://)")
-        return url
-
-
-class Fact(DataModel):
-    """One row of the comparison for one form: what the sources say, and which sources."""
-
-    text: str = Field(min_length=5)
-    sources: tuple[SourceId, ...] = Field(min_length=1, strict=False)
-    uncertain: bool = False
-
-    @model_validator(mode="after")
-    def _dated_if_uncertain(self) -> Fact:
-        if self.uncertain and "as of" not in self.text.lower():
-            raise ValueError("an uncertain fact must say 'as of' and the year")
-        return self
-
+# --- The forms and their facts -------------------------------------------------------
+#
+# Plain frozen dataclasses, so the chooser runs where pydantic does not (the reader's
+# browser). The data file is checked by ``ccin_learn.tools.legal_forms_schema``, which
+# builds these with ``from_data``; the page builds them from the same validated data.
 
 # "any": the form does not fix who its members are; its articles or rules do.
 MemberKind = Literal["users", "workers", "several", "community", "trust", "any"]
@@ -92,43 +56,65 @@ ProfitsCode = Literal[
 AssetLockCode = Literal["statutory", "by-purpose", "optional", "none"]
 CapitalCode = Literal["withdrawable-shares", "shares", "no-share-capital"]
 PurposeCode = Literal["members", "community", "employees", "members-or-community", "shareholders"]
+FormKind = Literal["form", "model"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A published source the facts cite: its title is the link text people see."""
+
+    id: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact:
+    """One row of the comparison for one form: what the sources say, and which sources."""
+
+    text: str
+    sources: tuple[str, ...]
+    uncertain: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class MembersFact(Fact):
-    codes: tuple[MemberKind, ...] = Field(min_length=1, strict=False)
+    codes: tuple[MemberKind, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
 class ControlFact(Fact):
     code: ControlCode
 
 
+@dataclass(frozen=True, kw_only=True)
 class ProfitsFact(Fact):
     code: ProfitsCode
 
 
+@dataclass(frozen=True, kw_only=True)
 class AssetLockFact(Fact):
     code: AssetLockCode
 
 
+@dataclass(frozen=True, kw_only=True)
 class CapitalFact(Fact):
     code: CapitalCode
 
 
+@dataclass(frozen=True, kw_only=True)
 class PurposeFact(Fact):
     code: PurposeCode
 
 
-class LegalForm(DataModel):
-    """A legal form (or a model that still needs one) and a sourced fact for every row.
+@dataclass(frozen=True, kw_only=True)
+class LegalForm:
+    """A legal form (or a model that still needs one) and a sourced fact for every row."""
 
-    Every row is required: a form with a row left out would score nothing on that
-    point without anyone noticing, and its table cell would be empty.
-    """
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    name: str = Field(min_length=3)
-    kind: Literal["form", "model"]
-    page: str = Field(pattern=r"^modules/legal-structures/[a-z0-9-]+$")
+    id: str
+    name: str
+    kind: FormKind
+    page: str
     what_it_is: Fact
     law_and_regulator: Fact
     members: MembersFact
@@ -139,44 +125,14 @@ class LegalForm(DataModel):
     purpose: PurposeFact
     setting_up: Fact
 
-    @model_validator(mode="before")
-    @classmethod
-    def _every_row(cls, data: Any) -> Any:
-        """Name the missing rows in one line, rather than pydantic's error per field."""
-        if isinstance(data, dict):
-            missing = [attr for attr, _heading in ROWS if data.get(attr) is None]
-            if missing:
-                raise ValueError(
-                    f"{data.get('id', 'this form')} has no {', '.join(missing)}: "
-                    "every form needs a sourced fact for every row"
-                )
-        return data
 
-
-class LegalForms(DataModel):
+@dataclass(frozen=True, kw_only=True)
+class LegalForms:
     """The sources, and all forms in the order the comparison table shows them."""
 
-    schema_version: int = Field(ge=1, le=1)  # not Literal[1], which takes true as 1
-    sources: tuple[Source, ...] = Field(min_length=1, strict=False)
-    forms: tuple[LegalForm, ...] = Field(min_length=2, strict=False)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> LegalForms:
-        for what, ids in (
-            ("form", [form.id for form in self.forms]),
-            ("source", [source.id for source in self.sources]),
-        ):
-            if len(set(ids)) != len(ids):
-                raise ValueError(f"{what} ids must be unique")
-        known = {source.id for source in self.sources}
-        for form in self.forms:
-            for attr, _heading in ROWS:
-                for source_id in getattr(form, attr).sources:
-                    if source_id not in known:
-                        raise ValueError(
-                            f"{form.id}.{attr} cites {source_id!r}, which is not in sources"
-                        )
-        return self
+    schema_version: int
+    sources: tuple[Source, ...]
+    forms: tuple[LegalForm, ...]
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -204,15 +160,42 @@ class LegalForms(DataModel):
         raise KeyError(f"no legal form {form_id!r}")
 
 
-def load_forms(path: Path = FORMS_FILE) -> LegalForms:
-    """Load and check the forms file; DataFileError names the bad field."""
-    return load_yaml_model(path, LegalForms)
+# The kind of fact in each row that has a code; the other rows hold a plain Fact.
+CODED_ROWS: dict[str, type[Fact]] = {
+    "members": MembersFact,
+    "control": ControlFact,
+    "profits": ProfitsFact,
+    "asset_lock": AssetLockFact,
+    "capital": CapitalFact,
+    "purpose": PurposeFact,
+}
 
 
-@cache
-def default_forms() -> LegalForms:
-    """The forms shipped with the kit, loaded once per process."""
-    return load_forms()
+def fact_from_data(kind: type[Fact], data: Mapping[str, Any]) -> Fact:
+    values = dict(data)
+    values["sources"] = tuple(values["sources"])
+    if "codes" in values:
+        values["codes"] = tuple(values["codes"])
+    return kind(**values)
+
+
+def form_from_data(data: Mapping[str, Any]) -> LegalForm:
+    facts: dict[str, Any] = {
+        attr: fact_from_data(CODED_ROWS.get(attr, Fact), data[attr]) for attr, _heading in ROWS
+    }
+    return LegalForm(
+        id=data["id"], name=data["name"], kind=data["kind"], page=data["page"], **facts
+    )
+
+
+def from_data(data: Mapping[str, Any]) -> LegalForms:
+    """The forms from validated data as plain JSON values (lists for tuples): what
+    ``legal_forms_schema`` checked, or the page's copy of it (``pagedata.load``)."""
+    return LegalForms(
+        schema_version=data["schema_version"],
+        sources=tuple(Source(**source) for source in data["sources"]),
+        forms=tuple(form_from_data(form) for form in data["forms"]),
+    )
 
 
 # The comparison table's rows: (attribute of LegalForm, row heading).

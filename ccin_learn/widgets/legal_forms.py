@@ -1,8 +1,9 @@
 """The "Legal form chooser": answer six questions, see the forms that fit and why.
 
 The widget only collects answers and shows HTML; the ranking and its reasons
-come from ``ccin_learn.tools.legal_forms``. Every text it shows comes from the
-data file or the tool, and ``templates/legal_forms.html.j2`` escapes it.
+come from ``ccin_learn.tools.legal_forms``, over the forms it is given. Every text
+it shows comes from the data file or the tool, and ``templates/legal_forms.html.j2``
+escapes it. It imports no pydantic, so it runs in the reader's browser too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from ccin_learn.tools.legal_forms import (
     LegalForms,
     Ranking,
     comparison_rows,
-    default_forms,
     points_text,
     rank_forms,
 )
@@ -83,10 +83,14 @@ def result_html(ranking: Ranking, data: LegalForms, link_base: str = "") -> str:
 
 
 class LegalFormChooser(widgets.VBox):
-    """One set of radio buttons per question; the result updates as you answer."""
+    """One set of radio buttons per question; the result updates as you answer.
 
-    def __init__(self, link_base: str = "", forms: LegalForms | None = None) -> None:
-        self.forms = forms or default_forms()
+    ``forms``: the Voila app and the book pass ``legal_forms_schema.default_forms()``; the
+    page passes ``from_data(pagedata.load("legal_forms"))``, the same forms.
+    """
+
+    def __init__(self, forms: LegalForms, link_base: str = "") -> None:
+        self.forms = forms
         self.link_base = link_base
         self.questions = {
             question.id: widgets.RadioButtons(

@@ -16,6 +16,8 @@ from ccin_learn.apps.catalogue import default_tools
 from ccin_learn.course.catalogue import default_course
 from ccin_learn.site.lite import TOOL_CODE, kit_wheel, repl_url, write_wheel
 from ccin_learn.tools.coop_models import default_guide
+from ccin_learn.tools.legal_forms_schema import default_forms
+from ccin_learn.widgets.legal_forms import LegalFormChooser
 from ccin_learn.widgets.model_finder import ModelFinder
 from ccin_learn.widgets.pathway import PathwayPlanner
 
@@ -88,6 +90,7 @@ def test_the_lm3_calculator_from_the_wheel_shows_the_worked_example(page_wheel, 
 VOILA_TOOLS = {
     "model-finder": lambda: ModelFinder(default_guide(), link_base="../../"),
     "pathway": lambda: PathwayPlanner(default_course(), link_base="../../"),
+    "legal-form-chooser": lambda: LegalFormChooser(default_forms(), link_base="../../"),
 }
 
 

@@ -12,19 +12,17 @@ from ccin_learn.course.facts import default_facts
 from ccin_learn.datafile import DataFileError
 from ccin_learn.errors import KitError
 from ccin_learn.tools.legal_forms import (
-    FORMS_FILE,
     QUESTIONS,
     ROWS,
     Fit,
     comparison_rows,
-    default_forms,
     join_names,
-    load_forms,
     ordinal,
     rank_forms,
     summary_line,
     verdicts_for,
 )
+from ccin_learn.tools.legal_forms_schema import FORMS_FILE, default_forms, load_forms
 
 DATA = default_forms()
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
+from pathlib import Path
 
-from ccin_learn.tools.legal_forms import QUESTIONS, LegalForms, default_forms, rank_forms
+from ccin_learn.site.lite import page_data
+from ccin_learn.tools.legal_forms import QUESTIONS, LegalForms, from_data, rank_forms
+from ccin_learn.tools.legal_forms_schema import default_forms
 from ccin_learn.widgets.legal_forms import (
     LegalFormChooser,
     comparison_table_html,
@@ -12,6 +17,11 @@ from ccin_learn.widgets.legal_forms import (
     result_html,
 )
 from tests.tools.test_legal_forms import VILLAGE_SHOP
+
+# The chooser's result before any answer (link_base "../../"), as it was when the page
+# tool was added. If legal_forms.yaml or the template changes on purpose, write it again
+# from LegalFormChooser(default_forms(), link_base="../../").result.value.
+UNANSWERED = Path(__file__).with_name("legal_form_chooser_unanswered.html")
 
 
 def table_part(html: str) -> str:
@@ -23,7 +33,7 @@ def column_headings(html: str) -> list[str]:
 
 
 def test_starts_unanswered_and_compares_every_form_in_two_tables():
-    chooser = LegalFormChooser(link_base="../../")
+    chooser = LegalFormChooser(default_forms(), link_base="../../")
     assert set(chooser.answers().values()) == {"unsure"}
     html = chooser.result.value
     assert "Answer at least one question" in html
@@ -35,13 +45,13 @@ def test_starts_unanswered_and_compares_every_form_in_two_tables():
 
 
 def test_every_control_has_a_label():
-    chooser = LegalFormChooser()
+    chooser = LegalFormChooser(default_forms())
     assert [c.description for c in chooser.questions.values()] == [q.prompt for q in QUESTIONS]
     assert all(c.description for c in chooser.questions.values())
 
 
 def test_answering_ranks_the_forms_and_the_table_shows_only_those_that_fit():
-    chooser = LegalFormChooser(link_base="../../")
+    chooser = LegalFormChooser(default_forms(), link_base="../../")
     for question_id, option_id in VILLAGE_SHOP.items():
         chooser.questions[question_id].value = option_id
     html = chooser.result.value
@@ -75,13 +85,13 @@ def test_reasons_link_their_sources_by_title():
 def test_an_uncertain_fact_is_flagged():
     data = default_forms()
     coop = data.get("cooperative-society")
-    lock = coop.asset_lock.model_copy(
-        update={"uncertain": True, "text": "As of 2026, one adviser says it has none."}
+    lock = replace(
+        coop.asset_lock, uncertain=True, text="As of 2026, one adviser says it has none."
     )
     doubtful = LegalForms(
         schema_version=1,
         sources=data.sources,
-        forms=(coop.model_copy(update={"asset_lock": lock}), data.get("community-benefit-society")),
+        forms=(replace(coop, asset_lock=lock), data.get("community-benefit-society")),
     )
     html = ranking_html(rank_forms(doubtful, {"asset-lock": "statutory"}))
     assert "<strong>Poor fit</strong> on the asset lock: As of 2026, one adviser" in html
@@ -112,8 +122,23 @@ def test_no_fitting_form_says_so_and_shows_no_table():
 
 def test_names_and_link_base_are_escaped():
     data = default_forms()
-    risky = data.get("cooperative-society").model_copy(update={"name": "<script>x</script>"})
+    risky = replace(data.get("cooperative-society"), name="<script>x</script>")
     html = comparison_table_html(data, [risky], 'Caption "quoted"', link_base='"><b>')
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="&#34;&gt;&lt;b&gt;modules/' in html  # Jinja2 (markupsafe) escapes " as &#34;
     assert 'aria-label="Caption &#34;quoted&#34;"' in html
+
+
+def test_the_page_builds_the_same_forms_and_shows_the_same_result_as_the_voila_app():
+    # What the page reads (the JSON the lite build writes into the wheel) makes the same
+    # forms as the validated data file the Voila app and the book load.
+    page_json = json.loads(page_data()["ccin_learn/data/legal_forms.json"])
+    page_forms = from_data(page_json)
+    assert page_forms == default_forms()
+    page_tool = LegalFormChooser(page_forms, link_base="../../")
+    assert page_tool.result.value == UNANSWERED.read_text(encoding="utf-8")
+    voila_tool = LegalFormChooser(default_forms(), link_base="../../")
+    for question_id, option_id in VILLAGE_SHOP.items():
+        page_tool.questions[question_id].value = option_id
+        voila_tool.questions[question_id].value = option_id
+    assert page_tool.result.value == voila_tool.result.value
