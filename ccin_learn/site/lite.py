@@ -99,6 +99,9 @@ CORE = (
 # the wheel holds exactly the modules this code reaches (found by reading its imports).
 TOOL_CODE = {
     "lm3-calculator": "from ccin_learn.widgets.lm3 import LM3Calculator\nLM3Calculator()",
+    "share-offer-planner": (
+        "from ccin_learn.widgets.share_offer import ShareOfferPlanner\nShareOfferPlanner()"
+    ),
 }
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.
