@@ -241,6 +241,8 @@ def layout(chart: LineChart) -> ChartLayout:
     x_low, x_high = min(chart.x_values), max(chart.x_values)
     largest = max(max(s.values) for s in chart.series)
     y_high = chart.y_high if chart.y_high is not None else largest
+    if x_high <= x_low or y_high <= 0:
+        raise ValueError("a line chart needs two or more x values and a top above 0")
     y_values = tick_values(y_high, chart.y_intervals, chart.y_smallest_step, chart.y_steps)
     y_labels = [chart.y_format(v) for v in y_values]
     # Left: the rotated axis label, then the widest tick label, then a tick mark.

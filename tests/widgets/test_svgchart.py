@@ -212,3 +212,10 @@ def test_a_long_title_wraps_and_pushes_the_plot_down():
     assert len(long.title_lines) == 2
     assert long.plot.top > short.plot.top
     assert long.height > short.height
+
+
+def test_a_chart_with_nothing_to_span_is_refused():
+    with pytest.raises(ValueError):
+        layout(chart(x_values=[0], series=[Series("One", [5], PALETTE["brand"])]))
+    with pytest.raises(ValueError):
+        layout(chart(series=[Series("Flat", [0, 0, 0, 0], PALETTE["brand"])]))
