@@ -120,6 +120,9 @@ TOOL_CODE = {
         "from ccin_learn.widgets.legal_forms import LegalFormChooser\n"
         'LegalFormChooser(from_data(pagedata.load("legal_forms")), link_base="../../")'
     ),
+    "share-offer-planner": (
+        "from ccin_learn.widgets.share_offer import ShareOfferPlanner\nShareOfferPlanner()"
+    ),
 }
 # Data the in-page tools read with ccin_learn.tools.pagedata.load(name): name -> the
 # "module:function" that returns it, as plain JSON, from the validated data file.

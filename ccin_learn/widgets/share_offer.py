@@ -8,16 +8,10 @@ style and marker as well as colour, and a table gives the same figures as text.
 
 from __future__ import annotations
 
-import base64
-import io
-from typing import Any
-
 import ipywidgets as widgets
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ccin_learn.errors import KitError
-from ccin_learn.figures import ACCENT, BRAND, GREY, GRID, MUTED, TEXT
+from ccin_learn.palette import ACCENT, BRAND, MUTED
 from ccin_learn.text import money, plural
 from ccin_learn.tools.share_offer import (
     OfferInputs,
@@ -27,6 +21,7 @@ from ccin_learn.tools.share_offer import (
     range_summary,
     scenario_finding,
 )
+from ccin_learn.widgets.svgchart import LineChart, Reference, Series, layout
 from ccin_learn.widgets.templates import render
 
 # The example the tool starts with: the typical offer the Community Shares Handbook
@@ -34,55 +29,35 @@ from ccin_learn.widgets.templates import render
 # weeks are example values only.
 EXAMPLE = OfferInputs(target=200_000, minimum=100, maximum=20_000, average=1_000, weeks=8)
 
-LINE_STYLES: tuple[dict[str, Any], ...] = (
-    {"color": BRAND, "linestyle": "-", "marker": "o"},
-    {"color": ACCENT, "linestyle": "--", "marker": "s"},
-    {"color": MUTED, "linestyle": ":", "marker": "^"},
+# How each scenario's line looks besides its colour: solid with circles, dashed with
+# squares, dotted with triangles (as the figure caption says).
+LINE_STYLES: tuple[tuple[str, str, str], ...] = (
+    (BRAND, "", "circle"),
+    (ACCENT, "9 5", "square"),
+    (MUTED, "2 4", "triangle"),
 )
 
 
-def scenario_figure(plan: OfferPlan) -> Figure:
+def scenario_chart(plan: OfferPlan) -> LineChart:
     """Money raised by week under each scenario, with the target marked."""
     inputs = plan.inputs
-    figure = Figure(figsize=(7, 4))
-    axes = figure.subplots()
-    weeks = list(range(inputs.weeks + 1))
-    every = max(1, inputs.weeks // 8)
-    for scenario, style in zip(plan.scenarios, LINE_STYLES, strict=True):
-        axes.plot(
-            weeks, scenario.raised, label=scenario.name, linewidth=2, markevery=every, **style
-        )
-    axes.axhline(inputs.target, color=GREY, linestyle="-.", linewidth=1)
-    axes.annotate(
-        f"Target {money(inputs.target, pence=True)}",
-        (0, inputs.target),
-        xytext=(4, 4),
-        textcoords="offset points",
-        fontsize=9,
-        color=TEXT,
+    target = money(inputs.target, pence=True)
+    return LineChart(
+        title=f"How a {target} offer could build up over {plural(inputs.weeks, 'week')}",
+        summary=scenario_finding(plan),
+        x_label="Week of the offer",
+        y_label="Money raised so far (£)",
+        x_values=range(inputs.weeks + 1),
+        series=[
+            Series(scenario.name, scenario.raised, colour, dash, marker)
+            for scenario, (colour, dash, marker) in zip(plan.scenarios, LINE_STYLES, strict=True)
+        ],
+        y_format=lambda value: money(value, pence=True),
+        references=[Reference(inputs.target, f"Target {target}")],
+        legend_title="Scenario",
+        y_high=inputs.target * 1.12,
+        marker_every=max(1, inputs.weeks // 8),
     )
-    axes.set_title(
-        f"How a {money(inputs.target, pence=True)} offer could build up over "
-        f"{plural(inputs.weeks, 'week')}",
-        color=TEXT,
-    )
-    axes.set_xlabel("Week of the offer")
-    axes.set_ylabel("Money raised so far (£)")
-    axes.set_xlim(0, inputs.weeks)
-    axes.set_ylim(0, inputs.target * 1.12)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: money(value, pence=True)))
-    axes.legend(title="Scenario", loc="lower right", fontsize=9)
-    axes.grid(True, color=GRID, linewidth=0.6)
-    figure.tight_layout()
-    return figure
-
-
-def chart_png(plan: OfferPlan) -> str:
-    """The chart as a base64 PNG, for an image in the page."""
-    buffer = io.BytesIO()
-    scenario_figure(plan).savefig(buffer, format="png", dpi=90)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def plan_html(plan: OfferPlan, with_chart: bool = True) -> str:
@@ -92,8 +67,7 @@ def plan_html(plan: OfferPlan, with_chart: bool = True) -> str:
         plan=plan,
         summary=plan_summary(plan),
         range_text=range_summary(plan),
-        png=chart_png(plan) if with_chart else "",
-        alt=scenario_finding(plan) if with_chart else "",
+        chart=layout(scenario_chart(plan)) if with_chart else None,
         money=money,
     )
 

@@ -41,9 +41,7 @@ def run_tool(page: object) -> object:
     return page.frame_locator("iframe.ccin-live-frame")
 
 
-def test_a_picture_is_disabled_with_its_note_above_before_anything_heavy_loads(
-    reader, site_url
-):
+def test_a_picture_is_disabled_with_its_note_above_before_anything_heavy_loads(reader, site_url):
     page, log = reader
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

@@ -105,6 +105,17 @@ def test_a_page_tool_from_the_wheel_starts_with_the_voila_apps_result(tool, page
     assert in_page == VOILA_TOOLS[tool]().result.value
 
 
+def test_the_share_offer_planner_from_the_wheel_draws_its_svg_chart(page_wheel, tmp_path):
+    code = (
+        "from ccin_learn.widgets.share_offer import ShareOfferPlanner\n"
+        "planner = ShareOfferPlanner()\n"
+        "html = planner.result.value\n"
+        "print('you need 200 investors' in html, '<svg' in html, 'role=\"img\"' in html)\n"
+        "planner"
+    )
+    assert run_from_wheel(page_wheel, code, tmp_path)[0] == "True True True"
+
+
 def test_every_tools_catalogue_entry_that_runs_in_the_page_names_a_real_app():
     apps = {tool.app for tool in default_tools().tools}
     assert set(TOOL_CODE) <= apps
