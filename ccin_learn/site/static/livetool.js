@@ -55,18 +55,41 @@
       ? new URL(document.documentElement.dataset.content_root, location.href)
       : location.href).href;
     doc.head.appendChild(link);
+    // The REPL's own input box stays in the page (see lite-embed.css) but out of reach.
+    var input = doc.querySelector(".jp-CodeConsole-input");
+    if (input) input.setAttribute("inert", "");
+    // A press in the tool is the tool's: the REPL would also take it (in its capture phase)
+    // to select its cell, which scrolls the page under the pointer and loses the click.
+    // The kit's tools use clicks, keys and native selects, none of which needs mousedown.
+    doc.addEventListener("mousedown", function (event) {
+      if (event.target.closest && event.target.closest(".jp-OutputArea-output")) {
+        event.stopPropagation();
+      }
+    }, true);
+    // Enter in a box commits the figure, as it does in the kit's own server: in the REPL a
+    // box commits only when it loses focus, which a reader pressing Enter does not expect.
+    doc.addEventListener("keydown", function (event) {
+      var box = event.target;
+      if (event.key === "Enter" && box.matches && box.matches(".jp-OutputArea-output input")) {
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }, true);
   }
 
+  /* The frame is as tall as the tool, so the page scrolls, not a box inside the frame:
+     the REPL's output area gets the frame's height less what the REPL's other parts take. */
   function fitHeight(frame) {
     var doc = frame.contentDocument;
-    var content = doc.querySelector(".jp-CodeConsole-content") || doc.body;
+    var tool = doc.querySelector(WIDGET);
+    var content = doc.querySelector(".jp-CodeConsole-content");
+    if (!content) return;
     function fit() {
-      var output = doc.querySelector(".jp-OutputArea");
-      var height = (output || content).scrollHeight + 24;
-      frame.style.height = Math.max(height, 200) + "px";
+      var others = frame.contentWindow.innerHeight - content.clientHeight;
+      var height = Math.ceil(content.scrollHeight + others + 2);
+      if (Math.abs(frame.offsetHeight - height) > 2) frame.style.height = height + "px";
     }
     fit();
-    if (window.ResizeObserver) new ResizeObserver(fit).observe(content);
+    if (window.ResizeObserver) new ResizeObserver(fit).observe(tool);
   }
 
   /* The tools' links to the course's pages open in the reader's tab, not inside the iframe
