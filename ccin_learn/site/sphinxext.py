@@ -469,6 +469,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("widgets.css")
     app.add_js_file("layout.js", loading_method="defer")
     app.add_css_file("layout.css")
+    app.add_css_file("widget-fit.css")
     # The tab icon: without one, browsers ask the server for /favicon.ico and log a 404.
     app.add_css_file("favicon.svg", rel="icon", type="image/svg+xml")
     app.connect("html-page-context", clean_page_assets, priority=900)

@@ -49,12 +49,13 @@
 
   function styleRepl(frame) {
     var doc = frame.contentDocument;
-    var link = doc.createElement("link");
-    link.rel = "stylesheet";
-    link.href = new URL("_static/lite-embed.css", document.documentElement.dataset.content_root
-      ? new URL(document.documentElement.dataset.content_root, location.href)
-      : location.href).href;
-    doc.head.appendChild(link);
+    var root = new URL(document.documentElement.dataset.content_root || "", location.href);
+    ["_static/lite-embed.css", "_static/widget-fit.css"].forEach(function (file) {
+      var link = doc.createElement("link");
+      link.rel = "stylesheet";
+      link.href = new URL(file, root).href;
+      doc.head.appendChild(link);
+    });
     // The REPL's own input box stays in the page (see lite-embed.css) but out of reach.
     var input = doc.querySelector(".jp-CodeConsole-input");
     if (input) input.setAttribute("inert", "");
@@ -76,6 +77,17 @@
     }, true);
   }
 
+  /* A wide table in the tool scrolls in its own box, which the keyboard can reach. */
+  function labelScrollBoxes(doc) {
+    doc.querySelectorAll(".jp-OutputArea-output .widget-html-content").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table (scrolls sideways)");
+      }
+    });
+  }
+
   /* The frame is as tall as the tool, so the page scrolls, not a box inside the frame:
      the REPL's output area gets the frame's height less what the REPL's other parts take. */
   function fitHeight(frame) {
@@ -84,6 +96,7 @@
     var content = doc.querySelector(".jp-CodeConsole-content");
     if (!content) return;
     function fit() {
+      labelScrollBoxes(doc);
       var others = frame.contentWindow.innerHeight - content.clientHeight;
       var height = Math.ceil(content.scrollHeight + others + 2);
       if (Math.abs(frame.offsetHeight - height) > 2) frame.style.height = height + "px";
