@@ -160,7 +160,9 @@ def build_book(
         clear_pages(paths)
     problems = run_jupyter_book(paths, strict, report)
     report("Building the tools that run in the page (JupyterLite)", 100)
-    build_lite(PACKAGE_DIR, paths.root / LITE_CACHE, paths.html_dir / LITE_FOLDER, JUPYTER)
+    pyodide = paths.node_modules / "pyodide"
+    lite = paths.html_dir / LITE_FOLDER
+    build_lite(PACKAGE_DIR, pyodide, paths.root / LITE_CACHE, lite, JUPYTER)
     index = paths.html_dir / "index.html"
     if not index.is_file():
         raise KitError(f"the build finished but wrote no {index}; see {paths.build_log}")

@@ -3,20 +3,25 @@
 Why this shape:
 
 - **Registry packages only, fetched at build time, nothing at run time.** Pyodide's
-  core comes from ``npm pack pyodide@PYODIDE``; micropip, packaging and the pure-Python
-  wheels the kernel needs come from PyPI (``pip download`` for the Pyodide platform).
+  core comes from npm (``pyodide``, pinned with its hash in package-lock.json);
+  micropip, packaging and the pure-Python wheels the kernel and the tools need come
+  from PyPI (``pip download`` for the Pyodide platform, kept in ``.lite-cache``).
   ``disablePyPIFallback`` stops the kernel reaching PyPI when the page runs.
-- **Pyodide's lock is cut to what we ship** (micropip and packaging), with the sha256
-  rewritten: the PyPI micropip wheel is not byte-for-byte Pyodide's own build.
+- **Every wheel is in Pyodide's lock, loaded at start** (``loadPyodideOptions.packages``):
+  Pyodide fetches them side by side as it starts, instead of the kernel resolving and
+  installing them one at a time with micropip, and the tool's code needs no ``%pip``.
+  Our lock names exactly what we ship, with hashes of our files.
 - **MarkupSafe has no browser wheel**, but its source falls back to pure Python when the
   C speedups are absent; we pack that source as a ``py3-none-any`` wheel so Jinja2 (which
   the widgets render with) works in the page.
 - **Only the in-page modules of ccin_learn go in the kit's wheel**: anything that imports
-  pydantic, pandas or matplotlib has no browser build and must stay out.
+  pydantic, pandas or matplotlib has no browser build and must stay out. Validated data
+  goes in as JSON (``PAGE_DATA``).
 
 Embedding: the **lite REPL** in an iframe that the page creates only when the reader
-presses "Run this tool here" (``repl/index.html`` with ``hideCodeInput``,
-``showBanner=0``, ``promptCellPosition=none``). Against the other two:
+presses "Run this tool here" (``repl/index.html`` with ``hideCodeInput`` and
+``showBanner=0``; ``site/livetool.py`` and ``static/livetool.js`` place, style and size
+it). Against the other two:
 
 - jupyterlite-sphinx runs its own ``jupyter lite build`` inside the Sphinx build (slower
   strict builds, its own version pins on jupyterlite-core) and draws its own button and
@@ -187,7 +192,6 @@ def fetch_inputs(cache: Path) -> None:
     """Download the pinned packages once into ``cache``; later builds reuse them."""
     cache.mkdir(parents=True, exist_ok=True)
     pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
-    fetch_once(cache / "npm", lambda d: run(["npm", "pack", "-q", f"pyodide@{PYODIDE}"], cwd=d))
     only_314 = ["--only-binary=:all:", "--python-version=3.14"]
     fetch_once(cache / "lock", lambda d: run([*pip, *only_314, "-d", str(d), *LOCK_WHEELS]))
     fetch_once(cache / "pypi", lambda d: run([*pip, *PLATFORM, "-d", str(d), *PAGE_WHEELS]))
@@ -195,7 +199,7 @@ def fetch_inputs(cache: Path) -> None:
     fetch_once(cache / "sdist", lambda d: run([*pip, *sdist, "-d", str(d)]))
 
 
-def stage_pyodide(cache: Path, lite_dir: Path, wheels: list[Path]) -> list[str]:
+def stage_pyodide(pyodide: Path, lite_dir: Path, wheels: list[Path]) -> list[str]:
     """Pyodide's core and every wheel, in a lock that names exactly those; their names.
 
     Pyodide loads the packages its lock names all at once when it starts
@@ -205,12 +209,12 @@ def stage_pyodide(cache: Path, lite_dir: Path, wheels: list[Path]) -> list[str]:
     target = lite_dir / "static" / "pyodide"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    with tarfile.open(cache / "npm" / f"pyodide-{PYODIDE}.tgz") as tar:
-        lock = json.load(tar.extractfile("package/pyodide-lock.json"))  # type: ignore[arg-type]
-        for name in CORE:
-            member = tar.extractfile(f"package/{name}")
-            if member is not None:
-                (target / name).write_bytes(member.read())
+    version = json.loads((pyodide / "package.json").read_text(encoding="utf-8"))["version"]
+    if version != PYODIDE:
+        raise KitError(f"the pyodide kernel needs Pyodide {PYODIDE}, npm installed {version}")
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
+    for name in CORE:
+        shutil.copy2(pyodide / name, target / name)
     packages = {}
     for wheel in wheels:
         shutil.copy2(wheel, target / wheel.name)
@@ -368,7 +372,9 @@ def write_config(lite_dir: Path, packages: list[str]) -> None:
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build, indent=1))
 
 
-def build_lite(package: Path, cache: Path, output: Path, jupyter: list[str]) -> LiteSite:
+def build_lite(
+    package: Path, pyodide: Path, cache: Path, output: Path, jupyter: list[str]
+) -> LiteSite:
     """Fetch (once), stage and build the lite site into ``output``; return its size."""
     fetch_inputs(cache)
     with tempfile.TemporaryDirectory(prefix="lite-src-") as work:
@@ -378,7 +384,7 @@ def build_lite(package: Path, cache: Path, output: Path, jupyter: list[str]) -> 
         wheels = [markupsafe_wheel(cache, wheels_dir), kit_wheel(package, wheels_dir)]
         wheels += sorted((cache / "pypi").glob("*.whl")) + sorted((cache / "lock").glob("*.whl"))
         wheels += [KERNEL_WHEELS / name for name in KERNEL_WHEEL_FILES]
-        write_config(lite_dir, stage_pyodide(cache, lite_dir, wheels))
+        write_config(lite_dir, stage_pyodide(pyodide, lite_dir, wheels))
         shutil.rmtree(output, ignore_errors=True)
         build = ["lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)]
         run([*jupyter, *build], cwd=lite_dir)
@@ -390,9 +396,7 @@ def repl_url(lite_root: str, tool: str) -> str:
     """The REPL page that runs one tool at once, with its code hidden and no prompt."""
     query = {
         "kernel": "python",
-        "toolbar": "0",
         "showBanner": "0",
-        "promptCellPosition": "none",
         "hideCodeInput": "1",
         "execute": "1",
         "code": TOOL_CODE[tool],
@@ -405,7 +409,8 @@ def main() -> None:
     output = Path(sys.argv[1]).resolve()
     jupyter = sys.argv[2:] or [sys.executable, "-m", "jupyter"]
     package = Path(__file__).resolve().parents[1]
-    site = build_lite(package, package.parent / ".lite-cache", output, jupyter)
+    root = package.parent
+    site = build_lite(package, root / "node_modules/pyodide", root / ".lite-cache", output, jupyter)
     print(f"lite site: {site.output} {site.bytes / 1e6:.1f} MB")
 
 

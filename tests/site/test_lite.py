@@ -14,7 +14,7 @@ import pytest
 
 from ccin_learn.apps.catalogue import default_tools
 from ccin_learn.course.catalogue import default_course
-from ccin_learn.site.lite import TOOL_CODE, kit_wheel, repl_url, write_wheel
+from ccin_learn.site.lite import TOOL_CODE, kit_wheel, lock_entry, repl_url, write_wheel
 from ccin_learn.tools.coop_models import default_guide
 from ccin_learn.tools.legal_forms_schema import default_forms
 from ccin_learn.widgets.legal_forms import LegalFormChooser
@@ -142,3 +142,15 @@ def test_the_repl_url_hides_the_code_and_runs_the_tool():
     assert "hideCodeInput=1" in url
     assert "execute=1" in url
     assert "LM3Calculator" in url
+
+
+def test_a_lock_entry_names_the_wheel_its_hash_and_what_it_imports(tmp_path):
+    wheel = write_wheel(
+        tmp_path, "Demo_Pkg", "2.0", {"demo_pkg/__init__.py": b"", "demo_top.py": b"X = 1\n"}
+    )
+    entry = lock_entry(wheel)
+    assert entry["name"] == "demo-pkg"
+    assert entry["version"] == "2.0"
+    assert entry["file_name"] == wheel.name
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert entry["imports"] == ["demo_pkg", "demo_top"]
