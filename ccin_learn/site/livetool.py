@@ -113,9 +113,9 @@ def visit_run_button(self: HTML5Translator, node: RunButtonNode) -> None:
     """The button, then a status line that livetool.js fills while Python starts."""
     self.body.append(
         self.starttag(node, "p", CLASS="ccin-live-run")
-        + self.starttag(node, "button", type="button", CLASS="ccin-live-start")
+        + self.starttag(node, "button", "", type="button", CLASS="ccin-live-start")
         + "Run this tool here</button>"
-        + self.starttag(node, "span", CLASS="ccin-live-status", role="status")
+        + self.starttag(node, "span", "", CLASS="ccin-live-status", role="status")
         + "</span>"
     )
 
