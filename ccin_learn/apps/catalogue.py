@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from ccin_learn.datafile import DATA_DIR, DataModel, first_repeat, load_yaml_model
+from ccin_learn.errors import lookup
 
 TOOLS_FILE = DATA_DIR / "tools.yaml"
 
@@ -44,10 +45,7 @@ class ToolsFile(DataModel):
         return self
 
     def get(self, app: str) -> Tool:
-        for tool in self.tools:
-            if tool.app == app:
-                return tool
-        raise KeyError(f"no tool {app!r} in {TOOLS_FILE.name}")
+        return lookup(self.tools, app, f"tool in {TOOLS_FILE.name}", attribute="app")
 
 
 def load_tools(path: Path = TOOLS_FILE) -> ToolsFile:

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ccin_learn.course.pathway import Course
 from ccin_learn.datafile import DATA_DIR, DataModel, load_yaml_model
+from ccin_learn.errors import lookup
 
 CATALOGUE_FILE = DATA_DIR / "modules.yaml"
 
@@ -87,11 +88,7 @@ class Catalogue(DataModel):
         return self
 
     def get(self, module_id: str) -> Module:
-        for module in self.modules:
-            if module.id == module_id:
-                return module
-        known = ", ".join(m.id for m in self.modules)
-        raise KeyError(f"no module {module_id!r} (known: {known})")
+        return lookup(self.modules, module_id, "module")
 
     @property
     def total_hours(self) -> float:

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ccin_learn.datafile import DATA_DIR, DataModel, IsoDate, first_repeat, load_yaml_model
+from ccin_learn.errors import lookup
 
 FACTS_FILE = DATA_DIR / "facts.yaml"
 
@@ -73,10 +74,7 @@ class FactRegistry(DataModel):
         return self
 
     def get(self, fact_id: str) -> Fact:
-        for fact in self.facts:
-            if fact.id == fact_id:
-                return fact
-        raise KeyError(f"no fact {fact_id!r} in {FACTS_FILE.name}")
+        return lookup(self.facts, fact_id, "fact")
 
     def topics(self) -> dict[str, list[Fact]]:
         """The facts grouped by topic, topics in order of first appearance."""

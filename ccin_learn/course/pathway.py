@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ccin_learn.errors import KitError
+from ccin_learn.errors import KitError, lookup
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,7 @@ class Course:
         return cls(tuple(RouteModule.from_data(module) for module in data["modules"]))
 
     def get(self, module_id: str) -> RouteModule:
-        for module in self.modules:
-            if module.id == module_id:
-                return module
-        known = ", ".join(m.id for m in self.modules)
-        raise KeyError(f"no module {module_id!r} (known: {known})")
+        return lookup(self.modules, module_id, "module")
 
     @property
     def total_hours(self) -> float:

@@ -372,6 +372,63 @@ def write_config(lite_dir: Path, packages: list[str]) -> None:
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build, indent=1))
 
 
+# Runs inside Pyodide (under Node) at build time: the page's own Python, so the bytecode it
+# writes is what the page would otherwise compile from source on every start (seconds for
+# IPython alone). Unchecked hash-based .pyc files: valid whatever time the wheel unpacks at.
+COMPILE_PYC = r"""
+import importlib.util, site, warnings, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+from pathlib import Path
+warnings.simplefilter("ignore")
+SITE = Path(site.getsitepackages()[0])
+for wheel in sorted(Path("/io/in").glob("*.whl")):
+    out = zipfile.ZipFile(Path("/io/out") / wheel.name, "w", zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(wheel) as source, out:
+        for info in source.infolist():
+            data = source.read(info)
+            out.writestr(info, data)
+            if not info.filename.endswith(".py") or ".dist-info/" in info.filename:
+                continue
+            try:
+                code = compile(data, str(SITE / info.filename), "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                continue
+            pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), False)
+            out.writestr(importlib.util.cache_from_source(info.filename), pyc)
+"""
+NODE_DRIVER = """
+const [pyodideDir, ioDir, code] = process.argv.slice(1);
+const { loadPyodide } = await import("file://" + pyodideDir + "/pyodide.mjs");
+const py = await loadPyodide({ indexURL: pyodideDir + "/" });
+py.FS.mkdirTree("/io");
+py.FS.mount(py.FS.filesystems.NODEFS, { root: ioDir }, "/io");
+py.runPython(code);
+"""
+
+
+def with_bytecode(pyodide: Path, wheels: list[Path], cache: Path) -> list[Path]:
+    """The wheels with their modules' bytecode added, compiled once per wheel and kept."""
+    compiled = {wheel: cache / sha256(wheel)[:16] / wheel.name for wheel in wheels}
+    missing = [wheel for wheel, done in compiled.items() if not done.exists()]
+    if missing:
+        with tempfile.TemporaryDirectory(prefix="pyc-") as work:
+            io = Path(work)
+            (io / "in").mkdir()
+            (io / "out").mkdir()
+            for wheel in missing:
+                shutil.copy2(wheel, io / "in" / wheel.name)
+            node = shutil.which("node") or "node"
+            script = ["--input-type=module", "-e", NODE_DRIVER]
+            run([node, *script, str(pyodide.resolve()), str(io), COMPILE_PYC])
+            for wheel in missing:
+                target = compiled[wheel]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                part = target.with_name(f"{target.name}.part")
+                shutil.copy2(io / "out" / wheel.name, part)
+                part.replace(target)  # whole or not at all, should two builds race
+    return [compiled[wheel] for wheel in wheels]
+
+
 def build_lite(
     package: Path, pyodide: Path, cache: Path, output: Path, jupyter: list[str]
 ) -> LiteSite:
@@ -384,6 +441,7 @@ def build_lite(
         wheels = [markupsafe_wheel(cache, wheels_dir), kit_wheel(package, wheels_dir)]
         wheels += sorted((cache / "pypi").glob("*.whl")) + sorted((cache / "lock").glob("*.whl"))
         wheels += [KERNEL_WHEELS / name for name in KERNEL_WHEEL_FILES]
+        wheels = with_bytecode(pyodide, wheels, cache / "pyc")
         write_config(lite_dir, stage_pyodide(pyodide, lite_dir, wheels))
         shutil.rmtree(output, ignore_errors=True)
         build = ["lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
-from ccin_learn.errors import KitError
+from ccin_learn.errors import KitError, lookup
 
 # --- The forms and their facts -------------------------------------------------------
 #
@@ -135,10 +135,7 @@ class LegalForms:
     forms: tuple[LegalForm, ...]
 
     def source(self, source_id: str) -> Source:
-        for source in self.sources:
-            if source.id == source_id:
-                return source
-        raise KeyError(f"no source {source_id!r}")
+        return lookup(self.sources, source_id, "source")
 
     def sources_of(self, fact: Fact) -> tuple[Source, ...]:
         return tuple(self.source(source_id) for source_id in fact.sources)
@@ -154,10 +151,7 @@ class LegalForms:
         return tuple(source for source in self.sources if source.id in used)
 
     def get(self, form_id: str) -> LegalForm:
-        for form in self.forms:
-            if form.id == form_id:
-                return form
-        raise KeyError(f"no legal form {form_id!r}")
+        return lookup(self.forms, form_id, "legal form")
 
 
 # The kind of fact in each row that has a code; the other rows hold a plain Fact.

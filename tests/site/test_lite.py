@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -14,7 +15,14 @@ import pytest
 
 from ccin_learn.apps.catalogue import default_tools
 from ccin_learn.course.catalogue import default_course
-from ccin_learn.site.lite import TOOL_CODE, kit_wheel, lock_entry, repl_url, write_wheel
+from ccin_learn.site.lite import (
+    TOOL_CODE,
+    kit_wheel,
+    lock_entry,
+    repl_url,
+    with_bytecode,
+    write_wheel,
+)
 from ccin_learn.tools.coop_models import default_guide
 from ccin_learn.tools.legal_forms_schema import default_forms
 from ccin_learn.widgets.legal_forms import LegalFormChooser
@@ -154,3 +162,23 @@ def test_a_lock_entry_names_the_wheel_its_hash_and_what_it_imports(tmp_path):
     assert entry["file_name"] == wheel.name
     assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
     assert entry["imports"] == ["demo_pkg", "demo_top"]
+
+
+@pytest.mark.slow
+def test_bytecode_is_compiled_by_the_pages_own_python_and_never_checked_against_the_clock(
+    tmp_path,
+):
+    source = b"ANSWER = 42\n"
+    wheel = write_wheel(tmp_path, "demo", "1.0", {"demo/__init__.py": source})
+    pyodide = PACKAGE.parent / "node_modules" / "pyodide"
+    (compiled,) = with_bytecode(pyodide, [wheel], tmp_path / "cache")
+    with zipfile.ZipFile(compiled) as archive:
+        names = archive.namelist()
+        pyc = archive.read("demo/__pycache__/__init__.cpython-314.pyc")
+    assert "demo/__init__.py" in names  # the source stays, for readable tracebacks
+    flags = int.from_bytes(pyc[4:8], "little")
+    assert flags == 0b01  # hash-based, unchecked: valid at any unpacking time
+    # Python 3.14's bytecode (the page's), not this machine's Python's.
+    assert pyc[:4] != importlib.util.MAGIC_NUMBER
+    # A second build reuses the compiled wheel.
+    assert with_bytecode(pyodide, [wheel], tmp_path / "cache") == [compiled]
