@@ -21,8 +21,13 @@ from ccin_learn.settings import BOOK_URL_VAR, DB_URL_VAR
 
 TEMPLATES_ROOT = APPS_DIR / "jupyter"
 # JupyterLab extensions installed beside Voila that fail in its page (they need
-# JupyterLab's file browser and document registry) and print browser console errors.
-BLOCKED_LAB_EXTENSIONS = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
+# JupyterLab's file browser and document registry, or JupyterLite's in-browser services
+# for the pyodide kernel the book's lite site uses) and print browser console errors.
+BLOCKED_LAB_EXTENSIONS = (
+    "@jupyter/nbgrader",
+    "@jupyter-notebook/lab-extension",
+    "@jupyterlite/pyodide-kernel-extension",
+)
 
 
 def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:

@@ -33,14 +33,28 @@
     });
   }
 
+  /* A box in the picture that scrolls (a wide table, a box a few pixels too narrow) must
+     be reachable by keyboard, since the picture's own controls are out of the tab order. */
+  function reachScrollBoxes(root, label) {
+    root.querySelectorAll(".lm-Panel, .widget-html-content").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", label);
+      }
+    });
+  }
+
   function freeze(snapshot, label) {
     snapshot.classList.add("ccin-snapshot");
     snapshot.setAttribute("role", "group");
     snapshot.setAttribute("aria-label", label);
-    disableControls(snapshot);
-    new MutationObserver(function () {
+    function update() {
       disableControls(snapshot);
-    }).observe(snapshot, { childList: true, subtree: true });
+      reachScrollBoxes(snapshot, label + " (scrolls sideways)");
+    }
+    update();
+    new MutationObserver(update).observe(snapshot, { childList: true, subtree: true });
   }
 
   function say(status, text) {
@@ -77,17 +91,6 @@
     }, true);
   }
 
-  /* A wide table in the tool scrolls in its own box, which the keyboard can reach. */
-  function labelScrollBoxes(doc) {
-    doc.querySelectorAll(".jp-OutputArea-output .widget-html-content").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
-        box.tabIndex = 0;
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "Table (scrolls sideways)");
-      }
-    });
-  }
-
   /* The frame is as tall as the tool, so the page scrolls, not a box inside the frame:
      the REPL's output area gets the frame's height less what the REPL's other parts take. */
   function fitHeight(frame) {
@@ -96,7 +99,8 @@
     var content = doc.querySelector(".jp-CodeConsole-content");
     if (!content) return;
     function fit() {
-      labelScrollBoxes(doc);
+      reachScrollBoxes(doc.querySelector(".jp-OutputArea-output") || doc.body,
+        "Table (scrolls sideways)");
       var others = frame.contentWindow.innerHeight - content.clientHeight;
       var height = Math.ceil(content.scrollHeight + others + 2);
       if (Math.abs(frame.offsetHeight - height) > 2) frame.style.height = height + "px";
