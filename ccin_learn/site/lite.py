@@ -151,7 +151,12 @@ KERNEL_WHEEL_FILES = (
 # The lab extensions the in-page tools need, from the environment the build runs in.
 LAB_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 # The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
-DISABLED = ["@jupyterlab/codemirror-extension:commands"]
+# The service worker serves files to the kernel and input() to Python, which the tools
+# never use; through it, every later visit's requests got slower.
+DISABLED = [
+    "@jupyterlab/codemirror-extension:commands",
+    "@jupyterlite/application-extension:service-worker-manager",
+]
 
 
 @dataclass(frozen=True)
@@ -372,30 +377,43 @@ def write_config(lite_dir: Path, packages: list[str]) -> None:
     (lite_dir / "jupyter_lite_config.json").write_text(json.dumps(build, indent=1))
 
 
-# Runs inside Pyodide (under Node) at build time: the page's own Python, so the bytecode it
-# writes is what the page would otherwise compile from source on every start (seconds for
-# IPython alone). Unchecked hash-based .pyc files: valid whatever time the wheel unpacks at.
+# Runs inside Pyodide (under Node) at build time: the page's own Python installs the wheels,
+# imports what the kernel and the tools import at start (IMPORTS, set before this code), and
+# adds bytecode for exactly those modules: the page would otherwise compile them from source
+# on every start (seconds for IPython alone), while bytecode for every module would double
+# the download. Unchecked hash-based .pyc files: valid whatever time the wheel unpacks at.
 COMPILE_PYC = r"""
-import importlib.util, site, warnings, zipfile
+import importlib, importlib.util, site, sys, warnings, zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
 from pathlib import Path
 warnings.simplefilter("ignore")
 SITE = Path(site.getsitepackages()[0])
-for wheel in sorted(Path("/io/in").glob("*.whl")):
+wheels = sorted(Path("/io/in").glob("*.whl"))
+for wheel in wheels:
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(SITE)
+importlib.invalidate_caches()
+for name in IMPORTS:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+used = {str(getattr(module, "__file__", None)) for module in list(sys.modules.values())}
+for wheel in wheels:
     out = zipfile.ZipFile(Path("/io/out") / wheel.name, "w", zipfile.ZIP_DEFLATED)
     with zipfile.ZipFile(wheel) as source, out:
         for info in source.infolist():
             data = source.read(info)
             out.writestr(info, data)
-            if not info.filename.endswith(".py") or ".dist-info/" in info.filename:
+            path = str(SITE / info.filename)
+            if path not in used:
                 continue
-            try:
-                code = compile(data, str(SITE / info.filename), "exec", dont_inherit=True)
-            except (SyntaxError, ValueError):
-                continue
+            code = compile(data, path, "exec", dont_inherit=True)
             pyc = _code_to_hash_pyc(code, importlib.util.source_hash(data), False)
             out.writestr(importlib.util.cache_from_source(info.filename), pyc)
 """
+# What the pyodide kernel imports as it starts, beside the tools' own imports.
+KERNEL_IMPORTS = ("IPython", "ipykernel", "comm", "ipywidgets", "pyodide_kernel", "piplite")
 NODE_DRIVER = """
 const [pyodideDir, ioDir, code] = process.argv.slice(1);
 const { loadPyodide } = await import("file://" + pyodideDir + "/pyodide.mjs");
@@ -407,26 +425,34 @@ py.runPython(code);
 
 
 def with_bytecode(pyodide: Path, wheels: list[Path], cache: Path) -> list[Path]:
-    """The wheels with their modules' bytecode added, compiled once per wheel and kept."""
-    compiled = {wheel: cache / sha256(wheel)[:16] / wheel.name for wheel in wheels}
-    missing = [wheel for wheel, done in compiled.items() if not done.exists()]
-    if missing:
-        with tempfile.TemporaryDirectory(prefix="pyc-") as work:
-            io = Path(work)
-            (io / "in").mkdir()
-            (io / "out").mkdir()
-            for wheel in missing:
-                shutil.copy2(wheel, io / "in" / wheel.name)
-            node = shutil.which("node") or "node"
-            script = ["--input-type=module", "-e", NODE_DRIVER]
-            run([node, *script, str(pyodide.resolve()), str(io), COMPILE_PYC])
-            for wheel in missing:
-                target = compiled[wheel]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                part = target.with_name(f"{target.name}.part")
-                shutil.copy2(io / "out" / wheel.name, part)
-                part.replace(target)  # whole or not at all, should two builds race
-    return [compiled[wheel] for wheel in wheels]
+    """The wheels with bytecode for the modules the page imports at start, kept by content.
+
+    One Node run compiles them all (about 10 s); a build whose wheels and tools are
+    unchanged reuses the result.
+    """
+    imports = sorted(
+        {*KERNEL_IMPORTS, *(m for c in TOOL_CODE.values() for m in imported_modules(c))}
+    )
+    key = hashlib.sha256(" ".join([*imports, *(sha256(w) for w in wheels)]).encode()).hexdigest()
+    done = cache / key[:16]
+    cache.mkdir(parents=True, exist_ok=True)
+    fetch_once(done, lambda folder: compile_wheels(pyodide, wheels, imports, folder))
+    return [done / wheel.name for wheel in wheels]
+
+
+def compile_wheels(pyodide: Path, wheels: list[Path], imports: list[str], out: Path) -> None:
+    """Run COMPILE_PYC in Pyodide under Node; the compiled wheels land in ``out``."""
+    with tempfile.TemporaryDirectory(prefix="pyc-") as work:
+        io = Path(work)
+        (io / "in").mkdir()
+        for wheel in wheels:
+            shutil.copy2(wheel, io / "in" / wheel.name)
+        (io / "out").mkdir()
+        node = shutil.which("node") or "node"
+        code = f"IMPORTS = {imports!r}\n{COMPILE_PYC}"
+        run([node, "--input-type=module", "-e", NODE_DRIVER, str(pyodide.resolve()), str(io), code])
+        for wheel in wheels:
+            shutil.copy2(io / "out" / wheel.name, out / wheel.name)
 
 
 def build_lite(

@@ -31,6 +31,9 @@ from ccin_learn.site.lite import TOOL_CODE, repl_url
 
 # Where the lite site sits in the built book (ccin_learn.site.build puts it there).
 LITE_FOLDER = "lite"
+# What the first start downloads (Pyodide, the REPL, the wheels), measured in Chromium
+# and held to the measurement by tests/browser/test_live_tools.py.
+FIRST_START_MB = 28
 
 
 class LiveToolNode(nodes.General, nodes.Element):
@@ -47,8 +50,8 @@ def page_note(tool_name: str) -> list[str]:
         f"**{tool_name}: a picture until you start it.** The tool below shows example "
         "figures and its controls do not respond yet. Press **Run this tool here** to "
         "start it in this page: Python runs inside your browser, so nothing you type "
-        "leaves your computer. The first start downloads about 40 MB and takes a few "
-        "seconds; later starts reuse what your browser kept.",
+        f"leaves your computer. The first start downloads about {FIRST_START_MB} MB and "
+        "takes a few seconds; later starts reuse what your browser kept.",
     ]
 
 

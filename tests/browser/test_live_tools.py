@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from ccin_learn.site.livetool import FIRST_START_MB
 from tests.browser.offline import PageLog, offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -60,7 +61,13 @@ def test_a_picture_is_disabled_with_its_note_above_before_anything_heavy_loads(r
 def test_lm3_calculator_runs_in_its_page_and_answers_a_changed_input(reader, site_url):
     page, log = reader
     open_tool(page, site_url, LM3_PAGE)
+    fetched: list[int] = []
+    page.context.on(  # the context sees the frame's and the kernel worker's requests too
+        "requestfinished", lambda request: fetched.append(request.sizes()["responseBodySize"])
+    )
     tool = run_tool(page)
+    # The note's "downloads about N MB" is what a first start fetches, give or take a third.
+    assert 0.67 * FIRST_START_MB <= sum(fetched) / 1e6 <= 1.33 * FIRST_START_MB
     assert page.locator(".ccin-snapshot").is_hidden()
     status = page.locator(".ccin-live-status").inner_text()
     assert "LM3 calculator is running in this page" in status
