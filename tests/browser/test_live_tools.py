@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from ccin_learn.site.livetool import FIRST_START_MB
 from tests.browser.offline import PageLog, offline_page, serious_axe_violations
@@ -68,7 +69,12 @@ def test_lm3_calculator_runs_in_its_page_and_answers_a_changed_input(reader, sit
     page.context.on(  # the context sees the frame's and the kernel worker's requests too
         "requestfinished", lambda request: fetched.append(request.sizes()["responseBodySize"])
     )
-    tool = run_tool(page)
+    # By keyboard: Enter on the button, and the keyboard goes on in the tool's first box.
+    page.get_by_role("button", name="Run this tool here").focus()
+    page.keyboard.press("Enter")
+    page.locator(".ccin-live-running").wait_for(timeout=START_MS)
+    tool = page.frame_locator("iframe.ccin-live-frame")
+    expect(tool.get_by_label("Income in the year (£)")).to_be_focused()
     # The note's "downloads about N MB" is what a first start fetches, give or take a third.
     assert 0.67 * FIRST_START_MB <= sum(fetched) / 1e6 <= 1.33 * FIRST_START_MB
     assert page.locator(".ccin-snapshot").is_hidden()

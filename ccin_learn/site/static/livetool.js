@@ -123,6 +123,20 @@
     }, true);
   }
 
+  /* The button the reader pressed is gone: the keyboard goes on in the tool itself. */
+  function focusTool(frame, tries) {
+    var first = frame.contentDocument.querySelector(
+      WIDGET + " input:not([disabled]), " + WIDGET + " select:not([disabled])");
+    if (first) {
+      first.focus();
+    } else if ((tries || 0) < 20) {
+      // The widget draws its children just after its box: look again shortly.
+      setTimeout(function () { focusTool(frame, (tries || 0) + 1); }, 100);
+    } else {
+      frame.focus();
+    }
+  }
+
   function showTool(box, snapshot, frame, status, seconds) {
     styleRepl(frame);
     openLinksHere(frame);
@@ -161,8 +175,13 @@
       if (doc && doc.querySelector(WIDGET)) {
         clearInterval(timer);
         progress.remove();
+        // Focus is still where the press left it (JupyterLab may have moved it into its
+        // frame as it started), not somewhere the reader went meanwhile.
+        var active = document.activeElement;
+        var wasHere = active === button || active === document.body || active === frame;
         button.hidden = true;
         showTool(box, snapshot, frame, status, seconds);
+        if (wasHere) focusTool(frame);
       } else if ((doc && doc.querySelector(FAILED)) || Date.now() - began > GIVE_UP_MS) {
         clearInterval(timer);
         progress.remove();
