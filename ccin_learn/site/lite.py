@@ -47,7 +47,7 @@ import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -313,13 +313,13 @@ def module_file(package: Path, name: str) -> Path | None:
     return None
 
 
-def page_modules(package: Path, codes: Iterable[str] = ()) -> list[str]:
+def page_modules(package: Path) -> list[str]:
     """Every module the in-page tools reach, as paths inside the package, sorted.
 
     Found by reading imports (``ast``) from the tools' code and ``ccin_learn.tools.pagedata``,
     so a widget that starts importing pydantic makes the page test fail, not the page.
     """
-    todo = set().union(*(imported_modules(code) for code in codes or TOOL_CODE.values()))
+    todo = set().union(*(imported_modules(code) for code in TOOL_CODE.values()))
     todo.add("ccin_learn.tools.pagedata")
     seen: set[Path] = set()
     while todo:
@@ -477,7 +477,8 @@ def build_lite(
 
 
 def repl_url(lite_root: str, tool: str) -> str:
-    """The REPL page that runs one tool at once, with its code hidden and no prompt."""
+    """The REPL page that runs one tool at once, with its code hidden (livetool.js hides
+    the REPL's own prompt and toolbar, which the REPL's options cannot)."""
     query = {
         "kernel": "python",
         "showBanner": "0",
