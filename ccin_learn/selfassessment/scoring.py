@@ -7,6 +7,9 @@ The rules are CCIN's self-assessment rules as the kit states them to councils:
   over both themes;
 - each CCIN principle gets the mean level of its answered, applicable actions;
 - unanswered actions are left out, and every score says "n of 15 answered";
+- the overall score is headlined only once at least half the actions are answered
+  (``HEADLINE_SHARE``): below that it describes the few answered actions rather
+  than the council, so the headline says it is too early instead;
 - priorities are the 3 answered applicable actions with the lowest level below
   Embedded, ties broken by the number of principles served (more first), then
   by checklist order. An action already Embedded has no next step.
@@ -14,15 +17,21 @@ The rules are CCIN's self-assessment rules as the kit states them to councils:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ccin_learn.selfassessment.assessment import Assessment
 from ccin_learn.selfassessment.checklist import Action, Checklist, Resource, default_checklist
+from ccin_learn.text import percent as percent_text
 
 PRIORITY_COUNT = 3
 TOP_LEVEL = 4
+# Share of the checklist that must be answered before the overall score is headlined.
+# With half the actions answered, each theme has answers in it; below that one strong
+# or weak action can swing the overall score by 10 points or more.
+HEADLINE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,26 @@ class ScoreCard:
         """E.g. "12 of 15 answered (incomplete)"; shown wherever a score is."""
         text = f"{self.answered} of {self.total} answered"
         return text if self.complete else f"{text} (incomplete)"
+
+    @property
+    def headline_ready(self) -> bool:
+        """True once enough actions are answered for the overall score to describe the council."""
+        return self.overall is not None and self.answered >= HEADLINE_SHARE * self.total
+
+    @property
+    def headline(self) -> str:
+        """The overall score with its completeness, or why it is not given yet.
+
+        E.g. "Overall: 62% (12 of 15 answered)" or "1 of 15 answered: too early for an
+        overall score (answer at least 8)".
+        """
+        if not self.headline_ready:
+            needed = math.ceil(HEADLINE_SHARE * self.total)
+            return (
+                f"{self.answered} of {self.total} answered: too early for an overall score "
+                f"(answer at least {needed})"
+            )
+        return f"Overall: {percent_text(self.overall)} ({self.completeness})"
 
     def theme(self, theme_id: str) -> ThemeScore:
         return next(t for t in self.themes if t.theme_id == theme_id)

@@ -22,6 +22,23 @@ def test_theme_and_overall_scores_leave_out_unanswered_and_not_applicable(
     assert not card.complete
 
 
+def test_headline_waits_for_half_the_actions(make_assessment, checklist):
+    # 2 of 5 answered is under half: the overall score (75%) is not headlined
+    early = score(make_assessment({"c1": 2, "p1": 4}), checklist)
+    assert early.overall == 75 and not early.headline_ready
+    assert early.headline == "2 of 5 answered: too early for an overall score (answer at least 3)"
+    # 3 of 5 (a not-applicable action counts as answered) is enough
+    ready = score(make_assessment({"c1": 2, "p1": 4, "c3": "na"}), checklist)
+    assert ready.headline_ready
+    assert ready.headline == "Overall: 75% (3 of 5 answered (incomplete))"
+
+
+def test_headline_needs_a_score_not_only_answers(make_assessment, checklist):
+    card = score(make_assessment({"c1": "na", "c2": "na", "c3": "na"}), checklist)
+    assert card.answered == 3 and card.overall is None and not card.headline_ready
+    assert "too early for an overall score" in card.headline
+
+
 def test_halves_round_up_not_to_even():
     assert percent([1, 0]) == 13  # 12.5 -> 13 (round() would give 12)
     assert percent([2, 1, 0, 0]) == 19  # 18.75 -> 19

@@ -33,14 +33,16 @@ def test_starting_a_council_shows_the_workspace_with_its_defaults(store, started
     assert app.editors["c3"].not_applicable.value is True
     assert app.editors["c3"].level.disabled
     assert "0 of 5 answered" not in app.scores.value  # c3 (not applicable) counts
-    assert "1 of 5 answered (incomplete)" in app.scores.value
+    assert "1 of 5 answered: too early" in app.scores.value
 
 
 def test_choosing_levels_updates_scores_priorities_and_charts(store, started):
     app = started(council_type="unitary")
     app.editors["c1"].level.value = 2
     app.editors["p1"].level.value = 4
-    assert "Overall: <strong>75%</strong>" in app.scores.value
+    assert "2 of 5 answered: too early for an overall score" in app.scores.value
+    app.editors["c2"].level.value = 3
+    assert "Overall: <strong>75%</strong>" in app.scores.value  # (2+4+3)/12, 3 of 5 answered
     assert "Action c1 title" in app.priorities.value
     assert "c1: level 3 for this action, in words" in app.priorities.value
     assert (
@@ -48,8 +50,8 @@ def test_choosing_levels_updates_scores_priorities_and_charts(store, started):
         in app.priorities.value
     )
     assert "2 Committed" in app.charts.value
-    app.editors["c1"].level.value = NOT_ANSWERED
-    assert "Overall: <strong>100%</strong>" in app.scores.value
+    app.editors["c1"].level.value = 0
+    assert "Overall: <strong>58%</strong>" in app.scores.value  # (0+4+3)/12
 
 
 def test_not_applicable_waits_for_a_reason(store, started):
