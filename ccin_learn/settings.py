@@ -7,6 +7,7 @@ a council that serves the kit elsewhere sets the environment variables.
 
 from __future__ import annotations
 
+import getpass
 import os
 
 HOST = "127.0.0.1"
@@ -16,6 +17,8 @@ APP_PORT = 8866
 BOOK_URL_VAR = "CCIN_BOOK_URL"
 DB_URL_VAR = "CCIN_DB_URL"
 APPS_URL_VAR = "CCIN_APPS_URL"
+# JupyterHub sets this in every single-user server it spawns (and so in its kernels).
+HUB_USER_VAR = "JUPYTERHUB_USER"
 
 
 def book_url(host: str = HOST, port: int = BOOK_PORT) -> str:
@@ -31,3 +34,18 @@ def apps_url(host: str = HOST, port: int = APP_PORT) -> str:
 def app_url(app: str, base: str | None = None) -> str:
     """The URL of one live tool (a notebook in ``ccin_learn/apps``) on the Voila server."""
     return f"{(base or apps_url()).rstrip('/')}/voila/render/{app}.ipynb"
+
+
+def current_person() -> str:
+    """Who is working: the signed-in user on a JupyterHub, else this machine's user.
+
+    Drafts belong to a person, so one officer's unsaved edits never reach another's
+    screen or version. On a laptop everyone at the keyboard is the same person.
+    """
+    hub_user = os.environ.get(HUB_USER_VAR, "").strip()
+    if hub_user:
+        return hub_user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name for this uid (e.g. some containers)
+        return f"uid-{os.getuid()}"

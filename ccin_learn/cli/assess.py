@@ -10,7 +10,7 @@ import click
 
 from ccin_learn.cli.common import stop_on_sigterm
 from ccin_learn.errors import KitError
-from ccin_learn.selfassessment.assessment import Assessment, load_assessment, to_json
+from ccin_learn.selfassessment.assessment import Assessment, load_assessment, stamped, to_json
 from ccin_learn.settings import APP_PORT, HOST
 from ccin_learn.text import percent
 
@@ -191,13 +191,21 @@ def report(
 
 @assess.command("import")
 @file_argument
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Save the file on top of the latest version even if it is based on an older one.",
+)
 @db_option
-def import_(file: Path, db_url: str | None) -> None:
-    """Validate an assessment file and save it as the council's newest version."""
+def import_(file: Path, force: bool, db_url: str | None) -> None:
+    """Validate an assessment file and save it as the council's newest version.
+
+    The file must be based on the latest saved version (files written by `assess
+    export` and the app's JSON download say which); otherwise it is refused, so an
+    import never replaces a colleague's newer work unless --force is given.
+    """
     assessment = load_assessment(file)  # validated before the store is touched
-    store = open_store(db_url)
-    latest = store.latest_version_number(assessment.council.name)
-    saved = store.save(assessment, based_on=latest)
+    saved = open_store(db_url).import_file(assessment, force=force)
     click.echo(f"Imported {saved.council} as version {saved.version}")
 
 
@@ -223,7 +231,8 @@ def export(council: str, output: Path, version: int | None, db_url: str | None) 
     from ccin_learn.fileio import atomic_write  # lazy: start-up speed
 
     saved = open_store(db_url).load(council, version)
-    atomic_write(output, to_json(saved.assessment).encode("utf-8"))
+    # The file says which version it is, so importing it after edits obeys the stale-save rule.
+    atomic_write(output, to_json(stamped(saved.assessment, saved.version)).encode("utf-8"))
     click.echo(f"Wrote version {saved.version} of {saved.council} to {output}")
 
 

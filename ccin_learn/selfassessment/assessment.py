@@ -145,6 +145,14 @@ class Assessment(Frozen):
         default=None, description="set on the kit's fictional example files, which say so"
     )
     answers: dict[str, Answer] = Field(default_factory=dict)
+    based_on_version: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "the saved version this file was exported from or edited on; an import of a "
+            "file based on an older version than the latest is refused"
+        ),
+    )
 
     @field_validator("assessor")
     @classmethod
@@ -171,6 +179,16 @@ class Assessment(Frozen):
     def with_answer(self, action_id: str, answer: Answer) -> Assessment:
         """A copy with one answer replaced (assessments are immutable values)."""
         return self.model_copy(update={"answers": {**self.answers, action_id: answer}})
+
+
+def stamped(assessment: Assessment, version: int) -> Assessment:
+    """The assessment as a file based on saved ``version`` (0: none), for export."""
+    return assessment.model_copy(update={"based_on_version": version or None})
+
+
+def unstamped(assessment: Assessment) -> Assessment:
+    """The assessment itself, without the version its file was based on (as stored)."""
+    return stamped(assessment, 0)
 
 
 def checklist_from(info: ValidationInfo | None) -> Checklist:

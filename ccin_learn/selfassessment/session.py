@@ -1,13 +1,16 @@
 """One officer's working session on one council's self-assessment.
 
 The app's widgets call this and show its state; the rules live here. A
-session knows which saved version it started from, keeps every edit as a
-draft in the store (so closing the tab loses nothing) and saves versions that
-the store refuses if someone else saved first.
+session knows which saved version it started from, keeps every edit as the
+officer's own draft in the store (so closing the tab loses nothing) and saves
+versions that the store refuses if someone else saved first. A refused save
+keeps the officer's work: ``merge_with_latest`` puts it over the colleague's
+newer version and lists the actions both changed, for the officer to choose.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,10 +24,12 @@ from ccin_learn.selfassessment.assessment import (
     Council,
     NotApplicable,
     new_assessment,
+    stamped,
     validate_assessment,
 )
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.compare import Change, changes
+from ccin_learn.selfassessment.merge import Merge, Side, three_way
 from ccin_learn.selfassessment.scoring import ScoreCard, score
 from ccin_learn.selfassessment.store import Store, Version
 
@@ -37,6 +42,8 @@ class Session:
     assessment: Assessment
     based_on: int
     restored_draft_at: datetime | None = None
+    draft_saved_at: datetime | None = None
+    last_saved: Version | None = None
 
     @property
     def checklist(self) -> Checklist:
@@ -122,16 +129,57 @@ class Session:
         self.autosave()
 
     def autosave(self) -> None:
-        self.store.save_draft(self.assessment, self.based_on)
+        self.draft_saved_at = self.store.save_draft(self.assessment, self.based_on)
+
+    def save_state(self) -> str:
+        """Where the officer's work is kept, in words for the always-visible indicator."""
+        if self.last_saved is not None and self.last_saved.assessment == self.assessment:
+            return f"Version {self.last_saved.version} saved at {clock(self.last_saved.saved_at)}"
+        if self.draft_saved_at is not None:
+            return f"Draft saved at {clock(self.draft_saved_at)} (not yet a version)"
+        if self.restored_draft_at is not None:
+            return (
+                f"Draft from {self.restored_draft_at.astimezone():%d %b %H:%M} (not yet a version)"
+            )
+        return f"Version {self.based_on} open, no changes yet" if self.based_on else ""
+
+    def file_assessment(self) -> Assessment:
+        """The working copy as a file, saying which saved version it is based on."""
+        return stamped(self.assessment, self.based_on)
 
     # ---- versions ------------------------------------------------------------------------
 
     def save_version(self) -> Version:
         """Save the edits as a new version; ConflictError if someone saved first."""
         saved = self.store.save(self.assessment, self.based_on)
-        self.based_on = saved.version
-        self.restored_draft_at = None
+        self.based_on, self.last_saved = saved.version, saved
+        self.restored_draft_at = self.draft_saved_at = None
         return saved
+
+    def latest_version(self) -> int:
+        return self.store.latest_version_number(self.council)
+
+    def is_behind(self) -> bool:
+        """True when a colleague has saved a version since this work started."""
+        return self.latest_version() != self.based_on
+
+    def merge_with_latest(self) -> Merge:
+        """The officer's work over the newest saved version, with the actions both changed."""
+        latest = self.store.load(self.council)
+        if self.based_on:
+            base = self.store.load(self.council, self.based_on).assessment
+        else:  # both started this council from blank: the blank is what they share
+            base = new_assessment(
+                self.assessment.council, self.assessment.assessed_on, self.checklist
+            )
+        return three_way(base, self.assessment, latest.assessment, latest.version, self.checklist)
+
+    def accept_merge(self, merge: Merge, choices: Mapping[str, Side]) -> None:
+        """Take the merged work as the working copy, based on the newest version, and keep it."""
+        self.assessment = merge.resolve(choices)
+        self.based_on = merge.latest_version
+        self.restored_draft_at = None
+        self.autosave()
 
     def load_version(self, version: int | None = None) -> None:
         """Replace the edits with a saved version (the latest by default)."""
@@ -189,6 +237,27 @@ class Comparison:
         return None if self.baseline is None else score(self.baseline.assessment, checklist)
 
 
+@dataclass(frozen=True)
+class VersionPair:
+    """Two saved versions side by side, to look at without touching the working copy."""
+
+    first: Version
+    second: Version
+    changes: tuple[Change, ...]
+
+    def cards(self, checklist: Checklist) -> tuple[ScoreCard, ScoreCard]:
+        return score(self.first.assessment, checklist), score(self.second.assessment, checklist)
+
+
+def compare_versions(store: Store, council: str, first: int, second: int) -> VersionPair:
+    """Version ``first`` and version ``second`` of a council, and what changed between them."""
+    if first == second:
+        raise KitError(f"choose two different versions to compare (both are version {first})")
+    older, newer = store.load(council, first), store.load(council, second)
+    found = changes(older.assessment, newer.assessment, store.checklist)
+    return VersionPair(older, newer, tuple(found))
+
+
 def compare_saved(store: Store, council: str, version: int | None = None) -> Comparison:
     """A saved version (default: the latest) compared with the version saved before it."""
     saved = store.load(council, version)
@@ -198,6 +267,11 @@ def compare_saved(store: Store, council: str, version: int | None = None) -> Com
     before = store.load(council, saved.version - 1)
     found = changes(before.assessment, saved.assessment, store.checklist)
     return Comparison(status, before, tuple(found))
+
+
+def clock(moment: datetime) -> str:
+    """A time of day in the server's time zone, as officers read it: ``14:05``."""
+    return f"{moment.astimezone():%H:%M}"
 
 
 def usable_reason(reason: str) -> bool:

@@ -6,8 +6,11 @@ version it was based on; if someone saved a newer one meanwhile, the save is
 refused with a message, never applied over their work. Each save is one
 transaction, and a unique (council, version) key settles races.
 
-Unsaved edits are kept as a per-council draft so that closing the browser
-tab loses nothing; saving a version clears the draft.
+Unsaved edits are kept as a draft per council *and person*, so that closing the
+browser tab loses nothing and one officer's unsaved edits never reach another
+officer's screen or version; saving a version clears only the saver's draft.
+Databases made before drafts had an owner are moved over on opening: their
+drafts go to the person opening the database (on a laptop, its only user).
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ccin_learn.errors import KitError
@@ -44,9 +49,10 @@ from ccin_learn.selfassessment.assessment import (
     council_key,
     parse_assessment,
     to_json,
+    unstamped,
 )
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
-from ccin_learn.settings import DB_URL_VAR
+from ccin_learn.settings import DB_URL_VAR, current_person
 
 
 class StoreError(KitError):
@@ -85,10 +91,16 @@ class VersionRow(Base):
     document: Mapped[str] = mapped_column(Text)
 
 
+# A person's name: a JupyterHub user name (at most 255 characters) or a login name.
+PERSON_COLUMN = 255
+LEGACY_DRAFTS = "drafts"  # before drafts had an owner: one per council
+
+
 class DraftRow(Base):
-    __tablename__ = "drafts"
+    __tablename__ = "person_drafts"
 
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
+    person: Mapped[str] = mapped_column(String(PERSON_COLUMN), primary_key=True)
     based_on: Mapped[int] = mapped_column(Integer)
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     document: Mapped[str] = mapped_column(Text)
@@ -150,17 +162,25 @@ def sqlite_pragmas(connection: Any, _record: object) -> None:
 
 
 class Store:
-    """All saved assessments in one database."""
+    """All saved assessments in one database, as seen by one person (whose drafts it keeps)."""
 
-    def __init__(self, url: str | None = None, checklist: Checklist | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, checklist: Checklist | None = None, person: str | None = None
+    ) -> None:
         self.url = url or default_db_url()
         self.checklist = checklist or default_checklist()
+        self.person = (person or current_person())[:PERSON_COLUMN]
         self.engine = make_engine(self.url)
         try:
             Base.metadata.create_all(self.engine)
+            adopt_legacy_drafts(self.engine, self.person)
         except OperationalError as err:
             raise StoreError(f"cannot open the database {self.url}: {err.orig}") from err
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def as_person(self, person: str) -> Store:
+        """The same database seen by another person (tests, and a hub's admin tools)."""
+        return Store(self.url, self.checklist, person)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -192,13 +212,43 @@ class Store:
                     council_id=council.id,
                     version=latest + 1,
                     saved_at=now(),
-                    document=to_json(assessment),
+                    document=to_json(unstamped(assessment)),
                 )
                 session.add(row)
-                session.query(DraftRow).filter_by(council_id=council.id).delete()
+                session.query(DraftRow).filter_by(
+                    council_id=council.id, person=self.person
+                ).delete()
         except IntegrityError as err:
             raise ConflictError(conflict_message(name, based_on, based_on + 1)) from err
-        return Version(name, row.version, row.saved_at, assessment)
+        return Version(name, row.version, row.saved_at, unstamped(assessment))
+
+    def import_file(self, assessment: Assessment, force: bool = False) -> Version:
+        """Save a file's assessment as the newest version, under the stale-save rule.
+
+        The file says which version it was exported from or edited on
+        (``based_on_version``); a file based on an older version than the latest is
+        refused, so an import never silently replaces someone's newer work. A file
+        that does not say is refused too once the council has versions. ``force``
+        saves it on top of the latest version anyway.
+        """
+        name = assessment.council.name
+        latest = self.latest_version_number(name)
+        based_on = assessment.based_on_version or 0
+        if force:
+            based_on = latest
+        elif based_on > latest:
+            raise ConflictError(
+                f"not imported: the file says it is based on version {based_on} of {name}'s "
+                f"assessment, but the latest saved version is {latest}"
+            )
+        elif based_on != latest:
+            raise ConflictError(stale_import_message(name, assessment.based_on_version, latest))
+        try:
+            return self.save(assessment, based_on)
+        except ConflictError as err:  # someone saved between the check and the save
+            raise ConflictError(
+                stale_import_message(name, based_on, self.latest_version_number(name))
+            ) from err
 
     def load(self, council: str, version: int | None = None) -> Version:
         """A saved version (default: the latest)."""
@@ -235,24 +285,26 @@ class Store:
         assessment = parse_assessment(row.document.encode(), label, self.checklist)
         return Version(name, row.version, row.saved_at, assessment)
 
-    def save_draft(self, assessment: Assessment, based_on: int) -> None:
-        """Keep unsaved edits (replacing the council's previous draft)."""
+    def save_draft(self, assessment: Assessment, based_on: int) -> datetime:
+        """Keep this person's unsaved edits, replacing their last draft; return when."""
         with self.transaction() as session:
             name = assessment.council.name
             council = find_council(session, name) or add_council(session, name)
-            draft = session.get(DraftRow, council.id)
+            draft = session.get(DraftRow, (council.id, self.person))
             if draft is None:
-                draft = DraftRow(council_id=council.id)
+                draft = DraftRow(council_id=council.id, person=self.person)
                 session.add(draft)
             draft.based_on, draft.saved_at = based_on, now()
-            draft.document = to_json(assessment)
+            draft.document = to_json(unstamped(assessment))
+            return draft.saved_at
 
     def draft(self, council: str) -> Draft | None:
+        """This person's draft of ``council``, if they have one."""
         with self.sessions() as session:
             row = find_council(session, council)
             if row is None:
                 return None
-            found = session.get(DraftRow, row.id)
+            found = session.get(DraftRow, (row.id, self.person))
             if found is None:
                 return None
             return Draft(
@@ -265,7 +317,30 @@ class Store:
         with self.transaction() as session:
             row = find_council(session, council)
             if row is not None:
-                session.query(DraftRow).filter_by(council_id=row.id).delete()
+                session.query(DraftRow).filter_by(council_id=row.id, person=self.person).delete()
+
+
+def adopt_legacy_drafts(engine: Engine, person: str) -> None:
+    """Move drafts from before drafts had an owner to ``person``, in one transaction."""
+    if LEGACY_DRAFTS not in inspect(engine).get_table_names():
+        return
+    try:
+        move_legacy_drafts(engine, person)
+    except (OperationalError, ProgrammingError):
+        if LEGACY_DRAFTS in inspect(engine).get_table_names():
+            raise  # not another process having moved them first: a real fault
+
+
+def move_legacy_drafts(engine: Engine, person: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO person_drafts (council_id, person, based_on, saved_at, document) "
+                f"SELECT council_id, :person, based_on, saved_at, document FROM {LEGACY_DRAFTS}"
+            ),
+            {"person": person},
+        )
+        connection.execute(text(f"DROP TABLE {LEGACY_DRAFTS}"))
 
 
 def find_council(session: Session, name: str) -> CouncilRow | None:
@@ -293,6 +368,19 @@ def conflict_message(name: str, based_on: int, latest: int) -> str:
     started = f"version {based_on}" if based_on else "a blank assessment"
     return (
         f"not saved: someone saved version {latest} of {name}'s assessment after you "
-        f"started from {started}. Load the latest version, check their changes, then "
-        "make yours again"
+        f"started from {started}. Your answers are kept"
+    )
+
+
+def stale_import_message(name: str, based_on: int | None, latest: int) -> str:
+    """Why a file was not imported, and the two ways forward."""
+    started = (
+        f"is based on version {based_on}"
+        if based_on
+        else "does not say which version it is based on"
+    )
+    return (
+        f"not imported: the file {started}, but version {latest} of {name}'s assessment "
+        f"is newer. Export version {latest}, make your changes there and import that, "
+        "or import with --force to save this file on top of it"
     )

@@ -78,14 +78,16 @@ def test_report_formats_and_a_bad_name(tmp_path, run_cli):
 
 def test_import_export_history_round_trip(tmp_path, db, run_cli):
     first = run_cli(["assess", "import", UNITARY, "--db", db]).out
-    second = run_cli(["assess", "import", UNITARY, "--db", db]).out
-    assert "as version 1" in first and "as version 2" in second
     council = "Example Unitary Council (fictional)"
-    history = run_cli(["assess", "history", council, "--db", db]).out.strip().splitlines()
-    assert len(history) == 2 and "overall 38%" in history[0]
     exported = tmp_path / "out.json"
     run_cli(["assess", "export", council, "-o", exported, "--db", db])
-    assert json.loads(exported.read_text()) == json.loads(UNITARY.read_text())
+    data = json.loads(exported.read_text())
+    assert data.pop("based_on_version") == 1, "an exported file says which version it is"
+    assert data == json.loads(UNITARY.read_text())
+    second = run_cli(["assess", "import", exported, "--db", db]).out
+    assert "as version 1" in first and "as version 2" in second
+    history = run_cli(["assess", "history", council, "--db", db]).out.strip().splitlines()
+    assert len(history) == 2 and "overall 38%" in history[0]
     assert run_cli(["assess", "list", "--db", db]).out.splitlines()[-1] == council
 
 
@@ -118,7 +120,7 @@ def test_report_of_a_saved_version_compares_with_the_one_before(tmp_path, db, ru
     first = tmp_path / "older.json"
     first.write_text(json.dumps(older), encoding="utf-8")
     run_cli(["assess", "import", first, "--db", db])
-    run_cli(["assess", "import", UNITARY, "--db", db])
+    run_cli(["assess", "import", UNITARY, "--force", "--db", db])
     council = "Example Unitary Council (fictional)"
     out = tmp_path / "report.html"
     run_cli(["assess", "report", "--council", council, "-o", out, "--db", db])
@@ -131,3 +133,23 @@ def test_report_of_a_saved_version_compares_with_the_one_before(tmp_path, db, ru
     assert "Saved version 1" in first_report.read_text(encoding="utf-8")
     result = run_cli(["assess", "report", UNITARY, "--council", council, "-o", out], exit_code=2)
     assert "either an assessment FILE or --council" in result.err
+
+
+def test_import_of_a_file_based_on_an_older_version_is_refused(tmp_path, db, run_cli):
+    council = "Example Unitary Council (fictional)"
+    run_cli(["assess", "import", UNITARY, "--db", db])
+    mine, theirs = tmp_path / "mine.json", tmp_path / "theirs.json"
+    run_cli(["assess", "export", council, "-o", mine, "--db", db])
+    run_cli(["assess", "export", council, "-o", theirs, "--db", db])
+    run_cli(["assess", "import", theirs, "--db", db])  # a colleague's edit lands first: v2
+    result = run_cli(["assess", "import", mine, "--db", db], exit_code=1)
+    assert result.err.strip() == (
+        "ccin-learn: error: not imported: the file is based on version 1, but version 2 of "
+        f"{council}'s assessment is newer. Export version 2, make your changes there and "
+        "import that, or import with --force to save this file on top of it"
+    )
+    unstamped = run_cli(["assess", "import", UNITARY, "--db", db], exit_code=1).err
+    assert "the file does not say which version it is based on" in unstamped
+    history = run_cli(["assess", "history", council, "--db", db]).out
+    assert len(history.strip().splitlines()) == 2, "nothing was written"
+    assert "as version 3" in run_cli(["assess", "import", mine, "--force", "--db", db]).out

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from ccin_learn.errors import KitError
-from ccin_learn.selfassessment.session import Session, usable_reason
+from ccin_learn.selfassessment.merge import Side
+from ccin_learn.selfassessment.session import Session, compare_versions, usable_reason
 from ccin_learn.selfassessment.store import ConflictError
 
 
@@ -146,3 +147,70 @@ def test_an_assessor_with_an_invisible_character_is_refused_and_not_kept(store):
     assert store.draft("Anytown").assessment.assessor is None
     session.set_details(assessor="  Policy team ")
     assert store.draft("Anytown").assessment.assessor == "Policy team"
+
+
+def test_a_refused_save_keeps_the_work_and_merges_it_over_the_colleagues(store):
+    Session.open(store, "Anytown", "unitary").save_version()  # version 1, blank
+    mine = Session.open(store, "Anytown")
+    theirs = Session.open(store.as_person("colleague"), "Anytown")
+    mine.set_level("c1", 3)
+    mine.set_level("p1", 1)
+    theirs.set_level("c2", 2)
+    theirs.set_level("p1", 4)
+    assert theirs.save_version().version == 2
+    assert mine.is_behind()
+    with pytest.raises(ConflictError):
+        mine.save_version()
+    assert mine.assessment.answer("c1").level == 3, "nothing typed is lost"
+    assert store.draft("Anytown").assessment.answer("c1").level == 3
+    merge = mine.merge_with_latest()
+    assert [c.action.id for c in merge.conflicts] == ["p1"]
+    mine.accept_merge(merge, {"p1": Side.MINE})
+    assert mine.based_on == 2 and not mine.is_behind()
+    saved = mine.save_version()
+    assert saved.version == 3
+    levels = {a: saved.assessment.answer(a).level for a in ("c1", "c2", "p1")}
+    assert levels == {"c1": 3, "c2": 2, "p1": 1}
+
+
+def test_two_officers_starting_the_same_new_council_merge_from_blank(store):
+    first = Session.open(store, "Newtown", "unitary")
+    second = Session.open(store.as_person("colleague"), "Newtown", "unitary")
+    first.set_level("c1", 2)
+    second.set_level("c2", 3)
+    first.save_version()
+    merge = second.merge_with_latest()
+    assert merge.conflicts == ()
+    second.accept_merge(merge, {})
+    assert second.save_version().assessment.answer("c1").level == 2
+
+
+def test_save_state_says_where_the_work_is_kept(store):
+    session = Session.open(store, "Anytown", "unitary")
+    assert session.save_state().startswith("Draft saved at ")
+    session.save_version()
+    assert session.save_state().startswith("Version 1 saved at ")
+    session.set_level("c1", 1)
+    assert session.save_state().startswith("Draft saved at ")
+    reopened = Session.open(store, "Anytown")
+    assert reopened.save_state().startswith("Draft from ")
+
+
+def test_two_saved_versions_compare_without_touching_the_working_copy(store):
+    session = Session.open(store, "Anytown", "unitary")
+    session.set_level("c1", 1)
+    session.save_version()
+    session.set_level("c1", 4)
+    session.save_version()
+    session.set_level("p1", 2)  # unsaved
+    pair = compare_versions(store, "Anytown", 1, 2)
+    assert (pair.first.version, pair.second.version) == (1, 2)
+    assert [(c.action.id, c.before, c.after) for c in pair.changes] == [
+        ("c1", "1 Exploring", "4 Embedded")
+    ]
+    first_card, second_card = pair.cards(session.checklist)
+    assert (first_card.overall, second_card.overall) == (25, 100)
+    assert session.assessment.answer("p1").level == 2 and session.based_on == 2
+    with pytest.raises(KitError, match="two different versions"):
+        compare_versions(store, "Anytown", 2, 2)
+    assert session.file_assessment().based_on_version == 2

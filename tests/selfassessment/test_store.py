@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from ccin_learn.selfassessment.assessment import Answer, Council
+from ccin_learn.selfassessment.assessment import Answer, Council, stamped
 from ccin_learn.selfassessment.store import ConflictError, Store, StoreError, default_db_url
 
 
@@ -103,3 +104,90 @@ def test_a_name_too_long_for_the_key_column_never_reaches_the_database(store, ma
     with pytest.raises(StoreError, match="council name is too long"):
         store.save_draft(spoiled, based_on=0)
     assert store.councils() == []
+
+
+def test_drafts_belong_to_a_person_not_to_the_council(store, make_assessment):
+    colleague = store.as_person("colleague")
+    store.save(make_assessment({"c1": 1}), based_on=0)
+    store.save_draft(make_assessment({"c1": 2}), based_on=1)
+    colleague.save_draft(make_assessment({"c1": 4}), based_on=1)
+    assert store.draft("Testborough Council").assessment.answer("c1").level == 2
+    assert colleague.draft("Testborough Council").assessment.answer("c1").level == 4
+    saved = colleague.save(colleague.draft("Testborough Council").assessment, based_on=1)
+    assert saved.assessment.answer("c1").level == 4, "the saver's own draft, nobody else's"
+    assert colleague.draft("Testborough Council") is None
+    mine = store.draft("Testborough Council")
+    assert mine is not None and mine.assessment.answer("c1").level == 2, "not published, kept"
+
+
+def test_drafts_from_before_they_had_an_owner_go_to_whoever_opens_the_database(
+    tmp_path, make_assessment, checklist
+):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    Store(url, checklist).save(make_assessment({"c1": 1}), based_on=0)
+    engine = create_engine(url)
+    with engine.begin() as connection:  # the table as the kit made it before
+        connection.execute(
+            text(
+                "CREATE TABLE drafts (council_id INTEGER PRIMARY KEY, based_on INTEGER, "
+                "saved_at DATETIME, document TEXT)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO drafts VALUES (1, 1, '2026-11-30 10:00:00', :doc)"),
+            {"doc": make_assessment({"c1": 3}).model_dump_json()},
+        )
+    opened = Store(url, checklist, person="officer")
+    draft = opened.draft("Testborough Council")
+    assert draft is not None and draft.based_on == 1 and draft.assessment.answer("c1").level == 3
+    assert Store(url, checklist, person="someone else").draft("Testborough Council") is None
+    with engine.connect() as connection:
+        tables = connection.execute(text("SELECT name FROM sqlite_master")).scalars().all()
+    assert "drafts" not in tables
+
+
+def test_an_import_must_be_based_on_the_latest_version(store, make_assessment):
+    first = store.import_file(make_assessment({"c1": 1}))
+    assert first.version == 1
+    edited = stamped(make_assessment({"c1": 2}), 1)
+    store.import_file(stamped(make_assessment({"c1": 3}), 1))  # a colleague's import
+    with pytest.raises(ConflictError, match=r"based on version 1, but version 2 .* is newer"):
+        store.import_file(edited)
+    with pytest.raises(ConflictError, match="does not say which version"):
+        store.import_file(make_assessment({"c1": 4}))
+    with pytest.raises(ConflictError, match=r"version 7 of .*, but the latest saved version is 2"):
+        store.import_file(stamped(make_assessment({"c1": 4}), 7))
+    forced = store.import_file(edited, force=True)
+    assert forced.version == 3 and forced.assessment.based_on_version is None
+    assert store.load("Testborough Council").assessment == make_assessment({"c1": 2})
+
+
+def test_concurrent_export_edit_import_never_replaces_a_newer_version(
+    tmp_path, make_assessment, checklist
+):
+    url = f"sqlite:///{tmp_path / 'loops.sqlite'}"
+    Store(url, checklist).import_file(make_assessment({"c1": 0}))
+    accepted: list[tuple[int, int]] = []  # (based on, saved as)
+    barrier = threading.Barrier(8)
+
+    def loop(worker: int) -> None:
+        store = Store(url, checklist, person=f"officer {worker}")
+        barrier.wait()
+        for round_ in range(6):
+            exported = store.load("Testborough Council")
+            edited = stamped(make_assessment({"c1": (worker + round_) % 5}), exported.version)
+            try:
+                saved = store.import_file(edited)
+            except ConflictError:
+                continue
+            accepted.append((exported.version, saved.version))
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert accepted, "some imports must get through"
+    assert all(saved == based_on + 1 for based_on, saved in accepted)
+    versions = [v.version for v in Store(url, checklist).history("Testborough Council")]
+    assert versions == list(range(1, len(accepted) + 2))
