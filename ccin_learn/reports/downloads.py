@@ -35,8 +35,12 @@ class Download:
 
 
 def session_report(session: Session) -> ReportInput:
-    """The report of an officer's working copy, saved or not."""
-    return report_input(session.assessment, session.comparison(), session.checklist)
+    """The report of an officer's working copy, saved or not.
+
+    Its JSON file says which saved version the working copy is based on, so
+    importing it later obeys the stale-save rule.
+    """
+    return report_input(session.file_assessment(), session.comparison(), session.checklist)
 
 
 def saved_report(store: Store, council: str, version: int | None = None) -> ReportInput:

@@ -8,7 +8,8 @@ transaction, and a unique (council, version) key settles races.
 
 Unsaved edits are kept as a draft per council *and person*, so that closing the
 browser tab loses nothing and one officer's unsaved edits never reach another
-officer's screen or version; saving a version clears only the saver's draft.
+officer's screen or version; saving a version clears only the saver's draft,
+and only when the draft holds what was saved (not edits from their other tab).
 Databases made before drafts had an owner are moved over on opening: their
 drafts go to the person opening the database (on a laptop, its only user).
 """
@@ -172,9 +173,9 @@ class Store:
         self.person = (person or current_person())[:PERSON_COLUMN]
         self.engine = make_engine(self.url)
         try:
-            Base.metadata.create_all(self.engine)
+            create_tables(self.engine)
             adopt_legacy_drafts(self.engine, self.person)
-        except OperationalError as err:
+        except (OperationalError, ProgrammingError, IntegrityError) as err:
             raise StoreError(f"cannot open the database {self.url}: {err.orig}") from err
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -208,16 +209,16 @@ class Store:
                 latest = latest_number(session, council.id)
                 if based_on != latest:
                     raise ConflictError(conflict_message(name, based_on, latest))
+                document = to_json(unstamped(assessment))
                 row = VersionRow(
-                    council_id=council.id,
-                    version=latest + 1,
-                    saved_at=now(),
-                    document=to_json(unstamped(assessment)),
+                    council_id=council.id, version=latest + 1, saved_at=now(), document=document
                 )
                 session.add(row)
-                session.query(DraftRow).filter_by(
-                    council_id=council.id, person=self.person
-                ).delete()
+                # The saver's draft goes only if it is what was saved: the same person's
+                # other tab may have kept different edits there since, and those stay.
+                draft = session.get(DraftRow, (council.id, self.person))
+                if draft is not None and draft.document == document:
+                    session.delete(draft)
         except IntegrityError as err:
             raise ConflictError(conflict_message(name, based_on, based_on + 1)) from err
         return Version(name, row.version, row.saved_at, unstamped(assessment))
@@ -318,6 +319,26 @@ class Store:
             row = find_council(session, council)
             if row is not None:
                 session.query(DraftRow).filter_by(council_id=row.id, person=self.person).delete()
+
+
+TABLE_RACE_TRIES = 5
+
+
+def create_tables(engine: Engine) -> None:
+    """Make any missing table, even while other processes do the same.
+
+    Voila starts several kernels at once, and each opens the store: two of them can
+    both see a table missing and both create it, and the second fails ("table
+    councils already exists" on SQLite, a duplicate ``pg_type`` row on PostgreSQL).
+    Trying again sees the table and goes on.
+    """
+    for attempt in range(TABLE_RACE_TRIES):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == TABLE_RACE_TRIES - 1:
+                raise
 
 
 def adopt_legacy_drafts(engine: Engine, person: str) -> None:

@@ -6,6 +6,13 @@ in ``ccin_learn.selfassessment.session`` and ``ccin_learn.selfassessment.scoring
 The HTML comes from the ``assessment_*.html.j2`` templates, which escape every
 value. Every handler is guarded, so a problem reaches the officer as a plain
 message and the traceback goes only to the server log.
+
+Each message appears next to the control that caused it (the picker, an action,
+Save, the versions, the downloads), in a region the kit's page script makes
+``aria-live`` so screen readers hear it. The open council and theme go into the
+page's address (``location``; the page script copies them into the URL), and
+``restore_place`` reopens them from the query string Voila hands the kernel,
+so reload and Back return the officer to where they were.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
@@ -21,11 +30,13 @@ from ccin_learn.errors import KitError
 from ccin_learn.figures import GREY, PALETTE
 from ccin_learn.reports.downloads import downloads, session_report
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
+from ccin_learn.selfassessment.merge import Merge
 from ccin_learn.selfassessment.scoring import Priority, ScoreCard
-from ccin_learn.selfassessment.session import Session, usable_reason
-from ccin_learn.selfassessment.store import Store
+from ccin_learn.selfassessment.session import Session, compare_versions, usable_reason
+from ccin_learn.selfassessment.store import ConflictError, Store
 from ccin_learn.settings import book_url
 from ccin_learn.text import percent
+from ccin_learn.widgets.assessment_panels import ConflictPanel, VersionsPanel
 from ccin_learn.widgets.common import guarded as guarded_by
 from ccin_learn.widgets.common import message_html
 from ccin_learn.widgets.htmlcharts import BarRow, BarTable, bar_tables
@@ -42,6 +53,41 @@ UNEXPECTED = (
 
 
 guarded = guarded_by(UNEXPECTED, log)
+Handler = Callable[..., Any]
+TOP = "top"  # the message area under the title, for what belongs to no one control
+
+
+def near(area: str | Callable[..., str]) -> Callable[[Handler], Handler]:
+    """A guarded handler whose messages appear in ``area``, next to the control that ran it.
+
+    ``area`` is an area's name, or a function of the handler's first argument (an
+    action's handlers put messages under that action).
+    """
+
+    def decorate(method: Handler) -> Handler:
+        inner = guarded(method)
+
+        @functools.wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            # Handlers fired by the app's own updates (a level set while a version
+            # opens) must not move the message away from the control that was used.
+            outer = self.here
+            self.here = area(*args[:1]) if callable(area) else area
+            try:
+                return inner(self, *args, **kwargs)
+            finally:
+                self.here = outer
+
+        return wrapper
+
+    return decorate
+
+
+def message_area() -> widgets.HTML:
+    """An empty message region; the page script makes ``.ccin-live`` regions aria-live."""
+    area = widgets.HTML()
+    area.add_class("ccin-live")
+    return area
 
 
 class ActionEditor(widgets.VBox):
@@ -71,10 +117,20 @@ class ActionEditor(widgets.VBox):
             description="Evidence", layout=WIDE, style=LABEL_STYLE, rows=3
         )
         self.notes = widgets.Textarea(description="Notes", layout=WIDE, style=LABEL_STYLE, rows=2)
+        self.message = message_area()
         intro = widgets.HTML(render("assessment_action.html.j2", action=action))
         hints = widgets.HTML(render("assessment_evidence_prompts.html.j2", action=action))
         super().__init__(
-            [intro, self.level, self.not_applicable, self.reason, hints, self.evidence, self.notes],
+            [
+                intro,
+                self.level,
+                self.not_applicable,
+                self.reason,
+                self.message,
+                hints,
+                self.evidence,
+                self.notes,
+            ],
             layout=widgets.Layout(
                 border_bottom=f"1px solid {GREY}", padding="0 0 1em 0", margin="0 0 1em 0"
             ),
@@ -120,6 +176,7 @@ class CouncilPicker(widgets.VBox):
         self.start_new = widgets.Button(
             description="Start", icon="plus", tooltip="Start an assessment for this council"
         )
+        self.message = message_area()
         super().__init__(
             [
                 widgets.HTML(render("heading.html.j2", level=2, text="Choose your council")),
@@ -129,6 +186,7 @@ class CouncilPicker(widgets.VBox):
                 self.council_type,
                 self.gss,
                 self.start_new,
+                self.message,
             ]
         )
 
@@ -143,7 +201,10 @@ class SelfAssessmentApp(widgets.VBox):
         self.checklist = checklist or default_checklist()
         self.book_base = (book_base or book_url()).rstrip("/") + "/"
         self.session: Session | None = None
-        self.status = widgets.HTML()
+        self.merge: Merge | None = None
+        self.here = TOP
+        self.status = message_area()
+        self.location = widgets.HTML(layout=widgets.Layout(display="none"))
         self.picker = CouncilPicker(store.councils(), self.checklist)
         self.picker.open_saved.on_click(self.on_open_saved)
         self.picker.start_new.on_click(self.on_start_new)
@@ -151,7 +212,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.workspace = widgets.VBox(layout=widgets.Layout(display="none"))
         self.build_workspace()
         title = widgets.HTML(render("assessment_title.html.j2"))
-        super().__init__([title, self.status, self.picker, self.workspace])
+        super().__init__([title, self.status, self.location, self.picker, self.workspace])
 
     @classmethod
     def from_environment(cls) -> SelfAssessmentApp:
@@ -180,10 +241,14 @@ class SelfAssessmentApp(widgets.VBox):
         self.save_button = widgets.Button(
             description="Save this version", icon="save", button_style="primary"
         )
-        self.versions = widgets.Dropdown(description="Saved versions", style=LABEL_STYLE)
-        self.open_version = widgets.Button(description="Open this version", icon="history")
+        self.save_state = widgets.HTML()
+        self.save_message = message_area()
+        self.conflict = ConflictPanel()
+        self.versions_panel = VersionsPanel()
+        self.versions_message = message_area()
         self.changes = widgets.HTML()
         self.download_button = widgets.Button(description="Prepare downloads", icon="download")
+        self.download_message = message_area()
         self.downloads = widgets.HTML()
         self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
         self.wire()
@@ -197,11 +262,16 @@ class SelfAssessmentApp(widgets.VBox):
                 self.priorities,
                 self.charts,
                 widgets.HTML(render("heading.html.j2", level=2, text="Save and history")),
+                self.save_state,
                 self.save_button,
-                widgets.HBox([self.versions, self.open_version]),
+                self.save_message,
+                self.conflict,
+                self.versions_panel,
+                self.versions_message,
                 self.changes,
                 widgets.HTML(render("heading.html.j2", level=2, text="Download")),
                 self.download_button,
+                self.download_message,
                 self.downloads,
                 self.switch_council,
             ],
@@ -216,7 +286,14 @@ class SelfAssessmentApp(widgets.VBox):
         self.assessed_on.observe(self.on_details, names="value")
         self.assessor.observe(self.on_details, names="value")
         self.save_button.on_click(self.on_save)
-        self.open_version.on_click(self.on_open_version)
+        self.conflict.save.on_click(self.on_save_merged)
+        self.conflict.later.on_click(self.on_merge_later)
+        panel = self.versions_panel
+        panel.restore.on_click(self.on_restore_asked)
+        panel.confirm_yes.on_click(self.on_restore_confirmed)
+        panel.confirm_no.on_click(self.on_restore_cancelled)
+        panel.compare.on_click(self.on_compare)
+        panel.close.on_click(self.on_close_comparison)
         self.download_button.on_click(self.on_downloads)
         self.switch_council.on_click(self.on_switch_council)
         for action_id, editor in self.editors.items():
@@ -232,8 +309,24 @@ class SelfAssessmentApp(widgets.VBox):
 
     # ---- messages and refresh -----------------------------------------------------------
 
+    def areas(self) -> dict[str, widgets.HTML]:
+        """Every message area by name: the top, the picker, each action, save, versions..."""
+        named = {
+            TOP: self.status,
+            "picker": self.picker.message,
+            "save": self.save_message,
+            "versions": self.versions_message,
+            "downloads": self.download_message,
+        }
+        return named | {action_id: e.message for action_id, e in self.editors.items()}
+
     def say(self, text: str, kind: str = "info") -> None:
-        self.status.value = message_html(text, kind)
+        """Show ``text`` next to the control being used, and clear older messages elsewhere."""
+        for name, area in self.areas().items():
+            if name == self.here:
+                area.value = message_html(text, kind, live=False)
+            elif area.value:
+                area.value = ""
 
     def show_session(self) -> None:
         """Put the whole session on screen (after opening a council or a version)."""
@@ -251,22 +344,26 @@ class SelfAssessmentApp(widgets.VBox):
         self.workspace.layout.display = None
         self.refresh_scores()
         self.refresh_history()
+        self.refresh_location()
 
     def refresh_scores(self) -> None:
-        card = self.require_session().card
+        session = self.require_session()
+        card = session.card
         self.scores.value = self.scores_html(card)
         self.priorities.value = self.priorities_html(card)
         self.charts.value = self.charts_html(card)
         self.changes.value = self.changes_html()
+        self.save_state.value = render("assessment_save_state.html.j2", state=session.save_state())
 
     def refresh_history(self) -> None:
         session = self.require_session()
-        versions = session.history()
-        self.versions.options = [
-            (f"Version {v.version}, saved {v.saved_at:%d %b %Y %H:%M}", v.version)
-            for v in reversed(versions)
-        ] or [("No saved version yet", 0)]
-        self.open_version.disabled = not versions
+        self.versions_panel.refresh(session.history(), session.based_on)
+
+    def refresh_location(self) -> None:
+        """Put the open council and theme where the page script copies them into the URL."""
+        council = self.session.council if self.session else ""
+        theme = self.theme.value if self.session else ""
+        self.location.value = render("assessment_location.html.j2", council=council, theme=theme)
 
     # ---- HTML views ---------------------------------------------------------------------
 
@@ -342,13 +439,13 @@ class SelfAssessmentApp(widgets.VBox):
             raise KitError("choose a council first")
         return self.session
 
-    @guarded
+    @near("picker")
     def on_open_saved(self, _button: object = None) -> None:
         if not self.picker.saved.value:
             raise KitError("choose a council from the list, or start a new one")
         self.open_council(self.picker.saved.value)
 
-    @guarded
+    @near("picker")
     def on_start_new(self, _button: object = None) -> None:
         # An existing council opens whatever type is chosen; a new one needs its type.
         self.open_council(
@@ -361,18 +458,33 @@ class SelfAssessmentApp(widgets.VBox):
         self, name: str, council_type: str | None = None, gss: str | None = None
     ) -> None:
         self.session = Session.open(self.store, name, council_type, gss)
+        self.merge = None
+        self.conflict.close()
         self.show_session()
-        restored = self.session.restored_draft_at
-        if restored is not None:
-            self.say(f"Restored your unsaved answers from {restored:%d %B %Y %H:%M}.", "info")
-        else:
-            self.say(f"Opened {self.session.council}.", "info")
+        self.here = TOP
+        self.say(self.opening_words(self.session))
+
+    def opening_words(self, session: Session) -> str:
+        """What the officer should know on opening: a restored draft, a colleague's save."""
+        restored = session.restored_draft_at
+        if restored is None:
+            return f"Opened {session.council}."
+        words = f"Restored your unsaved answers from {restored.astimezone():%d %B %Y %H:%M}."
+        latest = session.latest_version()
+        if latest != session.based_on:
+            started = f"version {session.based_on}" if session.based_on else "a blank assessment"
+            words += (
+                f" They started from {started}; version {latest} has been saved since. "
+                "When you save, you will see both and choose."
+            )
+        return words
 
     @guarded
     def on_theme(self, change: dict[str, Any]) -> None:
         self.pane_box.children = [self.panes[change["new"]]]
+        self.refresh_location()
 
-    @guarded
+    @near(lambda action_id: action_id)
     def on_level(self, action_id: str, change: dict[str, Any]) -> None:
         if self.loading:
             return
@@ -380,7 +492,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.require_session().set_level(action_id, None if value == NOT_ANSWERED else value)
         self.refresh_scores()
 
-    @guarded
+    @near(lambda action_id: action_id)
     def on_not_applicable(self, action_id: str, change: dict[str, Any]) -> None:
         editor = self.editors[action_id]
         editor.sync_not_applicable()
@@ -398,7 +510,7 @@ class SelfAssessmentApp(widgets.VBox):
                 "info",
             )
 
-    @guarded
+    @near(lambda action_id: action_id)
     def on_reason(self, action_id: str, _change: dict[str, Any]) -> None:
         editor = self.editors[action_id]
         if self.loading or not editor.not_applicable.value:
@@ -416,10 +528,11 @@ class SelfAssessmentApp(widgets.VBox):
             self.loading = False
         self.refresh_scores()
 
-    @guarded
+    @near(lambda action_id: action_id)
     def on_text(self, action_id: str, field_name: str, change: dict[str, Any]) -> None:
         if not self.loading:
             self.require_session().update(action_id, **{field_name: change["new"]})
+            self.refresh_save_state()
 
     @guarded
     def on_details(self, _change: dict[str, Any]) -> None:
@@ -428,14 +541,59 @@ class SelfAssessmentApp(widgets.VBox):
         if self.assessed_on.value is None:
             raise KitError("enter the assessment date")
         self.require_session().set_details(self.assessed_on.value, self.assessor.value)
+        self.refresh_save_state()
 
-    @guarded
+    def refresh_save_state(self) -> None:
+        state = self.require_session().save_state()
+        self.save_state.value = render("assessment_save_state.html.j2", state=state)
+
+    @near("save")
     def on_save(self, _button: object = None) -> None:
-        saved = self.require_session().save_version()
+        session = self.require_session()
+        try:
+            saved = session.save_version()
+        except ConflictError as err:
+            self.offer_merge(str(err))
+            return
+        self.after_save(f"Saved version {saved.version} of {saved.council}.")
+
+    def after_save(self, words: str) -> None:
+        self.merge = None
+        self.conflict.close()
         self.refresh_history()
         self.refresh_scores()
         self.refresh_heading()
-        self.say(f"Saved version {saved.version} of {saved.council}.", "ok")
+        self.say(words, "ok")
+
+    def offer_merge(self, refusal: str) -> None:
+        """A refused save: keep the work, and show it beside the colleague's version."""
+        session = self.require_session()
+        self.merge = session.merge_with_latest()
+        self.conflict.present(self.merge, self.checklist)
+        self.say(f"{refusal[0].upper()}{refusal[1:]}: see them beside version "
+                 f"{self.merge.latest_version} below.", "error")  # fmt: skip
+
+    @near("save")
+    def on_save_merged(self, _button: object = None) -> None:
+        session, merge = self.require_session(), self.merge
+        if merge is None:
+            raise KitError("there is nothing to put together: press Save again")
+        session.accept_merge(merge, self.conflict.chosen())
+        self.show_session()  # the merged answers on screen before saving them
+        try:
+            saved = session.save_version()
+        except ConflictError as err:  # yet another save meanwhile: merge again
+            self.offer_merge(str(err))
+            return
+        self.after_save(
+            f"Saved version {saved.version}: your answers on top of version {merge.latest_version}."
+        )
+
+    @near("save")
+    def on_merge_later(self, _button: object = None) -> None:
+        self.merge = None
+        self.conflict.close()
+        self.say("Your answers are kept as your draft. Press Save when you are ready.")
 
     def refresh_heading(self) -> None:
         session = self.require_session()
@@ -448,23 +606,56 @@ class SelfAssessmentApp(widgets.VBox):
             based_on=session.based_on,
         )
 
-    @guarded
-    def on_open_version(self, _button: object = None) -> None:
-        version = self.versions.value
+    @near("versions")
+    def on_restore_asked(self, _button: object = None) -> None:
+        session = self.require_session()
+        self.versions_panel.ask_to_restore(
+            self.versions_panel.versions.value, session.has_unsaved_changes()
+        )
+
+    @near("versions")
+    def on_restore_confirmed(self, _button: object = None) -> None:
+        version = self.versions_panel.versions.value
         self.require_session().load_version(version)
         self.show_session()
-        self.say(f"Opened version {version}. Save it to make it the newest version again.")
+        self.say(
+            f"Your working copy is now version {version}'s answers. "
+            "Save it to make them the newest version."
+        )
 
-    @guarded
+    @near("versions")
+    def on_restore_cancelled(self, _button: object = None) -> None:
+        self.versions_panel.hide_confirm()
+        self.say("Your working copy was not changed.")
+
+    @near("versions")
+    def on_compare(self, _button: object = None) -> None:
+        panel = self.versions_panel
+        pair = compare_versions(
+            self.store, self.require_session().council, panel.first.value, panel.second.value
+        )
+        panel.show_pair(pair, self.checklist)
+        self.say(f"Showing version {pair.first.version} beside version {pair.second.version}.")
+
+    @near("versions")
+    def on_close_comparison(self, _button: object = None) -> None:
+        self.versions_panel.hide_pair()
+        self.say("")
+
+    @near("downloads")
     def on_downloads(self, _button: object = None) -> None:
         session = self.require_session()
-        self.say("Preparing the downloads...")
-        files = [
-            (f, base64.b64encode(f.data).decode("ascii"))
-            for f in downloads(session_report(session))
-        ]
+        self.say("Preparing the downloads: this takes a few seconds…")
+        self.download_button.disabled = True
+        try:
+            files = [
+                (f, base64.b64encode(f.data).decode("ascii"))
+                for f in downloads(session_report(session))
+            ]
+        finally:
+            self.download_button.disabled = False
         self.downloads.value = render("assessment_downloads.html.j2", files=files)
-        self.say("Downloads ready: use the links under Download.", "ok")
+        self.say(f"Downloads ready for {session.save_state().lower()}: use the links below.", "ok")
 
     @guarded
     def refresh_councils(self) -> None:
@@ -473,11 +664,34 @@ class SelfAssessmentApp(widgets.VBox):
             (n, n) for n in self.store.councils()
         ]
 
-    @guarded
+    @near(TOP)
     def on_switch_council(self, _button: object = None) -> None:
         self.session = None
+        self.merge = None
+        self.conflict.close()
+        self.versions_panel.hide_pair()
         self.refresh_councils()
         self.workspace.layout.display = "none"
         self.picker.layout.display = None
         self.downloads.value = ""
+        self.refresh_location()
         self.say("")
+
+    @near(TOP)
+    def restore_place(self, query: str) -> None:
+        """Reopen the council and theme named in the page's query string (reload, Back).
+
+        Only a council with a saved version or a draft of its own opens; a name that
+        matches none is said so, and nothing is created from an address.
+        """
+        wanted = parse_qs(query or "")
+        council = (wanted.get("council") or [""])[0]
+        if not council:
+            return
+        known = {name.casefold(): name for name in self.store.councils()}
+        if council.casefold() not in known:
+            raise KitError(f"the address names {council!r}, which has no saved assessment here")
+        self.open_council(known[council.casefold()])
+        theme = (wanted.get("theme") or [""])[0]
+        if theme in self.panes:
+            self.theme.value = theme

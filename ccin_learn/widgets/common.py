@@ -18,11 +18,17 @@ COLOURS = {"info": BRAND, "ok": OK, "error": ERROR}
 PREFIXES = {"info": "", "ok": "Done: ", "error": "Problem: "}
 
 
-def message_html(text: str, kind: str = "info") -> str:
-    """A status line; "Done:" and "Problem:" say in words what the border says in colour."""
+def message_html(text: str, kind: str = "info", live: bool = True) -> str:
+    """A status line; "Done:" and "Problem:" say in words what the border says in colour.
+
+    ``live`` makes the line itself a status region; a message shown inside a region
+    that is already live (the self-assessment app's) must not, or it is heard twice.
+    """
     if not text:
         return ""
-    return render("message.html.j2", text=text, colour=COLOURS[kind], prefix=PREFIXES[kind])
+    return render(
+        "message.html.j2", text=text, colour=COLOURS[kind], prefix=PREFIXES[kind], live=live
+    )
 
 
 Handler = Callable[..., Any]

@@ -8,6 +8,7 @@ sum of levels / (4 x answered applicable actions) x 100, halves rounded up.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from playwright.sync_api import expect
 
 from ccin_learn.apps.launcher import running_voila
 from ccin_learn.selfassessment.checklist import default_checklist
+from ccin_learn.selfassessment.store import Store
 from tests.browser.offline import PageLog, offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -159,6 +161,21 @@ def overall(page: object) -> object:
     return page.locator("p.ccin-overall")
 
 
+def too_early(answered: int) -> str:
+    """The headline below half the actions answered (see ScoreCard.headline)."""
+    return f"{answered} of 15 answered: too early for an overall score (answer at least 8)"
+
+
+def theme_row(page: object, theme: str, score: str, answered: str) -> object:
+    """The score panel's row of a theme, e.g. "Community Wealth Building 50% 1 of 8 answered"."""
+    return page.get_by_role("row", name=f"{theme} {score} {answered} answered", exact=True)
+
+
+def message(page: object, text: str) -> object:
+    """A message the app shows (in one of its live status regions) containing ``text``."""
+    return page.get_by_role("status").filter(has_text=text)
+
+
 def priorities(page: object) -> object:
     return page.locator("ol.ccin-priorities > li")
 
@@ -177,10 +194,16 @@ def chart_row(page: object, action_id: str) -> object:
 def rate_levels_in_both_themes(page: object) -> None:
     """Charter 2 (Wealth Building), strategy 4 (Placemaking): 6 / 8 = 75%."""
     choose_level(page, CHARTER, 2)
-    expect(overall(page)).to_contain_text("Overall: 50% (1 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "50%", "1 of 8")).to_be_visible()
+    expect(overall(page)).to_have_text(
+        "1 of 15 answered: too early for an overall score (answer at least 8)"
+    )
     show_theme(page, PLACEMAKING)
     choose_level(page, COOP_STRATEGY, 4)
-    expect(overall(page)).to_contain_text("Overall: 75% (2 of 15 answered")
+    expect(theme_row(page, PLACEMAKING, "100%", "1 of 7")).to_be_visible()
+    expect(overall(page)).to_have_text(
+        "2 of 15 answered: too early for an overall score (answer at least 8)"
+    )
 
 
 # ---- tests -----------------------------------------------------------------------------
@@ -194,7 +217,10 @@ def test_new_county_council_starts_with_its_not_applicable_default(page, app_url
     # The rate-rebate action is filled in as not applicable for a county, and the kit
     # counts a not-applicable action as answered (see tests/test_scoring.py), so the
     # panel shows 1 of 15 answered and no score until a level is chosen.
-    expect(overall(page)).to_have_text("Overall: no score yet (1 of 15 answered (incomplete))")
+    expect(overall(page)).to_have_text(
+        "1 of 15 answered: too early for an overall score (answer at least 8)"
+    )
+    expect(theme_row(page, WEALTH_BUILDING, "no score yet", "1 of 8")).to_be_visible()
     expect(chart_row(page, RATE_REBATES)).to_have_text("not applicable")
     expect(chart_row(page, CHARTER)).to_have_text("not answered")
     rebates = (
@@ -222,10 +248,12 @@ def test_levels_in_both_themes_drive_the_score_and_priorities(page, app_url):
     )
 
     choose_level(page, COMMUNITY_ENERGY, 1)
-    # (2 + 4 + 1) / 12 = 58.3% -> 58%; placemaking (4 + 1) / 8 = 62.5% -> 63% (halves up).
-    expect(overall(page)).to_contain_text("Overall: 58% (3 of 15 answered (incomplete))")
-    expect(page.get_by_role("row", name=f"{WEALTH_BUILDING} 50% 1 of 8 answered")).to_be_visible()
-    expect(page.get_by_role("row", name=f"{PLACEMAKING} 63% 2 of 7 answered")).to_be_visible()
+    # placemaking (4 + 1) / 8 = 62.5% -> 63% (halves up); 3 answered is too few to headline.
+    expect(overall(page)).to_have_text(
+        "3 of 15 answered: too early for an overall score (answer at least 8)"
+    )
+    expect(theme_row(page, WEALTH_BUILDING, "50%", "1 of 8")).to_be_visible()
+    expect(theme_row(page, PLACEMAKING, "63%", "2 of 7")).to_be_visible()
     expect(priorities(page)).to_have_count(2)
     expect(priorities(page).nth(0)).to_contain_text(
         f"{CHECKLIST.action(COMMUNITY_ENERGY).title} (now 1 Exploring)"
@@ -240,12 +268,13 @@ def save_rate_and_reload(page: object, server: Server, name: str) -> None:
     start_council(page, name)
     rate_levels_in_both_themes(page)
     page.get_by_role("button", name="Save this version").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Saved version 1 of {name}.")
+    expect(message(page, f"Saved version 1 of {name}.")).to_be_visible()
     open_app(page, server.app_url)
 
 
 def expect_levels_restored(page: object) -> None:
-    expect(overall(page)).to_contain_text("Overall: 75% (2 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "50%", "1 of 8")).to_be_visible()
+    expect(theme_row(page, PLACEMAKING, "100%", "1 of 7")).to_be_visible()
     expect(level_radio(page, CHARTER, 2)).to_be_checked()
     show_theme(page, PLACEMAKING)
     expect(level_radio(page, COOP_STRATEGY, 4)).to_be_checked()
@@ -265,7 +294,7 @@ def test_saved_version_is_there_after_a_reload(page, server):
     save_rate_and_reload(page, server, name)
     reopen_by_name(page, name)
     expect(page.get_by_text("Unitary council; working from version 1.")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text(f"Opened {name}.")
+    expect(message(page, f"Opened {name}.")).to_be_visible()
     expect_levels_restored(page)
 
 
@@ -274,13 +303,13 @@ def test_unsaved_answers_survive_a_reload(page, app_url):
     open_app(page, app_url)
     start_council(page, name)
     choose_level(page, CHARTER, 3)
-    expect(overall(page)).to_contain_text("Overall: 75% (1 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "75%", "1 of 8")).to_be_visible()
 
     open_app(page, app_url)
     reopen_by_name(page, name)
-    expect(page.get_by_role("status")).to_contain_text("Restored your unsaved answers from")
+    expect(message(page, "Restored your unsaved answers from")).to_be_visible()
     expect(level_radio(page, CHARTER, 3)).to_be_checked()
-    expect(overall(page)).to_contain_text("Overall: 75% (1 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "75%", "1 of 8")).to_be_visible()
 
 
 def download(page: object, link_text: str) -> bytes:
@@ -294,9 +323,9 @@ def test_reports_download_as_html_and_pdf(page, app_url):
     open_app(page, app_url)
     start_council(page, name)
     choose_level(page, CHARTER, 2)
-    expect(overall(page)).to_contain_text("Overall: 50%")
+    expect(theme_row(page, WEALTH_BUILDING, "50%", "1 of 8")).to_be_visible()
     page.get_by_role("button", name="Prepare downloads").click()
-    expect(page.get_by_role("status")).to_contain_text("Downloads ready")
+    expect(message(page, "Downloads ready")).to_be_visible()
 
     html = download(page, "Download the HTML report (for a cabinet paper)").decode("utf-8")
     assert name in html
@@ -314,14 +343,16 @@ def open_council_page(
     open_app(page, app_url)
     words = request.node.name.removeprefix("test_").replace("_", " ")
     start_council(page, f"Parish of {words}", "Town or parish council")
-    expect(overall(page)).to_contain_text("Overall: no score yet (1 of 15 answered")
+    expect(overall(page)).to_have_text(
+        "1 of 15 answered: too early for an overall score (answer at least 8)"
+    )
     return page, log
 
 
 def test_app_makes_no_external_requests_and_logs_no_errors(open_council_page):
     page, log = open_council_page
     choose_level(page, CHARTER, 1)
-    expect(overall(page)).to_contain_text("Overall: 25% (2 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "25%", "2 of 8")).to_be_visible()
     assert log.external_requests == []
     assert log.console_errors == []
 
@@ -357,10 +388,155 @@ def test_level_can_be_changed_with_the_keyboard(open_council_page):
     page.keyboard.press("ArrowDown")
     expect(level_radio(page, CHARTER, 0)).to_be_checked()
     expect(level_radio(page, CHARTER, 0)).to_be_focused()
-    expect(overall(page)).to_contain_text("Overall: 0% (2 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "0%", "2 of 8")).to_be_visible()
 
     level_radio(page, CHARTER, 2).focus()  # focus alone does not choose
-    expect(overall(page)).to_contain_text("Overall: 0% (2 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "0%", "2 of 8")).to_be_visible()
     page.keyboard.press("Space")
     expect(level_radio(page, CHARTER, 2)).to_be_checked()
-    expect(overall(page)).to_contain_text("Overall: 50% (2 of 15 answered")
+    expect(theme_row(page, WEALTH_BUILDING, "50%", "2 of 8")).to_be_visible()
+
+
+# ---- saving, conflicts, versions and the app's place (issue 12) --------------------------
+
+
+def save(page: object) -> None:
+    page.get_by_role("button", name="Save this version").click()
+
+
+def evidence_box(page: object, action_id: str) -> object:
+    """The evidence box of one action (found through the action's heading)."""
+    title = CHECKLIST.action(action_id).title
+    editor = (
+        page.locator(".widget-vbox")
+        .filter(has=page.get_by_role("heading", name=title, level=3, exact=True))
+        .last
+    )
+    return editor.get_by_label("Evidence")
+
+
+def saved_level(server: Server, name: str, action_id: str) -> tuple[int, int | None, str]:
+    """The latest saved version's number, and one action's level and evidence, from the database."""
+    saved = Store(f"sqlite:///{server.db_path}").load(name)
+    answer = saved.assessment.answer(action_id)
+    return saved.version, answer.level, answer.evidence
+
+
+def test_save_message_and_saving_state_appear_beside_the_save_button(page, app_url):
+    open_app(page, app_url)
+    start_council(page, "Nearby Borough Council")
+    choose_level(page, CHARTER, 1)
+    state = page.locator(".ccin-save-state")
+    expect(state).to_contain_text(re.compile(r"Draft saved at \d\d:\d\d \(not yet a version\)"))
+    save(page)
+    saved = message(page, "Saved version 1 of Nearby Borough Council.")
+    expect(saved).to_be_visible()
+    expect(state).to_contain_text(re.compile(r"Version 1 saved at \d\d:\d\d"))
+    expect(saved).to_have_attribute("aria-live", "polite")
+    button = page.get_by_role("button", name="Save this version").bounding_box()
+    shown = saved.bounding_box()
+    assert 0 <= shown["y"] - (button["y"] + button["height"]) < 60, "right under the button"
+    assert shown["y"] + shown["height"] <= page.viewport_size["height"] + page.evaluate(
+        "window.scrollY"
+    ), "in view, not scrolled away"
+
+
+def test_two_tabs_saving_the_same_council_lose_nothing_either_typed(chromium, server):
+    name = "Twotab Borough Council"
+    first, _ = offline_page(chromium)
+    second, _ = offline_page(chromium)
+    try:
+        open_app(first, server.app_url)
+        start_council(first, name)
+        choose_level(first, CHARTER, 1)
+        save(first)
+        expect(message(first, "Saved version 1")).to_be_visible()
+        open_app(second, server.app_url)
+        reopen_by_name(second, name)
+        # Both change the charter; only the first types evidence; only the second
+        # rates community energy.
+        choose_level(first, CHARTER, 3)
+        evidence_box(first, CHARTER).fill("Charter adopted by cabinet, 3 November 2026")
+        evidence_box(first, CHARTER).blur()
+        choose_level(second, CHARTER, 2)
+        show_theme(second, PLACEMAKING)
+        choose_level(second, COMMUNITY_ENERGY, 4)
+        save(second)
+        expect(message(second, "Saved version 2")).to_be_visible()
+
+        save(first)
+        expect(message(first, "someone saved version 2")).to_be_visible()
+        expect(message(first, "Your answers are kept")).to_be_visible()
+        conflict = first.locator("table.ccin-conflict")
+        expect(conflict).to_have_count(1)
+        expect(conflict).to_contain_text("Charter adopted by cabinet")  # their side: mine
+        expect(conflict.locator("td").nth(0)).to_contain_text("3 Delivering")
+        expect(conflict.locator("td").nth(1)).to_contain_text("2 Committed")
+        expect(evidence_box(first, CHARTER)).to_have_value(
+            "Charter adopted by cabinet, 3 November 2026"
+        )
+        first.get_by_role("radio", name="Keep my answer").check()
+        first.get_by_role("button", name="Save with these choices").click()
+        expect(message(first, "Saved version 3: your answers on top of version 2")).to_be_visible()
+    finally:
+        first.close()
+        second.close()
+    version, level, evidence = saved_level(server, name, CHARTER)
+    assert (version, level, evidence) == (3, 3, "Charter adopted by cabinet, 3 November 2026")
+    assert saved_level(server, name, COMMUNITY_ENERGY)[1] == 4, "the second tab's work is in"
+
+
+def test_save_change_save_then_compare_and_download_the_right_changes(page, app_url):
+    name = "Changewell District Council"
+    open_app(page, app_url)
+    start_council(page, name)
+    choose_level(page, CHARTER, 1)
+    save(page)
+    expect(message(page, "Saved version 1")).to_be_visible()
+    choose_level(page, CHARTER, 2)
+    choose_level(page, RATE_REBATES, 3)
+    show_theme(page, PLACEMAKING)
+    choose_level(page, COOP_STRATEGY, 1)
+    choose_level(page, COMMUNITY_ENERGY, 0)
+    save(page)
+    expect(message(page, "Saved version 2")).to_be_visible()
+    expect(page.get_by_text("Saved version 2: changes since version 1")).to_be_visible()
+    versions = page.get_by_label("Saved versions")
+    expect(versions.locator("option:checked")).to_have_text(
+        re.compile(r"^Version\s2\s\(working\sfrom\sthis\),\ssaved\s")  # Dropdowns use nbsp
+    )
+
+    page.get_by_role("button", name=re.compile(r"\bCompare$")).click()
+    pair = page.locator("table.ccin-version-pair")
+    expect(pair).to_be_visible()
+    expect(pair.locator("tr.ccin-changed")).to_have_count(4)
+    expect(page.get_by_text("4 actions changed.")).to_be_visible()
+
+    page.get_by_role("button", name="Prepare downloads").click()
+    expect(message(page, "Downloads ready for version 2 saved at")).to_be_visible()
+    html = download(page, "Download the HTML report (for a cabinet paper)").decode("utf-8")
+    assert "<dt>Version</dt><dd>Saved version 2</dd>" in html
+    assert "Changes since version 1" in html and "4 actions changed" in html
+    kept = json.loads(download(page, "Download the JSON file (to keep or import next year)"))
+    assert kept["based_on_version"] == 2 and kept["answers"][CHARTER]["level"] == 2
+
+
+def test_reload_and_back_return_to_the_open_council_and_theme(page, server):
+    name = "Placeholm Town Council"
+    visited = time.time()
+    open_app(page, server.app_url)
+    start_council(page, name)
+    save(page)
+    expect(message(page, "Saved version 1")).to_be_visible()
+    show_theme(page, PLACEMAKING)
+    expect(page).to_have_url(re.compile(r"\?council=Placeholm\+Town\+Council&theme=placemaking$"))
+
+    wait_for_next_visitors_kernel(server, since=visited)
+    page.reload(wait_until="commit")
+    expect(council_heading(page, name)).to_be_visible(timeout=FIRST_WIDGET_MS)
+    expect(page.get_by_role("button", name=PLACEMAKING, exact=True)).to_have_class(ACTIVE)
+
+    page.goto(server.app_url.split("/voila/")[0] + "/", wait_until="commit")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.go_back(wait_until="commit")
+    expect(council_heading(page, name)).to_be_visible(timeout=FIRST_WIDGET_MS)

@@ -191,3 +191,37 @@ def test_concurrent_export_edit_import_never_replaces_a_newer_version(
     assert all(saved == based_on + 1 for based_on, saved in accepted)
     versions = [v.version for v in Store(url, checklist).history("Testborough Council")]
     assert versions == list(range(1, len(accepted) + 2))
+
+
+def test_a_save_keeps_a_draft_that_holds_other_edits(store, make_assessment):
+    """The same person in two tabs: saving one tab's work keeps the other tab's draft."""
+    store.save_draft(make_assessment({"c1": 2}), based_on=0)  # tab A's edits, autosaved last
+    store.save(make_assessment({"c1": 4}), based_on=0)  # tab B saves its own work
+    draft = store.draft("Testborough Council")
+    assert draft is not None and draft.assessment.answer("c1").level == 2
+
+
+def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path, checklist):
+    """Voila starts several kernels at once; each makes the tables if they are missing."""
+    for attempt in range(5):
+        url = f"sqlite:///{tmp_path / f'fresh-{attempt}.sqlite'}"
+        failures: list[Exception] = []
+        barrier = threading.Barrier(6)
+
+        def open_store(
+            url: str = url,
+            failures: list[Exception] = failures,
+            barrier: threading.Barrier = barrier,
+        ) -> None:
+            barrier.wait()
+            try:
+                Store(url, checklist)
+            except StoreError as err:
+                failures.append(err)
+
+        threads = [threading.Thread(target=open_store) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []

@@ -59,7 +59,8 @@ def test_not_applicable_waits_for_a_reason(store, started):
     editor = app.editors["p2"]
     editor.level.value = 1
     editor.not_applicable.value = True
-    assert "Type why this action does not apply" in app.status.value
+    assert "Type why this action does not apply" in editor.message.value, "said beside it"
+    assert app.status.value == "" and app.save_message.value == ""
     assert store.draft("Anyshire County").assessment.answer("p2").level == 1
     editor.reason.value = "No council land here."
     answer = store.draft("Anyshire County").assessment.answer("p2")
@@ -81,25 +82,123 @@ def test_save_history_and_changes_since_last_version(store, started):
     app = started(council_type="unitary")
     app.editors["c1"].level.value = 1
     app.on_save()
-    assert "Saved version 1 of Anyshire County" in app.status.value
-    assert app.versions.options[0][1] == 1
+    assert "Saved version 1 of Anyshire County" in app.save_message.value, "beside Save"
+    assert "Version 1 saved at" in app.save_state.value
+    panel = app.versions_panel
+    assert panel.versions.value == 1 and "(working from this)" in panel.versions.label
     app.editors["c1"].level.value = 3
     assert "Unsaved changes to version 1: changes since version 1" in app.changes.value
     assert "1 Exploring \u2192 3 Delivering" in app.changes.value
 
 
-def test_a_colleagues_newer_save_is_reported_not_overwritten(store, started, checklist):
+def test_a_colleagues_newer_save_is_merged_not_overwritten_nor_lost(store, started, checklist):
     mine = started(council_type="unitary")
     mine.on_save()
-    theirs = SelfAssessmentApp(store, checklist)
+    theirs = SelfAssessmentApp(store.as_person("colleague"), checklist)
+    theirs.picker.saved.value = "Anyshire County"
+    theirs.on_open_saved()
+    theirs.editors["c2"].level.value = 2
+    theirs.editors["c1"].level.value = 1
+    theirs.on_save()
+    mine.editors["c1"].level.value = 4
+    mine.editors["p1"].evidence.value = "Our own evidence"
+    mine.on_save()
+    refusal = mine.save_message.value
+    assert "Problem:" in refusal and "someone saved version 2" in refusal
+    assert "Your answers are kept" in refusal
+    assert store.latest_version_number("Anyshire County") == 2
+    assert mine.conflict.layout.display is None, "the side-by-side view opens"
+    assert list(mine.conflict.choices) == ["c1"]
+    shown = mine.conflict.items.children[0].value
+    assert "Your answer" in shown and "4 Embedded" in shown and "1 Exploring" in shown
+    mine.on_save_merged()  # no choice made yet: asked, nothing saved
+    assert "choose whose answer to keep for: Action c1 title" in mine.save_message.value
+    assert store.latest_version_number("Anyshire County") == 2
+    mine.conflict.choices["c1"].value = "mine"
+    mine.on_save_merged()
+    assert "Saved version 3: your answers on top of version 2" in mine.save_message.value
+    saved = store.load("Anyshire County")
+    assert saved.version == 3
+    assert saved.assessment.answer("c1").level == 4 and saved.assessment.answer("c2").level == 2
+    assert saved.assessment.answer("p1").evidence == "Our own evidence"
+    assert mine.editors["c2"].level.value == 2, "the colleague's answer is on screen too"
+    assert mine.conflict.layout.display == "none"
+
+
+def test_not_now_keeps_the_draft_and_closes_the_merge(store, started, checklist):
+    mine = started(council_type="unitary")
+    mine.on_save()
+    theirs = SelfAssessmentApp(store.as_person("colleague"), checklist)
     theirs.picker.saved.value = "Anyshire County"
     theirs.on_open_saved()
     theirs.editors["c2"].level.value = 2
     theirs.on_save()
     mine.editors["c1"].level.value = 4
     mine.on_save()
-    assert "Problem:" in mine.status.value and "someone saved version 2" in mine.status.value
-    assert store.latest_version_number("Anyshire County") == 2
+    assert mine.conflict.choices == {}, "only one of them changed each action"
+    mine.on_merge_later()
+    assert mine.conflict.layout.display == "none"
+    assert store.draft("Anyshire County").assessment.answer("c1").level == 4
+    again = SelfAssessmentApp(store, checklist)
+    again.picker.saved.value = "Anyshire County"
+    again.on_open_saved()
+    assert "version 2 has been saved since" in again.status.value
+    assert again.editors["c1"].level.value == 4
+
+
+def test_two_versions_compare_without_changing_the_working_copy(store, started):
+    app = started(council_type="unitary")
+    app.editors["c1"].level.value = 1
+    app.on_save()
+    app.editors["c1"].level.value = 3
+    app.on_save()
+    app.editors["p1"].level.value = 2  # unsaved work
+    panel = app.versions_panel
+    assert (panel.first.value, panel.second.value) == (1, 2)
+    app.on_compare()
+    view = panel.comparison.value
+    assert "Version 1 and version 2" in view and "1 action changed" in view
+    assert "<td>1 Exploring</td><td>3 Delivering</td>" in view
+    assert app.session.assessment.answer("p1").level == 2 and app.session.based_on == 2
+    panel.first.value = panel.second.value = 2
+    app.on_compare()
+    assert "choose two different versions" in app.versions_message.value
+    app.on_close_comparison()
+    assert panel.compare_view.layout.display == "none"
+
+
+def test_making_an_old_version_the_working_copy_asks_first(store, started):
+    app = started(council_type="unitary")
+    app.editors["c1"].level.value = 1
+    app.on_save()
+    app.editors["c1"].level.value = 3
+    app.on_save()
+    app.editors["p1"].level.value = 2
+    panel = app.versions_panel
+    panel.versions.value = 1
+    app.on_restore_asked()
+    assert panel.confirm.layout.display is None
+    assert "Your unsaved answers will be replaced" in panel.confirm_text.value
+    app.on_restore_cancelled()
+    assert app.session.assessment.answer("p1").level == 2, "cancel changes nothing"
+    app.on_restore_asked()
+    app.on_restore_confirmed()
+    assert app.editors["c1"].level.value == 1 and app.editors["p1"].level.value == NOT_ANSWERED
+    assert "Your working copy is now version 1" in app.versions_message.value
+    assert app.session.based_on == 2, "a save goes on top of the latest version"
+
+
+def test_the_place_in_the_address_reopens_the_council_and_theme(store, started, checklist):
+    started(council_type="unitary").on_save()
+    app = SelfAssessmentApp(store, checklist)
+    app.restore_place("council=anyshire+county&theme=placemaking")
+    assert app.session is not None and app.session.council == "Anyshire County"
+    assert app.theme.value == "placemaking"
+    assert 'data-council="Anyshire County" data-theme="placemaking"' in app.location.value
+    other = SelfAssessmentApp(store, checklist)
+    other.restore_place("council=%3Cb%3ENowhere")
+    assert other.session is None and "&lt;b&gt;Nowhere" in other.status.value
+    assert "no saved assessment here" in other.status.value
 
 
 def test_downloads_offer_all_four_files(store, started):
@@ -127,8 +226,9 @@ def test_an_unexpected_error_is_a_friendly_message_not_a_traceback(
 
     monkeypatch.setattr(app.session, "save_version", broken)
     app.on_save()
-    assert "Something went wrong" in app.status.value
-    assert "RuntimeError" not in app.status.value and "line 42" not in app.status.value
+    shown = app.save_message.value
+    assert "Something went wrong" in shown
+    assert "RuntimeError" not in shown and "line 42" not in shown
     assert "database exploded" in caplog.text, "the details go to the server log"
 
 
@@ -136,7 +236,7 @@ def test_starting_without_a_type_asks_for_it(store, checklist):
     app = SelfAssessmentApp(store, checklist)
     app.picker.name.value = "Newtown"
     app.on_start_new()
-    assert "choose the type of council for Newtown" in app.status.value
+    assert "choose the type of council for Newtown" in app.picker.message.value
     assert app.session is None
 
 
@@ -201,9 +301,8 @@ def test_a_council_name_with_markup_stays_plain_text(store, started):
     for shown in (app.heading.value, app.status.value):
         assert "<script>" not in shown and "&lt;script&gt;alert(" in shown
     app.on_save()
-    assert "<script>" not in app.status.value and "Saved version 1 of &lt;script&gt;" in (
-        app.status.value
-    )
+    assert "<script>" not in app.save_message.value
+    assert "Saved version 1 of &lt;script&gt;" in app.save_message.value
 
 
 def test_a_reason_counts_once_the_assessment_model_accepts_it(store, started):
