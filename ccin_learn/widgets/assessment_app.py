@@ -27,8 +27,7 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from ccin_learn.errors import KitError
-from ccin_learn.figures import GREY, PALETTE
-from ccin_learn.reports.downloads import downloads, session_report
+from ccin_learn.palette import GREY, PALETTE
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.merge import Merge
 from ccin_learn.selfassessment.scoring import Priority, ScoreCard
@@ -360,10 +359,12 @@ class SelfAssessmentApp(widgets.VBox):
         self.versions_panel.refresh(session.history(), session.based_on)
 
     def refresh_location(self) -> None:
-        """Put the open council and theme where the page script copies them into the URL."""
+        """Put the open council and section where the page script copies them into the URL."""
         council = self.session.council if self.session else ""
-        theme = self.theme.value if self.session else ""
-        self.location.value = render("assessment_location.html.j2", council=council, theme=theme)
+        section = self.theme.value if self.session else ""
+        self.location.value = render(
+            "assessment_location.html.j2", council=council, section=section
+        )
 
     # ---- HTML views ---------------------------------------------------------------------
 
@@ -644,6 +645,10 @@ class SelfAssessmentApp(widgets.VBox):
 
     @near("downloads")
     def on_downloads(self, _button: object = None) -> None:
+        # The reports need matplotlib and fpdf2 (about 70 MB), which a kernel should
+        # only hold once its officer asks for a download, not while it waits.
+        from ccin_learn.reports.downloads import downloads, session_report  # lazy: memory
+
         session = self.require_session()
         self.say("Preparing the downloads: this takes a few seconds…")
         self.download_button.disabled = True
@@ -679,7 +684,7 @@ class SelfAssessmentApp(widgets.VBox):
 
     @near(TOP)
     def restore_place(self, query: str) -> None:
-        """Reopen the council and theme named in the page's query string (reload, Back).
+        """Reopen the council and section named in the page's query string (reload, Back).
 
         Only a council with a saved version or a draft of its own opens; a name that
         matches none is said so, and nothing is created from an address.
@@ -692,6 +697,6 @@ class SelfAssessmentApp(widgets.VBox):
         if council.casefold() not in known:
             raise KitError(f"the address names {council!r}, which has no saved assessment here")
         self.open_council(known[council.casefold()])
-        theme = (wanted.get("theme") or [""])[0]
-        if theme in self.panes:
-            self.theme.value = theme
+        section = (wanted.get("section") or [""])[0]
+        if section in self.panes:
+            self.theme.value = section

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ccin_learn.palette import PALETTE, WARNING
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.merge import Merge, Side
 from ccin_learn.selfassessment.session import VersionPair
@@ -115,6 +116,7 @@ class VersionsPanel(widgets.VBox):
             pair=pair,
             cards=(first_card, second_card),
             rows=rows,
+            colours=PALETTE,
         )
         show(self.compare_view)
 
@@ -136,7 +138,7 @@ class ConflictPanel(widgets.VBox):
         self.later = widgets.Button(description="Not now, keep working", layout=AUTO)
         super().__init__(
             [self.summary, self.items, widgets.HBox([self.save, self.later])],
-            layout=widgets.Layout(display=HIDDEN, border="2px solid #b35900", padding="0 .8em"),
+            layout=widgets.Layout(display=HIDDEN, border=f"2px solid {WARNING}", padding="0 .8em"),
         )
 
     def present(self, merge: Merge, checklist: Checklist) -> None:
@@ -152,6 +154,7 @@ class ConflictPanel(widgets.VBox):
                         conflict=conflict,
                         latest=merge.latest_version,
                         words=checklist.level_words,
+                        colours=PALETTE,
                     )
                 )
             )

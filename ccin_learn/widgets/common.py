@@ -10,7 +10,7 @@ from typing import Any
 from IPython.display import HTML
 
 from ccin_learn.errors import KitError
-from ccin_learn.figures import BRAND, ERROR, OK
+from ccin_learn.palette import BRAND, ERROR, OK
 from ccin_learn.settings import app_url
 from ccin_learn.widgets.templates import render
 

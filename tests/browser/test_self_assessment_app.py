@@ -521,7 +521,8 @@ def test_save_change_save_then_compare_and_download_the_right_changes(page, app_
     assert kept["based_on_version"] == 2 and kept["answers"][CHARTER]["level"] == 2
 
 
-def test_reload_and_back_return_to_the_open_council_and_theme(page, server):
+def test_reload_and_back_return_to_the_open_council_and_theme(page_and_log, server):
+    page, log = page_and_log
     name = "Placeholm Town Council"
     visited = time.time()
     open_app(page, server.app_url)
@@ -529,7 +530,7 @@ def test_reload_and_back_return_to_the_open_council_and_theme(page, server):
     save(page)
     expect(message(page, "Saved version 1")).to_be_visible()
     show_theme(page, PLACEMAKING)
-    expect(page).to_have_url(re.compile(r"\?council=Placeholm\+Town\+Council&theme=placemaking$"))
+    expect(page).to_have_url(re.compile(r"\?council=Placeholm\+Town\+Council&section=placemaking$"))
 
     wait_for_next_visitors_kernel(server, since=visited)
     page.reload(wait_until="commit")
@@ -540,3 +541,6 @@ def test_reload_and_back_return_to_the_open_council_and_theme(page, server):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.go_back(wait_until="commit")
     expect(council_heading(page, name)).to_be_visible(timeout=FIRST_WIDGET_MS)
+    expect(page.get_by_role("button", name=PLACEMAKING, exact=True)).to_have_class(ACTIVE)
+    expect(page.locator(".jp-Dialog")).to_have_count(0)  # e.g. a theme that failed to load
+    assert log.console_errors == []

@@ -191,10 +191,10 @@ def test_making_an_old_version_the_working_copy_asks_first(store, started):
 def test_the_place_in_the_address_reopens_the_council_and_theme(store, started, checklist):
     started(council_type="unitary").on_save()
     app = SelfAssessmentApp(store, checklist)
-    app.restore_place("council=anyshire+county&theme=placemaking")
+    app.restore_place("council=anyshire+county&section=placemaking")
     assert app.session is not None and app.session.council == "Anyshire County"
     assert app.theme.value == "placemaking"
-    assert 'data-council="Anyshire County" data-theme="placemaking"' in app.location.value
+    assert 'data-council="Anyshire County" data-section="placemaking"' in app.location.value
     other = SelfAssessmentApp(store, checklist)
     other.restore_place("council=%3Cb%3ENowhere")
     assert other.session is None and "&lt;b&gt;Nowhere" in other.status.value

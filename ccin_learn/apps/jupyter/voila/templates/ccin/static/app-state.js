@@ -3,8 +3,10 @@
  * 1. A widget the app marks `ccin-live` (each message area beside a control) is made
  *    a polite status region, so screen readers hear "Saved version 3" where it
  *    appears. The region exists before any message, as live regions must.
- * 2. The app writes the open council and theme into a hidden `.ccin-location`
- *    element; this copies them into the page's query string with replaceState, so
+ * 2. The app writes the open council and section (the checklist theme shown) into a
+ *    hidden `.ccin-location` element; this copies them into the page's query string
+ *    as `council` and `section` (not `theme`: Voila reads `?theme=` as the page's
+ *    colour theme and fails to load an unknown one) with replaceState, so
  *    a reload, or Back from another page, opens the app where the officer was
  *    (Voila hands the query string to the kernel, which reopens that council).
  *    replaceState, not pushState: Back still leaves the app rather than stepping
@@ -26,15 +28,15 @@
     var marker = document.querySelector(".ccin-location");
     if (!marker) return;
     var council = marker.getAttribute("data-council") || "";
-    var theme = marker.getAttribute("data-theme") || "";
-    var place = council + "\u0000" + theme;
+    var section = marker.getAttribute("data-section") || "";
+    var place = council + "\u0000" + section;
     if (place === lastPlace) return;
     lastPlace = place;
     var url = new URL(window.location.href);
     url.searchParams.delete("council");
-    url.searchParams.delete("theme");
+    url.searchParams.delete("section");
     if (council) url.searchParams.set("council", council);
-    if (council && theme) url.searchParams.set("theme", theme);
+    if (council && section) url.searchParams.set("section", section);
     window.history.replaceState(window.history.state, "", url.toString());
   }
 
@@ -47,7 +49,7 @@
     update();
     new MutationObserver(update).observe(document.body, {
       childList: true, subtree: true, attributes: true,
-      attributeFilter: ["data-council", "data-theme"]
+      attributeFilter: ["data-council", "data-section"]
     });
   }
 
