@@ -75,12 +75,19 @@ def test_a_stale_session_cannot_overwrite_a_colleagues_save(store):
     assert mine.save_version().version == 3
 
 
-def test_opening_an_old_version_saves_as_the_newest(store):
+@pytest.fixture
+def two_versions(store) -> Session:
+    """Anytown with version 1 (c1 at level 1) and version 2 (c1 at level 2) saved."""
     session = Session.open(store, "Anytown", "unitary")
     session.set_level("c1", 1)
     session.save_version()
     session.set_level("c1", 2)
     session.save_version()
+    return session
+
+
+def test_opening_an_old_version_saves_as_the_newest(two_versions):
+    session = two_versions
     session.load_version(1)
     assert session.assessment.answer("c1").level == 1
     assert session.save_version().version == 3
@@ -196,20 +203,16 @@ def test_save_state_says_where_the_work_is_kept(store):
     assert reopened.save_state().startswith("Draft from ")
 
 
-def test_two_saved_versions_compare_without_touching_the_working_copy(store):
-    session = Session.open(store, "Anytown", "unitary")
-    session.set_level("c1", 1)
-    session.save_version()
-    session.set_level("c1", 4)
-    session.save_version()
+def test_two_saved_versions_compare_without_touching_the_working_copy(store, two_versions):
+    session = two_versions
     session.set_level("p1", 2)  # unsaved
     pair = compare_versions(store, "Anytown", 1, 2)
     assert (pair.first.version, pair.second.version) == (1, 2)
     assert [(c.action.id, c.before, c.after) for c in pair.changes] == [
-        ("c1", "1 Exploring", "4 Embedded")
+        ("c1", "1 Exploring", "2 Committed")
     ]
     first_card, second_card = pair.cards(session.checklist)
-    assert (first_card.overall, second_card.overall) == (25, 100)
+    assert (first_card.overall, second_card.overall) == (25, 50)
     assert session.assessment.answer("p1").level == 2 and session.based_on == 2
     with pytest.raises(KitError, match="two different versions"):
         compare_versions(store, "Anytown", 2, 2)

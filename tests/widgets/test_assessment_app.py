@@ -26,6 +26,19 @@ def started(store, checklist):
     return start
 
 
+@pytest.fixture
+def colleague(store, checklist):
+    """``colleague()``: a second officer's app with Anyshire County open in it."""
+
+    def open_as_colleague():
+        app = SelfAssessmentApp(store.as_person("colleague"), checklist)
+        app.picker.saved.value = "Anyshire County"
+        app.on_open_saved()
+        return app
+
+    return open_as_colleague
+
+
 def test_starting_a_council_shows_the_workspace_with_its_defaults(store, started):
     app = started()
     assert app.workspace.layout.display is None and app.picker.layout.display == "none"
@@ -91,12 +104,10 @@ def test_save_history_and_changes_since_last_version(store, started):
     assert "1 Exploring \u2192 3 Delivering" in app.changes.value
 
 
-def test_a_colleagues_newer_save_is_merged_not_overwritten_nor_lost(store, started, checklist):
+def test_a_colleagues_newer_save_is_merged_not_overwritten_nor_lost(store, started, colleague):
     mine = started(council_type="unitary")
     mine.on_save()
-    theirs = SelfAssessmentApp(store.as_person("colleague"), checklist)
-    theirs.picker.saved.value = "Anyshire County"
-    theirs.on_open_saved()
+    theirs = colleague()
     theirs.editors["c2"].level.value = 2
     theirs.editors["c1"].level.value = 1
     theirs.on_save()
@@ -125,12 +136,10 @@ def test_a_colleagues_newer_save_is_merged_not_overwritten_nor_lost(store, start
     assert mine.conflict.layout.display == "none"
 
 
-def test_not_now_keeps_the_draft_and_closes_the_merge(store, started, checklist):
+def test_not_now_keeps_the_draft_and_closes_the_merge(store, started, checklist, colleague):
     mine = started(council_type="unitary")
     mine.on_save()
-    theirs = SelfAssessmentApp(store.as_person("colleague"), checklist)
-    theirs.picker.saved.value = "Anyshire County"
-    theirs.on_open_saved()
+    theirs = colleague()
     theirs.editors["c2"].level.value = 2
     theirs.on_save()
     mine.editors["c1"].level.value = 4
@@ -146,13 +155,20 @@ def test_not_now_keeps_the_draft_and_closes_the_merge(store, started, checklist)
     assert again.editors["c1"].level.value == 4
 
 
-def test_two_versions_compare_without_changing_the_working_copy(store, started):
+@pytest.fixture
+def two_saved(started):
+    """An app with version 1 (c1 at 1) and version 2 (c1 at 3) saved, and unsaved p1 at 2."""
     app = started(council_type="unitary")
     app.editors["c1"].level.value = 1
     app.on_save()
     app.editors["c1"].level.value = 3
     app.on_save()
-    app.editors["p1"].level.value = 2  # unsaved work
+    app.editors["p1"].level.value = 2
+    return app
+
+
+def test_two_versions_compare_without_changing_the_working_copy(two_saved):
+    app = two_saved
     panel = app.versions_panel
     assert (panel.first.value, panel.second.value) == (1, 2)
     app.on_compare()
@@ -167,13 +183,8 @@ def test_two_versions_compare_without_changing_the_working_copy(store, started):
     assert panel.compare_view.layout.display == "none"
 
 
-def test_making_an_old_version_the_working_copy_asks_first(store, started):
-    app = started(council_type="unitary")
-    app.editors["c1"].level.value = 1
-    app.on_save()
-    app.editors["c1"].level.value = 3
-    app.on_save()
-    app.editors["p1"].level.value = 2
+def test_making_an_old_version_the_working_copy_asks_first(two_saved):
+    app = two_saved
     panel = app.versions_panel
     panel.versions.value = 1
     app.on_restore_asked()
