@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
@@ -42,6 +42,13 @@ UNEXPECTED = (
 
 
 guarded = guarded_by(UNEXPECTED, log)
+Styled = TypeVar("Styled", bound=widgets.DOMWidget)
+
+
+def styled(widget: Styled, css_class: str) -> Styled:
+    """The widget with a class of the Voila template's assessment.css (layout lives there)."""
+    widget.add_class(css_class)
+    return widget
 
 
 class ActionEditor(widgets.VBox):
@@ -107,7 +114,9 @@ class CouncilPicker(widgets.VBox):
             description="Open", icon="folder-open", tooltip="Open the chosen council's assessment"
         )
         self.name = widgets.Text(
-            description="Council name", style=LABEL_STYLE, layout=widgets.Layout(width="28em")
+            description="Council name",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="28em", max_width="100%"),
         )
         self.council_type = widgets.Dropdown(
             options=[("Choose a type", "")] + [(t.name, t.id) for t in checklist.council_types],
@@ -123,7 +132,7 @@ class CouncilPicker(widgets.VBox):
         super().__init__(
             [
                 widgets.HTML(render("heading.html.j2", level=2, text="Choose your council")),
-                widgets.HBox([self.saved, self.open_saved]),
+                styled(widgets.HBox([self.saved, self.open_saved]), "ccin-wrap"),
                 widgets.HTML(render("note.html.j2", text="Or start a new council:", bold=False)),
                 self.name,
                 self.council_type,
@@ -152,6 +161,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.build_workspace()
         title = widgets.HTML(render("assessment_title.html.j2"))
         super().__init__([title, self.status, self.picker, self.workspace])
+        self.add_class("ccin-self-assessment")
 
     @classmethod
     def from_environment(cls) -> SelfAssessmentApp:
@@ -161,7 +171,12 @@ class SelfAssessmentApp(widgets.VBox):
     # ---- layout --------------------------------------------------------------------------
 
     def build_workspace(self) -> None:
+        """The council's heading and summary bar over two columns: the questions, and the
+        scores with Save next to them. The kit's assessment.css makes the score column stick
+        in view on a wide screen and the summary bar stick on a phone, where the columns stack;
+        the classes added here are what it styles."""
         self.heading = widgets.HTML()
+        self.summary = styled(widgets.HTML(), "ccin-summary")
         self.assessed_on = widgets.DatePicker(description="Assessment date", style=LABEL_STYLE)
         self.assessor = widgets.Text(description="Assessed by (optional)", style=LABEL_STYLE)
         self.theme = widgets.ToggleButtons(
@@ -187,29 +202,32 @@ class SelfAssessmentApp(widgets.VBox):
         self.downloads = widgets.HTML()
         self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
         self.wire()
-        left = widgets.VBox(
-            [self.heading, self.assessed_on, self.assessor, self.theme, self.pane_box],
-            layout=widgets.Layout(flex="3 1 30em", padding="0 1em 0 0"),
-        )
-        right = widgets.VBox(
+        self.workspace.add_class("ccin-workspace")
+        columns = widgets.HBox([self.question_column(), self.score_column()])
+        self.workspace.children = [self.heading, self.summary, styled(columns, "ccin-columns")]
+
+    def question_column(self) -> widgets.VBox:
+        column = widgets.VBox([self.assessed_on, self.assessor, self.theme, self.pane_box])
+        return styled(column, "ccin-questions")
+
+    def score_column(self) -> widgets.VBox:
+        """Save sits right under the scores, so both stay in view together."""
+        column = widgets.VBox(
             [
                 self.scores,
-                self.priorities,
-                self.charts,
                 widgets.HTML(render("heading.html.j2", level=2, text="Save and history")),
                 self.save_button,
-                widgets.HBox([self.versions, self.open_version]),
+                styled(widgets.HBox([self.versions, self.open_version]), "ccin-wrap"),
                 self.changes,
+                self.priorities,
+                self.charts,
                 widgets.HTML(render("heading.html.j2", level=2, text="Download")),
                 self.download_button,
                 self.downloads,
                 self.switch_council,
-            ],
-            layout=widgets.Layout(flex="2 1 22em"),
+            ]
         )
-        self.workspace.children = [
-            widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap"))
-        ]
+        return styled(column, "ccin-score-column")
 
     def wire(self) -> None:
         self.theme.observe(self.on_theme, names="value")
@@ -254,10 +272,24 @@ class SelfAssessmentApp(widgets.VBox):
 
     def refresh_scores(self) -> None:
         card = self.require_session().card
+        self.refresh_summary()
         self.scores.value = self.scores_html(card)
         self.priorities.value = self.priorities_html(card)
         self.charts.value = self.charts_html(card)
         self.changes.value = self.changes_html()
+
+    save_state = ""
+
+    def refresh_summary(self, save_state: str | None = None) -> None:
+        """The bar that keeps the headline score in view on a phone, with what was last saved
+        (e.g. "Draft saved at 12:04", "Version 3 saved"); None keeps the last save state."""
+        if save_state is not None:
+            self.save_state = save_state
+        self.summary.value = render(
+            "assessment_summary.html.j2",
+            card=self.require_session().card,
+            save_state=self.save_state,
+        )
 
     def refresh_history(self) -> None:
         session = self.require_session()
