@@ -202,11 +202,12 @@ class SelfAssessmentApp(widgets.VBox):
         self.downloads = widgets.HTML()
         self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
         self.wire()
-        self.workspace.add_class("ccin-workspace")
+        styled(self.workspace, "ccin-workspace")
         columns = widgets.HBox([self.question_column(), self.score_column()])
         self.workspace.children = [self.heading, self.summary, styled(columns, "ccin-columns")]
 
     def question_column(self) -> widgets.VBox:
+        """The assessment's details, then the chosen theme's actions (first in Tab order)."""
         column = widgets.VBox([self.assessed_on, self.assessor, self.theme, self.pane_box])
         return styled(column, "ccin-questions")
 
