@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -50,6 +51,8 @@ NAME_LIMIT = 150
 # surrogates, and line and paragraph separators.
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"})
 UNNAMED = {"Cc": "a control character", "Co": "a private-use character", "Cs": "a surrogate"}
+GSS_PATTERN = r"^[EWSN]\d{8}$"
+GSS_MESSAGE = "An ONS code looks like E06000001: a letter (E, W, S or N) and 8 digits"
 
 
 class AssessmentError(KitError):
@@ -65,6 +68,32 @@ class Frozen(DataModel):
 def council_key(name: str) -> str:
     """Councils are the same whatever the case or spacing of their name (the store's key)."""
     return " ".join(name.split()).casefold()
+
+
+def plain_words(
+    value: object, handler: ValidatorFunctionWrapHandler, what: str, pattern_message: str = ""
+) -> object:
+    """Validate ``value`` with pydantic's checks, saying a failed length or pattern in plain
+    words: officers see these messages, and pydantic's quote limits and regular expressions."""
+    try:
+        return handler(value)
+    except ValidationError as err:
+        kind = err.errors()[0]["type"]
+        limit = err.errors()[0].get("ctx", {})
+        if kind == "string_pattern_mismatch" and pattern_message:
+            raise ValueError(pattern_message) from None
+        if kind == "string_too_short" and limit.get("min_length") == 1:
+            raise ValueError(f"enter the {what}") from None
+        if kind == "string_too_short":
+            raise ValueError(
+                f"the {what} is too short: write at least {limit['min_length']} characters"
+            ) from None
+        if kind == "string_too_long":
+            raise ValueError(
+                f"the {what} is too long: at most {limit['max_length']:,} characters "
+                f"(this one has {len(str(value).strip()):,})"
+            ) from None
+        raise
 
 
 def refuse_invisible(text: str, what: str) -> str:
@@ -86,8 +115,18 @@ class Council(Frozen):
     name: str = Field(min_length=1, max_length=NAME_LIMIT)
     type: str = Field(description="a council type id from the checklist, e.g. unitary")
     gss_code: str | None = Field(
-        default=None, pattern=r"^[EWSN]\d{8}$", description="ONS/GSS code, e.g. E06000001"
+        default=None, pattern=GSS_PATTERN, description="ONS/GSS code, e.g. E06000001"
     )
+
+    @field_validator("name", mode="wrap")
+    @classmethod
+    def _plain_name(cls, name: object, handler: ValidatorFunctionWrapHandler) -> object:
+        return plain_words(name, handler, "council's name")
+
+    @field_validator("gss_code", mode="wrap")
+    @classmethod
+    def _plain_gss_code(cls, code: object, handler: ValidatorFunctionWrapHandler) -> object:
+        return plain_words(code, handler, "ONS code", GSS_MESSAGE)
 
     @field_validator("name")
     @classmethod
@@ -107,6 +146,11 @@ class NotApplicable(Frozen):
 
     reason: str = Field(min_length=3, max_length=TEXT_LIMIT)
 
+    @field_validator("reason", mode="wrap")
+    @classmethod
+    def _plain_reason(cls, reason: object, handler: ValidatorFunctionWrapHandler) -> object:
+        return plain_words(reason, handler, "reason it does not apply")
+
 
 class Answer(Frozen):
     """The council's answer for one action. No level and not N/A means unanswered."""
@@ -115,6 +159,13 @@ class Answer(Frozen):
     not_applicable: NotApplicable | None = None
     evidence: str = Field(default="", max_length=TEXT_LIMIT)
     notes: str = Field(default="", max_length=TEXT_LIMIT)
+
+    @field_validator("evidence", "notes", mode="wrap")
+    @classmethod
+    def _plain_text(
+        cls, text: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> object:
+        return plain_words(text, handler, str(info.field_name))
 
     @model_validator(mode="after")
     def _level_or_not_applicable(self) -> Answer:
@@ -153,6 +204,11 @@ class Assessment(Frozen):
             "file based on an older version than the latest is refused"
         ),
     )
+
+    @field_validator("assessor", mode="wrap")
+    @classmethod
+    def _plain_assessor(cls, name: object, handler: ValidatorFunctionWrapHandler) -> object:
+        return plain_words(name, handler, "assessor's name")
 
     @field_validator("assessor")
     @classmethod

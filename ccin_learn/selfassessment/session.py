@@ -288,9 +288,17 @@ def usable_reason(reason: str) -> bool:
 
 
 def friendly_validation(err: ValueError) -> str:
-    """A pydantic error as one plain sentence for the app."""
+    """A pydantic error as one plain sentence for the app.
+
+    The models' own checks already say what is wrong in words ("An ONS code looks
+    like E06000001..."), so those are shown alone; pydantic's built-in messages keep
+    the field's name in front, or they would not say which box is wrong.
+    """
     if hasattr(err, "errors"):
         first = err.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "value_error":
+            return message
         field_name = ".".join(str(part) for part in first["loc"]) or "value"
-        return f"{field_name}: {first['msg'].removeprefix('Value error, ')}"
+        return f"{field_name}: {message}"
     return str(err)

@@ -21,7 +21,7 @@ import base64
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
@@ -87,6 +87,15 @@ def message_area() -> widgets.HTML:
     area = widgets.HTML()
     area.add_class("ccin-live")
     return area
+
+
+Styled = TypeVar("Styled", bound=widgets.DOMWidget)
+
+
+def styled(widget: Styled, css_class: str) -> Styled:
+    """The widget with a class of the Voila template's assessment.css (layout lives there)."""
+    widget.add_class(css_class)
+    return widget
 
 
 class ActionEditor(widgets.VBox):
@@ -162,7 +171,9 @@ class CouncilPicker(widgets.VBox):
             description="Open", icon="folder-open", tooltip="Open the chosen council's assessment"
         )
         self.name = widgets.Text(
-            description="Council name", style=LABEL_STYLE, layout=widgets.Layout(width="28em")
+            description="Council name",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="28em", max_width="100%"),
         )
         self.council_type = widgets.Dropdown(
             options=[("Choose a type", "")] + [(t.name, t.id) for t in checklist.council_types],
@@ -179,7 +190,7 @@ class CouncilPicker(widgets.VBox):
         super().__init__(
             [
                 widgets.HTML(render("heading.html.j2", level=2, text="Choose your council")),
-                widgets.HBox([self.saved, self.open_saved]),
+                styled(widgets.HBox([self.saved, self.open_saved]), "ccin-wrap"),
                 widgets.HTML(render("note.html.j2", text="Or start a new council:", bold=False)),
                 self.name,
                 self.council_type,
@@ -212,6 +223,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.build_workspace()
         title = widgets.HTML(render("assessment_title.html.j2"))
         super().__init__([title, self.status, self.location, self.picker, self.workspace])
+        self.add_class("ccin-self-assessment")
 
     @classmethod
     def from_environment(cls) -> SelfAssessmentApp:
@@ -221,7 +233,12 @@ class SelfAssessmentApp(widgets.VBox):
     # ---- layout --------------------------------------------------------------------------
 
     def build_workspace(self) -> None:
+        """The council's heading and summary bar over two columns: the questions, and the
+        scores with Save next to them. The kit's assessment.css makes the score column stick
+        in view on a wide screen and the summary bar stick on a phone, where the columns stack;
+        the classes added here are what it styles."""
         self.heading = widgets.HTML()
+        self.summary = styled(widgets.HTML(), "ccin-summary")
         self.assessed_on = widgets.DatePicker(description="Assessment date", style=LABEL_STYLE)
         self.assessor = widgets.Text(description="Assessed by (optional)", style=LABEL_STYLE)
         self.theme = widgets.ToggleButtons(
@@ -251,15 +268,20 @@ class SelfAssessmentApp(widgets.VBox):
         self.downloads = widgets.HTML()
         self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
         self.wire()
-        left = widgets.VBox(
-            [self.heading, self.assessed_on, self.assessor, self.theme, self.pane_box],
-            layout=widgets.Layout(flex="3 1 30em", padding="0 1em 0 0"),
-        )
-        right = widgets.VBox(
+        styled(self.workspace, "ccin-workspace")
+        columns = widgets.HBox([self.question_column(), self.score_column()])
+        self.workspace.children = [self.heading, self.summary, styled(columns, "ccin-columns")]
+
+    def question_column(self) -> widgets.VBox:
+        """The assessment's details, then the chosen theme's actions (first in Tab order)."""
+        column = widgets.VBox([self.assessed_on, self.assessor, self.theme, self.pane_box])
+        return styled(column, "ccin-questions")
+
+    def score_column(self) -> widgets.VBox:
+        """Save sits right under the scores, so both stay in view together."""
+        column = widgets.VBox(
             [
                 self.scores,
-                self.priorities,
-                self.charts,
                 widgets.HTML(render("heading.html.j2", level=2, text="Save and history")),
                 self.save_state,
                 self.save_button,
@@ -268,17 +290,16 @@ class SelfAssessmentApp(widgets.VBox):
                 self.versions_panel,
                 self.versions_message,
                 self.changes,
+                self.priorities,
+                self.charts,
                 widgets.HTML(render("heading.html.j2", level=2, text="Download")),
                 self.download_button,
                 self.download_message,
                 self.downloads,
                 self.switch_council,
-            ],
-            layout=widgets.Layout(flex="2 1 22em"),
+            ]
         )
-        self.workspace.children = [
-            widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap"))
-        ]
+        return styled(column, "ccin-score-column")
 
     def wire(self) -> None:
         self.theme.observe(self.on_theme, names="value")
@@ -338,21 +359,29 @@ class SelfAssessmentApp(widgets.VBox):
             self.assessor.value = session.assessment.assessor or ""
         finally:
             self.loading = False
-        self.refresh_heading()
-        self.picker.layout.display = "none"
-        self.workspace.layout.display = None
+        # The page script moves focus to the heading when the workspace appears: the
+        # heading and the summary bar's skip link (the next Tab stop) are filled in first.
         self.refresh_scores()
         self.refresh_history()
         self.refresh_location()
+        self.refresh_heading()
+        self.picker.layout.display = "none"
+        self.workspace.layout.display = None
 
     def refresh_scores(self) -> None:
-        session = self.require_session()
-        card = session.card
+        card = self.require_session().card
         self.scores.value = self.scores_html(card)
         self.priorities.value = self.priorities_html(card)
         self.charts.value = self.charts_html(card)
         self.changes.value = self.changes_html()
-        self.save_state.value = render("assessment_save_state.html.j2", state=session.save_state())
+        self.refresh_save_state()
+
+    def refresh_save_state(self) -> None:
+        """Where the work is kept, beside Save and in the summary bar that stays in view."""
+        session = self.require_session()
+        state = session.save_state()
+        self.save_state.value = render("assessment_save_state.html.j2", state=state)
+        self.summary.value = render("assessment_summary.html.j2", card=session.card, state=state)
 
     def refresh_history(self) -> None:
         session = self.require_session()
@@ -543,10 +572,6 @@ class SelfAssessmentApp(widgets.VBox):
             raise KitError("enter the assessment date")
         self.require_session().set_details(self.assessed_on.value, self.assessor.value)
         self.refresh_save_state()
-
-    def refresh_save_state(self) -> None:
-        state = self.require_session().save_state()
-        self.save_state.value = render("assessment_save_state.html.j2", state=state)
 
     @near("save")
     def on_save(self, _button: object = None) -> None:

@@ -16,12 +16,14 @@ from ccin_learn.selfassessment.assessment import (
     Answer,
     AssessmentError,
     Council,
+    NotApplicable,
     json_schema,
     load_assessment,
     new_assessment,
     parse_assessment,
     to_json,
 )
+from ccin_learn.selfassessment.session import friendly_validation
 
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 
@@ -273,3 +275,40 @@ def test_only_regular_files_are_read(special_files):
         with pytest.raises(AssessmentError) as caught:
             load_assessment(path)
         assert str(caught.value) == f"{path}: {expected}"
+
+
+PLAIN_MESSAGES = {
+    "wrong ONS code": (
+        lambda: Council(name="Newtown", type="unitary", gss_code="E0600001"),
+        "An ONS code looks like E06000001: a letter (E, W, S or N) and 8 digits",
+    ),
+    "blank name": (lambda: Council(name="   ", type="unitary"), "enter the council's name"),
+    "long name": (
+        lambda: Council(name="N" * 151, type="unitary"),
+        "the council's name is too long: at most 150 characters (this one has 151)",
+    ),
+    "long evidence": (
+        lambda: Answer(evidence="e" * 10_001),
+        "the evidence is too long: at most 10,000 characters (this one has 10,001)",
+    ),
+    "short reason": (
+        lambda: NotApplicable(reason="no"),
+        "the reason it does not apply is too short: write at least 3 characters",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PLAIN_MESSAGES.values(), ids=list(PLAIN_MESSAGES))
+def test_what_officers_type_wrong_is_explained_in_plain_words(case):
+    """The app shows these messages: no regular expression, no "String should have"."""
+    make, expected = case
+    with pytest.raises(ValueError) as refused:
+        make()
+    assert friendly_validation(refused.value) == expected
+
+
+def test_a_bad_ons_code_in_a_file_names_the_field_and_says_what_it_should_be():
+    data = good()
+    data["council"]["gss_code"] = "X123"
+    with pytest.raises(AssessmentError, match=r"^council\.gss_code: An ONS code looks like E06"):
+        parse_assessment(json.dumps(data).encode("utf-8"))

@@ -98,7 +98,7 @@ def test_a_new_council_needs_a_name_and_a_type(store):
         Session.open(store, "   ")
     with pytest.raises(KitError, match="choose the type of council for Newtown"):
         Session.open(store, "Newtown")
-    with pytest.raises(KitError, match="gss_code"):
+    with pytest.raises(KitError, match="An ONS code looks like E06000001"):
         Session.open(store, "Newtown", "unitary", gss_code="not-a-code")
 
 

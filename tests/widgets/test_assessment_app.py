@@ -343,3 +343,58 @@ def test_changed_actions_are_charted_before_and_now(store, started):
     app.refresh_scores()
     assert "Unsaved changes to version 1" in app.changes.value
     assert "No level has changed." in app.changes.value
+
+
+def test_a_wrong_ons_code_is_explained_without_a_regular_expression(store, checklist):
+    app = SelfAssessmentApp(store, checklist)
+    app.picker.name.value = "Newtown"
+    app.picker.council_type.value = "unitary"
+    app.picker.gss.value = "E6000001"
+    app.on_start_new()
+    shown = app.picker.message.value
+    assert "Problem: </strong>An ONS code looks like E06000001: a letter (E, W, S or N) and 8" in (
+        shown
+    )
+    assert "^[" not in shown and "should match pattern" not in shown and "gss_code" not in shown
+    assert app.session is None and app.workspace.layout.display == "none"
+
+
+def test_the_summary_bar_shows_the_headline_and_what_was_saved(store, started):
+    app = started(council_type="unitary")
+    assert "0 of 5 answered: too early for an overall score" in app.summary.value
+    for action_id, level in [("c1", 2), ("c2", 3), ("p1", 4)]:
+        app.editors[action_id].level.value = level
+    assert "Overall: 75% (3 of 5 answered" in app.summary.value
+    assert re.search(r"Draft saved at \d\d:\d\d", app.summary.value)
+    app.on_save()
+    assert re.search(r"Version 1 saved at \d\d:\d\d", app.summary.value)
+    assert "Draft saved" not in app.summary.value
+    assert 'href="#ccin-scores"' in app.summary.value and 'id="ccin-scores"' in app.scores.value
+
+
+def test_save_comes_right_after_the_scores(started):
+    """The score column sticks in view on a wide screen, so Save stays in reach with it."""
+    app = started(council_type="unitary")
+    (columns,) = [c for c in app.workspace.children if "ccin-columns" in c._dom_classes]
+    questions, scores = columns.children
+    assert app.pane_box in questions.children and app.theme in questions.children
+    assert scores.children[0] is app.scores and scores.children[3] is app.save_button
+    assert scores.children[2] is app.save_state, "what is saved, right above Save"
+    assert app.workspace.children[:2] == (app.heading, app.summary)
+
+
+def test_course_links_open_in_a_new_tab_and_say_so(started):
+    app = started(council_type="unitary")
+    app.editors["c1"].level.value = 1
+    links = re.findall(r"<a [^>]*>.*?</a>", app.priorities.value)
+    assert links
+    for link in links:
+        assert 'target="_blank"' in link and 'rel="noopener"' in link
+        assert '<span class="ccin-visually-hidden"> (opens in a new tab)</span>' in link
+
+
+def test_the_council_heading_can_take_focus(started):
+    app = started(council_type="unitary")
+    assert re.search(
+        r'<h2 class="ccin-council-heading" tabindex="-1">Anyshire County</h2>', (app.heading.value)
+    )
