@@ -634,10 +634,12 @@ class SelfAssessmentApp(widgets.VBox):
 
     @near("versions")
     def on_restore_asked(self, _button: object = None) -> None:
-        session = self.require_session()
-        self.versions_panel.ask_to_restore(
-            self.versions_panel.versions.value, session.has_unsaved_changes()
-        )
+        session, version = self.require_session(), self.versions_panel.versions.value
+        unsaved = session.has_unsaved_changes()
+        if version == session.based_on and not unsaved:
+            self.say(f"Version {version} is already your working copy.")
+            return
+        self.versions_panel.ask_to_restore(version, unsaved)
 
     @near("versions")
     def on_restore_confirmed(self, _button: object = None) -> None:

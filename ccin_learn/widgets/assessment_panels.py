@@ -17,7 +17,7 @@ from ccin_learn.selfassessment.store import Version
 from ccin_learn.widgets.templates import render
 
 LABEL_STYLE = {"description_width": "initial"}
-AUTO = widgets.Layout(width="auto")
+AUTO = widgets.Layout(width="auto", max_width="100%")
 HIDDEN = "none"
 
 
@@ -40,7 +40,7 @@ class VersionsPanel(widgets.VBox):
 
     def __init__(self) -> None:
         self.versions = widgets.Dropdown(
-            description="Saved versions", style=LABEL_STYLE, layout=AUTO
+            description="Saved versions", style=LABEL_STYLE, layout=widgets.Layout(max_width="100%")
         )
         self.restore = widgets.Button(
             description="Make this version the working copy…", icon="history", layout=AUTO

@@ -398,3 +398,11 @@ def test_the_council_heading_can_take_focus(started):
     assert re.search(
         r'<h2 class="ccin-council-heading" tabindex="-1">Anyshire County</h2>', (app.heading.value)
     )
+
+
+def test_the_version_already_being_worked_on_is_not_offered_again(started):
+    app = started(council_type="unitary")
+    app.on_save()
+    app.on_restore_asked()
+    assert "Version 1 is already your working copy." in app.versions_message.value
+    assert app.versions_panel.confirm.layout.display == "none"
