@@ -1,15 +1,18 @@
 """Charts of a score card, drawn with matplotlib's object API (no global pyplot state).
 
 Every chart has a title, labelled axes and alt text that states the finding.
-Nothing is told by colour alone: bars carry their level as text, and
-not-applicable or unanswered actions are labelled in words.
+Nothing is told by colour alone: bars carry their level as text, a level of 0
+has a marker where its bar would be, and not-applicable or unanswered actions
+are labelled in words. Long labels wrap onto two lines rather than run off the
+figure.
 """
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ccin_learn.figures import BRAND, PREVIOUS, TEXT, Chart, short
+from ccin_learn.figures import BRAND, PREVIOUS, TEXT, Chart, wrapped
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.scoring import ScoreCard
 
@@ -17,15 +20,16 @@ from ccin_learn.selfassessment.scoring import ScoreCard
 def actions_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     """One bar per action at its level, in checklist order."""
     actions = list(checklist.actions)
-    figure = Figure(figsize=(8, 0.42 * len(actions) + 1.4))
+    figure = Figure(figsize=(8, 0.5 * len(actions) + 1.4))
     axes = figure.subplots()
     values = [card.levels[a.id] or 0 for a in actions]
     positions = range(len(actions))[::-1]
     axes.barh(list(positions), values, color=BRAND)
     for y, action, value in zip(positions, actions, values, strict=True):
         label = checklist.level_words(card.levels[action.id], action.id in card.not_applicable)
-        axes.text(value + 0.05, y, label, va="center", fontsize=8, color=TEXT)
-    axes.set_yticks(list(positions), [short(a.title) for a in actions], fontsize=8)
+        axes.text(value + label_gap(value), y, label, va="center", fontsize=8, color=TEXT)
+    mark_zeros(axes, positions, [card.levels[a.id] for a in actions])
+    axes.set_yticks(list(positions), [wrapped(a.title) for a in actions], fontsize=8)
     axes.set_xlim(0, 4.9)
     axes.set_xticks(range(5), [f"{n} {checklist.level_name(n)}" for n in range(5)], fontsize=7)
     axes.set_xlabel("Level reached")
@@ -50,23 +54,48 @@ def actions_alt(card: ScoreCard, checklist: Checklist) -> str:
 def principles_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     """Mean level for each CCIN principle, from the actions that serve it."""
     principles = list(checklist.principles)
-    figure = Figure(figsize=(8, 0.42 * len(principles) + 1.4))
+    figure = Figure(figsize=(8, 0.5 * len(principles) + 1.4))
     axes = figure.subplots()
     positions = range(len(principles))[::-1]
-    for y, principle in zip(positions, principles, strict=True):
-        mean = card.principles[principle.number]
-        axes.barh(y, mean or 0, color=BRAND)
-        label = "no answered action" if mean is None else f"{mean:.1f}"
-        axes.text((mean or 0) + 0.05, y, label, va="center", fontsize=8, color=TEXT)
+    means = [card.principles[p.number] for p in principles]
+    axes.barh(list(positions), [mean or 0 for mean in means], color=BRAND)
+    for y, principle, mean in zip(positions, principles, means, strict=True):
+        label = principle_note(card, checklist, principle.number) if mean is None else f"{mean:.1f}"
+        axes.text((mean or 0) + label_gap(mean), y, label, va="center", fontsize=8, color=TEXT)
+    mark_zeros(axes, positions, means)
     axes.set_yticks(
-        list(positions), [f"{p.number}. {short(p.name, 40)}" for p in principles], fontsize=8
+        list(positions), [wrapped(f"{p.number}. {p.name}", 34) for p in principles], fontsize=8
     )
-    axes.set_xlim(0, 4.6)
+    axes.set_xlim(0, 4.9)
+    axes.set_xticks(range(5))
     axes.set_xlabel("Mean level of the actions that serve the principle (0 to 4)")
     title = "CCIN principles: mean level of their actions"
     axes.set_title(title, fontsize=11)
     figure.tight_layout()
     return Chart(figure, title, principles_alt(card, checklist))
+
+
+def principle_note(card: ScoreCard, checklist: Checklist, number: int) -> str:
+    """Why a principle has no mean level, in the true words for this assessment."""
+    serving = [a.id for a in checklist.actions if number in a.principles]
+    if not serving:
+        return "no checklist action serves this principle"
+    if all(action_id in card.not_applicable for action_id in serving):
+        return "its actions are not applicable"
+    return "no answered action yet"
+
+
+def label_gap(value: float | None) -> float:
+    """Room between a bar's end and its label: more at 0, to clear the marker."""
+    return 0.18 if value == 0 else 0.08
+
+
+def mark_zeros(axes: Axes, positions: range, values: list[int | None] | list[float | None]) -> None:
+    """A diamond where a bar of length 0 would be, so a 0 is seen, not mistaken for a gap."""
+    zeros = [y for y, value in zip(positions, values, strict=True) if value == 0]
+    if zeros:
+        axes.scatter([0] * len(zeros), zeros, marker="D", s=28, color=BRAND, zorder=3,
+                     clip_on=False)  # fmt: skip
 
 
 def principles_alt(card: ScoreCard, checklist: Checklist) -> str:
@@ -87,7 +116,7 @@ def comparison_chart(
 ) -> Chart:
     """Each action's level now and in the previous version, side by side."""
     actions = list(checklist.actions)
-    figure = Figure(figsize=(8, 0.5 * len(actions) + 1.6))
+    figure = Figure(figsize=(8, 0.55 * len(actions) + 1.6))
     axes = figure.subplots()
     positions = [2 * i for i in range(len(actions))][::-1]
     old = [previous.levels[a.id] or 0 for a in actions]
@@ -101,7 +130,7 @@ def comparison_chart(
         label=previous_label,
     )
     axes.barh([p - 0.4 for p in positions], new, height=0.8, color=BRAND, label="Now")
-    axes.set_yticks(positions, [short(a.title) for a in actions], fontsize=8)
+    axes.set_yticks(positions, [wrapped(a.title) for a in actions], fontsize=8)
     axes.set_xlim(0, 4.4)
     axes.set_xlabel("Level reached (0 Not started to 4 Embedded)")
     axes.legend(loc="lower right", fontsize=8)

@@ -1,0 +1,182 @@
+"""The Word report (.docx), made with python-docx from the same outline as the PDF.
+
+Cabinet reports are drafted in Word, so the file uses Word's own structure:
+Heading 1/2/3 styles (the navigation pane and a table of contents find them),
+real tables, and charts as pictures with alt text. User text goes in as plain
+runs, never markup; runs in a right-to-left script are marked right-to-left
+so Word sets Arabic or Hebrew in reading order, and East Asian runs name an
+East Asian font.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import unicodedata
+from collections.abc import Iterator
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+
+from ccin_learn.figures import BRAND_RGB
+from ccin_learn.reports.model import ReportInput
+from ccin_learn.reports.outline import (
+    TITLE,
+    Block,
+    Heading,
+    Para,
+    Picture,
+    Table,
+    outline,
+    running_footer,
+)
+
+PARA_SIZES = {"title": 18.0, "lead": 13.0, "body": 10.5, "small": 9.0}
+CHART_DPI = 150
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+TEXT_WIDTH = Cm(16)  # A4 less 2.5 cm margins
+
+
+def render_docx(report: ReportInput) -> bytes:
+    """The report as a Word document, in bytes."""
+    document = Document()
+    set_up(document, report)
+    for block in outline(report):
+        add_block(document, block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def set_up(document: DocumentObject, report: ReportInput) -> None:
+    """A4 pages, the council's name in the footer, and the file's title and author."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.footer.paragraphs[0].text = running_footer(report)
+    core = document.core_properties
+    core.title = f"{TITLE}: {report.assessment.council.name}"
+    core.author = report.assessment.assessor or report.assessment.council.name
+    core.language = "en-GB"
+    for level in (1, 2, 3):
+        document.styles[f"Heading {level}"].font.color.rgb = RGBColor(*BRAND_RGB)
+
+
+def add_block(document: DocumentObject, block: Block) -> None:
+    if isinstance(block, Heading):
+        add_runs(document.add_heading(level=block.level), block.text)
+    elif isinstance(block, Para):
+        add_para(document, block)
+    elif isinstance(block, Table):
+        add_table(document, block)
+    elif isinstance(block, Picture):
+        add_picture(document, block)
+
+
+def add_para(document: DocumentObject, block: Para) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = block.keep_with_next
+    if block.link:
+        add_hyperlink(paragraph, block.text, block.link)
+    else:
+        add_runs(paragraph, block.text, PARA_SIZES[block.size], block.bold)
+
+
+def add_table(document: DocumentObject, block: Table) -> None:
+    rows = (block.header, *block.rows) if block.header else block.rows
+    table = document.add_table(rows=len(rows), cols=len(block.widths))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            add_runs(cell.paragraphs[0], text, 10, bold=row is table.rows[0] and bool(block.header))
+    if block.header:
+        mark_header_row(table)
+    set_widths(table, block.widths)
+    document.add_paragraph()
+
+
+def mark_header_row(table: DocxTable) -> None:
+    """The first row repeats on each page and is read out as the column headings."""
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def set_widths(table: DocxTable, widths: tuple[int, ...]) -> None:
+    total = sum(widths)
+    for row in table.rows:
+        for cell, share in zip(row.cells, widths, strict=True):
+            cell.width = int(TEXT_WIDTH * share / total)
+
+
+def add_picture(document: DocumentObject, block: Picture) -> None:
+    """The chart's PNG at the text's width, with its alt text where Word and readers look."""
+    png = block.chart.png(dpi=CHART_DPI)
+    document.add_picture(io.BytesIO(png), width=TEXT_WIDTH)
+    inline = document.inline_shapes[-1]._inline
+    inline.docPr.set("descr", block.chart.alt)
+    inline.docPr.set("title", block.chart.title)
+
+
+def add_runs(
+    paragraph: Paragraph, text: str, size: float | None = None, bold: bool = False
+) -> None:
+    """``text`` as runs of one direction each: right-to-left runs are marked so."""
+    for rtl, part in direction_runs(text):
+        run = paragraph.add_run(part)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+        if rtl:
+            run.font.rtl = True
+        if any(is_east_asian(ch) for ch in part):
+            run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+
+
+def direction_runs(text: str) -> Iterator[tuple[bool, str]]:
+    """Split ``text`` where its direction changes; neutral characters join the run they are in."""
+    direction = False
+    tagged = []
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            direction = True
+        elif kind == "L":
+            direction = False
+        tagged.append((direction, char))
+    for rtl, chars in itertools.groupby(tagged, key=lambda pair: pair[0]):
+        yield rtl, "".join(char for _, char in chars)
+
+
+def is_east_asian(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F") and unicodedata.category(char) == "Lo"
+
+
+def add_hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
+    """A clickable link (python-docx has no API for one: this is the documented XML)."""
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(int(PARA_SIZES["small"] * 2)))
+    props.extend([style, size])
+    run.append(props)
+    content = OxmlElement("w:t")
+    content.text = text
+    content.set(qn("xml:space"), "preserve")
+    run.append(content)
+    link.append(run)
+    paragraph._p.append(link)
