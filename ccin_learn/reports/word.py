@@ -26,7 +26,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from ccin_learn.figures import BRAND_RGB
-from ccin_learn.reports.model import ReportInput
+from ccin_learn.reports.model import CHART_DPI, ReportInput
 from ccin_learn.reports.outline import (
     TITLE,
     Block,
@@ -38,8 +38,8 @@ from ccin_learn.reports.outline import (
     running_footer,
 )
 
+HEADING_SIZES = {1: 20.0, 2: 15.0, 3: 12.0}
 PARA_SIZES = {"title": 18.0, "lead": 13.0, "body": 10.5, "small": 9.0}
-CHART_DPI = 150
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 TEXT_WIDTH = Cm(16)  # A4 less 2.5 cm margins
 
@@ -65,8 +65,9 @@ def set_up(document: DocumentObject, report: ReportInput) -> None:
     core.title = f"{TITLE}: {report.assessment.council.name}"
     core.author = report.assessment.assessor or report.assessment.council.name
     core.language = "en-GB"
-    for level in (1, 2, 3):
-        document.styles[f"Heading {level}"].font.color.rgb = RGBColor(*BRAND_RGB)
+    for level, size in HEADING_SIZES.items():
+        font = document.styles[f"Heading {level}"].font
+        font.color.rgb, font.size = RGBColor(*BRAND_RGB), Pt(size)
 
 
 def add_block(document: DocumentObject, block: Block) -> None:
@@ -94,9 +95,9 @@ def add_table(document: DocumentObject, block: Table) -> None:
     table = document.add_table(rows=len(rows), cols=len(block.widths))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for row, cells in zip(table.rows, rows, strict=True):
+    for number, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
         for cell, text in zip(row.cells, cells, strict=True):
-            add_runs(cell.paragraphs[0], text, 10, bold=row is table.rows[0] and bool(block.header))
+            add_runs(cell.paragraphs[0], text, 10, bold=number == 0 and bool(block.header))
     if block.header:
         mark_header_row(table)
     set_widths(table, block.widths)
@@ -112,10 +113,14 @@ def mark_header_row(table: DocxTable) -> None:
 
 
 def set_widths(table: DocxTable, widths: tuple[int, ...]) -> None:
-    total = sum(widths)
+    """Column widths in the grid (LibreOffice reads) and in each cell (Word reads)."""
+    table.autofit = False
+    sizes = [int(TEXT_WIDTH * share / sum(widths)) for share in widths]
+    for column, size in zip(table.columns, sizes, strict=True):
+        column.width = size
     for row in table.rows:
-        for cell, share in zip(row.cells, widths, strict=True):
-            cell.width = int(TEXT_WIDTH * share / total)
+        for cell, size in zip(row.cells, sizes, strict=True):
+            cell.width = size
 
 
 def add_picture(document: DocumentObject, block: Picture) -> None:

@@ -20,7 +20,7 @@ from ccin_learn.selfassessment.scoring import ScoreCard
 def actions_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     """One bar per action at its level, in checklist order."""
     actions = list(checklist.actions)
-    figure = Figure(figsize=(8, 0.5 * len(actions) + 1.4))
+    figure = Figure(figsize=(8, 0.5 * len(actions) + 1.4), layout="constrained")
     axes = figure.subplots()
     values = [card.levels[a.id] or 0 for a in actions]
     positions = range(len(actions))[::-1]
@@ -35,7 +35,6 @@ def actions_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     axes.set_xlabel("Level reached")
     title = "Level reached on each checklist action"
     axes.set_title(title, fontsize=11)
-    figure.tight_layout()
     return Chart(figure, title, actions_alt(card, checklist))
 
 
@@ -54,7 +53,7 @@ def actions_alt(card: ScoreCard, checklist: Checklist) -> str:
 def principles_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     """Mean level for each CCIN principle, from the actions that serve it."""
     principles = list(checklist.principles)
-    figure = Figure(figsize=(8, 0.5 * len(principles) + 1.4))
+    figure = Figure(figsize=(8, 0.5 * len(principles) + 1.4), layout="constrained")
     axes = figure.subplots()
     positions = range(len(principles))[::-1]
     means = [card.principles[p.number] for p in principles]
@@ -71,7 +70,6 @@ def principles_chart(card: ScoreCard, checklist: Checklist) -> Chart:
     axes.set_xlabel("Mean level of the actions that serve the principle (0 to 4)")
     title = "CCIN principles: mean level of their actions"
     axes.set_title(title, fontsize=11)
-    figure.tight_layout()
     return Chart(figure, title, principles_alt(card, checklist))
 
 
@@ -116,7 +114,7 @@ def comparison_chart(
 ) -> Chart:
     """Each action's level now and in the previous version, side by side."""
     actions = list(checklist.actions)
-    figure = Figure(figsize=(8, 0.55 * len(actions) + 1.6))
+    figure = Figure(figsize=(8, 0.55 * len(actions) + 1.6), layout="constrained")
     axes = figure.subplots()
     positions = [2 * i for i in range(len(actions))][::-1]
     old = [previous.levels[a.id] or 0 for a in actions]
@@ -132,11 +130,11 @@ def comparison_chart(
     axes.barh([p - 0.4 for p in positions], new, height=0.8, color=BRAND, label="Now")
     axes.set_yticks(positions, [wrapped(a.title) for a in actions], fontsize=8)
     axes.set_xlim(0, 4.4)
+    axes.set_xticks(range(5))
     axes.set_xlabel("Level reached (0 Not started to 4 Embedded)")
     axes.legend(loc="lower right", fontsize=8)
     title = f"Levels now compared with {previous_label}"
     axes.set_title(title, fontsize=11)
-    figure.tight_layout()
     changed = sum(previous.levels[a.id] != current.levels[a.id] for a in actions)
     up = sum((current.levels[a.id] or 0) > (previous.levels[a.id] or 0) for a in actions)
     alt = (

@@ -49,7 +49,8 @@ def hostile(unitary):
 
 def test_html_is_self_contained_and_shows_scores_and_priorities(unitary):
     html = render(report_input(unitary), "html").decode("utf-8")
-    assert "<svg" in html and 'role="img"' in html
+    assert html.count('<img src="data:image/png;base64,') == 2, "charts inline, with alt text"
+    assert 'alt="Bar chart of the level reached on each of the 15 checklist actions' in html
     assert 'src="http' not in html and "<link" not in html, "no external files"
     assert "Example Unitary Council (fictional)" in html
     assert "Fictional example." in html

@@ -1,0 +1,72 @@
+"""Text in any script prints: Chinese, Arabic right to left and emoji, in the PDF and Word reports.
+
+A character that no installed font has prints as a visible box and is logged,
+never silently dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from ccin_learn import pdfdoc
+from ccin_learn.reports.downloads import render
+from ccin_learn.reports.model import report_input
+from ccin_learn.selfassessment.assessment import Answer
+
+NAME = "合作社 تعاونية Council 🤝🌱"
+EVIDENCE = "社区合作社 signed the charter; الشركاء المحليون agreed 🌱"
+WORDS = ["合作社", "تعاونية", "🤝", "🌱", "社区合作社", "الشركاء", "المحليون"]
+
+
+@pytest.fixture(scope="module")
+def world(unitary):
+    """The unitary council renamed and with evidence in Chinese, Arabic and emoji."""
+    council = unitary.council.model_copy(update={"name": NAME})
+    world = unitary.model_copy(update={"council": council})
+    return report_input(world.with_answer("cwb-insourcing", Answer(level=1, evidence=EVIDENCE)))
+
+
+@pytest.mark.slow
+def test_the_pdf_prints_chinese_arabic_and_emoji(world, pdf_pages, caplog):
+    with caplog.at_level(logging.WARNING, logger="ccin_learn.pdfdoc"):
+        text = "".join(pdf_pages(render(world, "pdf")))
+    for word in WORDS:
+        assert word in text
+    assert pdfdoc.REPLACEMENT not in text
+    assert not caplog.records
+
+
+def test_the_word_file_keeps_them_and_marks_arabic_right_to_left(world, open_docx):
+    document = open_docx(render(world, "docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert NAME in texts and f"Evidence: {EVIDENCE}" in texts
+    runs = [run for p in document.paragraphs for run in p.runs]
+    arabic = [run for run in runs if "تعاونية" in run.text or "الشركاء" in run.text]
+    assert arabic and all(run.font.rtl for run in arabic)
+    latin = [run for run in runs if run.text.startswith("Council")]
+    assert latin and not any(run.font.rtl for run in latin)
+
+
+def test_a_character_no_font_has_prints_as_a_box_and_is_logged(unitary, pdf_pages, caplog):
+    council = unitary.council.model_copy(update={"name": "Private \ue000 Council"})
+    report = report_input(unitary.model_copy(update={"council": council}))
+    with caplog.at_level(logging.WARNING, logger="ccin_learn.pdfdoc"):
+        cover = pdf_pages(render(report, "pdf"))[0]
+    assert f"Private {pdfdoc.REPLACEMENT} Council" in cover
+    assert "no installed font has U+E000" in caplog.text
+
+
+def test_without_the_fallback_fonts_chinese_prints_as_boxes_with_a_warning(
+    unitary, pdf_pages, caplog, monkeypatch
+):
+    monkeypatch.setattr(pdfdoc, "FALLBACKS", ())
+    monkeypatch.setattr(pdfdoc, "other_noto_fonts", lambda: ())
+    council = unitary.council.model_copy(update={"name": "合作 Council"})
+    report = report_input(unitary.model_copy(update={"council": council}))
+    with caplog.at_level(logging.WARNING, logger="ccin_learn.pdfdoc"):
+        cover = pdf_pages(render(report, "pdf"))[0]
+    box = pdfdoc.REPLACEMENT
+    assert f"{box}{box} Council" in cover
+    assert "U+5408" in caplog.text and "fonts-noto-cjk" in caplog.text
