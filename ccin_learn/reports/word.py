@@ -21,6 +21,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
@@ -41,6 +42,7 @@ from ccin_learn.reports.outline import (
 HEADING_SIZES = {1: 20.0, 2: 15.0, 3: 12.0}
 PARA_SIZES = {"title": 18.0, "lead": 13.0, "body": 10.5, "small": 9.0}
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
+EMOJI_FONT = "Symbola"
 TEXT_WIDTH = Cm(16)  # A4 less 2.5 cm margins
 
 
@@ -66,8 +68,9 @@ def set_up(document: DocumentObject, report: ReportInput) -> None:
     core.author = report.assessment.assessor or report.assessment.council.name
     core.language = "en-GB"
     for level, size in HEADING_SIZES.items():
-        font = document.styles[f"Heading {level}"].font
-        font.color.rgb, font.size = RGBColor(*BRAND_RGB), Pt(size)
+        style = document.styles[f"Heading {level}"]
+        style.font.color.rgb, style.font.size = RGBColor(*BRAND_RGB), Pt(size)
+        complex_script(style.element.get_or_add_rPr(), size, bold=True)
 
 
 def add_block(document: DocumentObject, block: Block) -> None:
@@ -135,31 +138,63 @@ def add_picture(document: DocumentObject, block: Picture) -> None:
 def add_runs(
     paragraph: Paragraph, text: str, size: float | None = None, bold: bool = False
 ) -> None:
-    """``text`` as runs of one direction each: right-to-left runs are marked so."""
-    for rtl, part in direction_runs(text):
+    """``text`` as runs of one script each, so each run gets what its script needs.
+
+    Right-to-left runs are marked so; Word sizes and emboldens them by their
+    "complex script" properties, so those are set too (or Arabic prints small
+    and light). East Asian runs name an East Asian font. Emoji runs name
+    Symbola, a font with every emoji that LibreOffice can print (it cannot
+    print colour emoji into a PDF); Word draws its own emoji font instead.
+    """
+    for (rtl, emoji), part in script_runs(text):
         run = paragraph.add_run(part)
         run.bold = bold or None
         if size:
             run.font.size = Pt(size)
         if rtl:
             run.font.rtl = True
-        if any(is_east_asian(ch) for ch in part):
-            run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+            complex_script(run._r.get_or_add_rPr(), size, bold)
+        fonts = run._r.get_or_add_rPr().get_or_add_rFonts
+        if emoji:
+            for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts().set(qn(slot), EMOJI_FONT)
+        elif any(is_east_asian(ch) for ch in part):
+            fonts().set(qn("w:eastAsia"), EAST_ASIAN_FONT)
 
 
-def direction_runs(text: str) -> Iterator[tuple[bool, str]]:
-    """Split ``text`` where its direction changes; neutral characters join the run they are in."""
-    direction = False
+def complex_script(properties: BaseOxmlElement, size: float | None, bold: bool) -> None:
+    """Right-to-left text's own size (``w:szCs``) and weight (``w:bCs``)."""
+    if bold:
+        properties.append(OxmlElement("w:bCs"))
+    if size:
+        half_points = OxmlElement("w:szCs")
+        half_points.set(qn("w:val"), str(round(size * 2)))
+        properties.append(half_points)
+
+
+def script_runs(text: str) -> Iterator[tuple[tuple[bool, bool], str]]:
+    """Split ``text`` where its direction changes or emoji start or end.
+
+    Neutral characters (spaces, digits, punctuation, joiners) stay in the run
+    they are in, as a word processor's bidi algorithm would place them.
+    """
+    rtl = emoji = False
     tagged = []
     for char in text:
         kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            direction = True
-        elif kind == "L":
-            direction = False
-        tagged.append((direction, char))
-    for rtl, chars in itertools.groupby(tagged, key=lambda pair: pair[0]):
-        yield rtl, "".join(char for _, char in chars)
+        if is_emoji(char):
+            emoji = True
+        elif kind in ("R", "AL", "L"):
+            rtl, emoji = kind != "L", False
+        elif char.isspace():
+            emoji = False
+        tagged.append(((rtl, emoji), char))
+    for key, chars in itertools.groupby(tagged, key=lambda pair: pair[0]):
+        yield key, "".join(char for _, char in chars)
+
+
+def is_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" and ord(char) >= 0x2600
 
 
 def is_east_asian(char: str) -> bool:

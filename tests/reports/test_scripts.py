@@ -47,6 +47,15 @@ def test_the_word_file_keeps_them_and_marks_arabic_right_to_left(world, open_doc
     assert arabic and all(run.font.rtl for run in arabic)
     latin = [run for run in runs if run.text.startswith("Council")]
     assert latin and not any(run.font.rtl for run in latin)
+    emoji = [run for run in runs if run.text == "🤝🌱"]
+    assert emoji and all(run.font.name == "Symbola" for run in emoji)
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_the_word_file_in_every_script(world, soffice_pdf, pdf_pages):
+    text = "".join(pdf_pages(soffice_pdf(render(world, "docx"))))
+    for word in WORDS:
+        assert word in text
 
 
 def test_a_character_no_font_has_prints_as_a_box_and_is_logged(unitary, pdf_pages, caplog):
