@@ -32,6 +32,7 @@ from ccin_learn.reports.outline import (
 HEADING_SIZES = {1: 22.0, 2: 15.0, 3: 12.0}
 PARA_SIZES = {"title": 18.0, "lead": 13.0, "body": 10.0, "small": 8.5}
 LINE = 0.5  # line height in mm per point of font size
+SHRINK = 0.8  # the smallest a chart is drawn, as a share of the page's width
 WORD_WRAP_SLACK = 1.12  # lines break at spaces, so they hold a little less than the page's width
 
 
@@ -81,8 +82,8 @@ def block_height(pdf: ReportPDF, block: Block) -> float:
         height = text_height(pdf, block.text, PARA_SIZES[block.size], block.bold)
         # A long paragraph may break across pages: what must stay with a heading is its start.
         return min(height, 3 * PARA_SIZES[block.size] * LINE) + 1.5
-    if isinstance(block, Picture):
-        return picture_size(pdf, block.chart.png(dpi=CHART_DPI))[1] + 2
+    if isinstance(block, Picture):  # the least it needs: it may shrink to share a page
+        return SHRINK * picture_size(pdf, block.chart.png(dpi=CHART_DPI))[1] + 2
     if isinstance(block, Table):
         return 2 * 7.0  # its heading row and first row: fpdf2 repeats the heading on a new page
     return 0.0
@@ -92,7 +93,10 @@ def kept_height(pdf: ReportPDF, blocks: list[Block], index: int) -> float:
     """Room a block needs on its page: a heading or kept title, with what follows it."""
     block = blocks[index]
     height = block_height(pdf, block)
-    keeps = isinstance(block, Heading) or (isinstance(block, Para) and block.keep_with_next)
+    # A picture keeps its caption; a heading or an action's title what follows it.
+    keeps = isinstance(block, Heading | Picture) or (
+        isinstance(block, Para) and block.keep_with_next
+    )
     if keeps and index + 1 < len(blocks):
         height += kept_height(pdf, blocks, index + 1)
     return height
@@ -133,9 +137,15 @@ def draw_table(pdf: ReportPDF, block: Table) -> None:
     pdf.ln(3)
 
 
-def draw_picture(pdf: ReportPDF, block: Picture) -> None:
+def draw_picture(pdf: ReportPDF, block: Picture, caption: float) -> None:
+    """The chart at the page's width, or up to ``SHRINK`` smaller to share a page with what
+    precedes it rather than leave most of that page empty."""
     png = block.chart.png(dpi=CHART_DPI)
     width, height = picture_size(pdf, png)
+    room = pdf.room_left() - caption - 2
+    if room < height:
+        scale = max(room / height, SHRINK)
+        width, height = width * scale, height * scale
     pdf.image(png, w=width, h=height, alt_text=block.chart.alt)
     pdf.ln(2)
 
@@ -158,7 +168,9 @@ def draw(pdf: ReportPDF, blocks: list[Block]) -> None:
         elif isinstance(block, Table):
             draw_table(pdf, block)
         elif isinstance(block, Picture):
-            draw_picture(pdf, block)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            caption = block_height(pdf, following) if isinstance(following, Para) else 0.0
+            draw_picture(pdf, block, caption)
 
 
 def render_pdf(report: ReportInput) -> bytes:

@@ -9,6 +9,8 @@ figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -88,11 +90,16 @@ def label_gap(value: float | None) -> float:
     return 0.18 if value == 0 else 0.08
 
 
-def mark_zeros(axes: Axes, positions: range, values: list[int | None] | list[float | None]) -> None:
+def mark_zeros(
+    axes: Axes,
+    positions: Sequence[float],
+    values: Sequence[int | None] | Sequence[float | None],
+    colour: str = BRAND,
+) -> None:
     """A diamond where a bar of length 0 would be, so a 0 is seen, not mistaken for a gap."""
     zeros = [y for y, value in zip(positions, values, strict=True) if value == 0]
     if zeros:
-        axes.scatter([0] * len(zeros), zeros, marker="D", s=28, color=BRAND, zorder=3,
+        axes.scatter([0] * len(zeros), zeros, marker="D", s=28, color=colour, zorder=3,
                      clip_on=False)  # fmt: skip
 
 
@@ -117,7 +124,8 @@ def comparison_chart(
     figure = Figure(figsize=(8, 0.55 * len(actions) + 1.6), layout="constrained")
     axes = figure.subplots()
     positions = [2 * i for i in range(len(actions))][::-1]
-    old = [previous.levels[a.id] or 0 for a in actions]
+    old_levels = [previous.levels[a.id] for a in actions]
+    old = [level or 0 for level in old_levels]
     new = [current.levels[a.id] or 0 for a in actions]
     axes.barh(
         [p + 0.4 for p in positions],
@@ -128,6 +136,9 @@ def comparison_chart(
         label=previous_label,
     )
     axes.barh([p - 0.4 for p in positions], new, height=0.8, color=BRAND, label="Now")
+    mark_zeros(axes, [p + 0.4 for p in positions], old_levels, PREVIOUS)
+    mark_zeros(axes, [p - 0.4 for p in positions], [current.levels[a.id] for a in actions])
+    axes.scatter([], [], marker="D", s=28, color=BRAND, label="Level 0 (no bar)")
     axes.set_yticks(positions, [wrapped(a.title) for a in actions], fontsize=8)
     axes.set_xlim(0, 4.4)
     axes.set_xticks(range(5))
