@@ -24,12 +24,12 @@ def no_public_book(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CCIN_BOOK_URL", raising=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def unitary() -> Assessment:
     return load_assessment(EXAMPLES_DIR / "example-unitary.json")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def version_3(unitary: Assessment) -> ReportInput:
     """Saved version 3 of the unitary council (all 15 answered), compared with version 2."""
     older = unitary.with_answer("pm-circular-economy", Answer(level=0))
@@ -38,12 +38,12 @@ def version_3(unitary: Assessment) -> ReportInput:
     return report_input(unitary, comparison)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def version_3_pdf(version_3: ReportInput) -> bytes:
     return render(version_3, "pdf")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def version_3_docx(version_3: ReportInput) -> bytes:
     return render(version_3, "docx")
 
@@ -62,7 +62,7 @@ def pdf_pages():
     return read
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def soffice_pdf(tmp_path_factory: pytest.TempPathFactory):
     """Convert a Word file to PDF with LibreOffice, headless, with a private profile."""
 

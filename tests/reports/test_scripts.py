@@ -58,24 +58,41 @@ def test_libreoffice_prints_the_word_file_in_every_script(world, soffice_pdf, pd
         assert word in text
 
 
-def test_a_character_no_font_has_prints_as_a_box_and_is_logged(unitary, pdf_pages, caplog):
-    council = unitary.council.model_copy(update={"name": "Private \ue000 Council"})
-    report = report_input(unitary.model_copy(update={"council": council}))
+@pytest.fixture
+def page_text(pdf_pages):
+    """The text of a one-page PDF with ``text`` on it, made as every kit PDF is."""
+
+    def make(text: str) -> str:
+        pdf = pdfdoc.a4_document((18, 18, 18), 18)
+        pdf.add_page()
+        pdf.set_font(pdfdoc.FONT, "", 11)
+        pdf.multi_cell(0, 6, text, **pdfdoc.TEXT_LINE)
+        return pdf_pages(bytes(pdf.output()))[0]
+
+    return make
+
+
+def test_a_character_no_font_has_prints_as_a_box_and_is_logged(page_text, caplog):
     with caplog.at_level(logging.WARNING, logger="ccin_learn.pdfdoc"):
-        cover = pdf_pages(render(report, "pdf"))[0]
-    assert f"Private {pdfdoc.REPLACEMENT} Council" in cover
+        text = page_text("Private \ue000 Council")
+    assert f"Private {pdfdoc.REPLACEMENT} Council" in text
     assert "no installed font has U+E000" in caplog.text
 
 
 def test_without_the_fallback_fonts_chinese_prints_as_boxes_with_a_warning(
-    unitary, pdf_pages, caplog, monkeypatch
+    page_text, caplog, monkeypatch
 ):
     monkeypatch.setattr(pdfdoc, "FALLBACKS", ())
     monkeypatch.setattr(pdfdoc, "other_noto_fonts", lambda: ())
-    council = unitary.council.model_copy(update={"name": "合作 Council"})
-    report = report_input(unitary.model_copy(update={"council": council}))
     with caplog.at_level(logging.WARNING, logger="ccin_learn.pdfdoc"):
-        cover = pdf_pages(render(report, "pdf"))[0]
+        text = page_text("合作 Council")
     box = pdfdoc.REPLACEMENT
-    assert f"{box}{box} Council" in cover
+    assert f"{box}{box} Council" in text
     assert "U+5408" in caplog.text and "fonts-noto-cjk" in caplog.text
+
+
+def test_a_rarer_script_comes_from_another_noto_font(page_text, caplog):
+    with caplog.at_level(logging.WARNING, logger="ccin_learn.pdfdoc"):
+        text = page_text("सहकारी Council")  # Hindi, from Noto Sans Devanagari
+    assert "Council" in text and pdfdoc.REPLACEMENT not in text
+    assert not caplog.records
