@@ -93,11 +93,7 @@ def kept_height(pdf: ReportPDF, blocks: list[Block], index: int) -> float:
     """Room a block needs on its page: a heading or kept title, with what follows it."""
     block = blocks[index]
     height = block_height(pdf, block)
-    # A picture keeps its caption; a heading or an action's title what follows it.
-    keeps = isinstance(block, Heading | Picture) or (
-        isinstance(block, Para) and block.keep_with_next
-    )
-    if keeps and index + 1 < len(blocks):
+    if keeps_together(block) and index + 1 < len(blocks):
         height += kept_height(pdf, blocks, index + 1)
     return height
 
@@ -151,7 +147,7 @@ def draw_picture(pdf: ReportPDF, block: Picture, caption: float) -> None:
 
 
 def keeps_together(block: Block) -> bool:
-    """Blocks that must not start at the foot of a page without what follows them."""
+    """Blocks that must not end a page: a heading, an action's title, a chart (its caption)."""
     return isinstance(block, Heading | Picture) or (
         isinstance(block, Para) and block.keep_with_next
     )
