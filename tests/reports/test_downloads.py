@@ -12,7 +12,8 @@ from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.selfassessment.session import Session
 from ccin_learn.selfassessment.store import Store
 
-BOUND_S = 2.5  # measured about 0.6 s on the 2-core development machine; generous for CI
+# Measured 1.0-1.3 s of CPU on the shared 2-core development machine; generous for CI.
+BOUND_S = 2.5
 
 
 @pytest.fixture
@@ -26,19 +27,22 @@ def full_session(tmp_path, unitary) -> Session:
     return Session.open(store, unitary.council.name)
 
 
-def prepare(session: Session) -> float:
-    started = time.perf_counter()
+def prepare(session: Session) -> tuple[float, float]:
+    """Seconds of wall-clock and of this process's CPU to prepare every download."""
+    wall, cpu = time.perf_counter(), time.process_time()
     made = downloads(session_report(session))
-    elapsed = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert [d.filename.rsplit(".", 1)[1] for d in made] == ["json", "csv", "html", "pdf", "docx"]
-    return elapsed
+    return wall, cpu
 
 
 @pytest.mark.slow
 def test_prepare_downloads_takes_at_most_a_moment(full_session, capsys):
+    """Judged by CPU time, which other work on a shared test machine does not inflate."""
     assert full_session.card.complete
     prepare(full_session)  # warm-up: imports, fonts, matplotlib's caches
-    median = statistics.median(prepare(full_session) for _ in range(5))
+    walls, cpus = zip(*(prepare(full_session) for _ in range(5)), strict=True)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
     with capsys.disabled():
-        print(f"\nPrepare downloads: median {median:.2f} s of 5")
-    assert median <= BOUND_S
+        print(f"\nPrepare downloads, median of 5: {wall:.2f} s wall-clock, {cpu:.2f} s CPU")
+    assert cpu <= BOUND_S
