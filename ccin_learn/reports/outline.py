@@ -85,7 +85,7 @@ def cover(report: ReportInput) -> Iterator[Block]:
         ("Compared with", report.comparison_sentence),
         ("Completeness", card.completeness),
     ]
-    rows = tuple((label, value) for label, value in details if value)
+    rows = tuple((f"{label}:", value) for label, value in details if value)
     yield Table((), rows, (1, 2))
     yield Para(card.headline, "lead", bold=True)
     yield Table(("Theme", "Score", "Answered"), theme_rows(report), (3, 1, 2))
