@@ -88,7 +88,7 @@ def cover(report: ReportInput) -> Iterator[Block]:
     rows = tuple((f"{label}:", value) for label, value in details if value)
     yield Table((), rows, (1, 2))
     yield Para(card.headline, "lead", bold=True)
-    yield Table(("Theme", "Score", "Answered"), theme_rows(report), (3, 1, 2))
+    yield Table(("Area", "Score", "Answered"), theme_rows(report), (3, 1, 2))
     if not card.complete:
         yield Para("This assessment is incomplete: scores count only the answered actions.")
     yield from cover_priorities(report)
@@ -98,10 +98,13 @@ def cover(report: ReportInput) -> Iterator[Block]:
 
 
 def theme_rows(report: ReportInput) -> tuple[tuple[str, ...], ...]:
-    return tuple(
-        (t.title, percent(t.percent), f"{t.answered} of {t.total} answered")
-        for t in report.card.themes
+    """The overall score (only once the headline gives it) and each theme's."""
+    card = report.card
+    overall = percent(card.overall) if card.headline_ready else "too early"
+    themes = tuple(
+        (t.title, percent(t.percent), f"{t.answered} of {t.total} answered") for t in card.themes
     )
+    return (("Overall", overall, f"{card.answered} of {card.total} answered"), *themes)
 
 
 def cover_priorities(report: ReportInput) -> Iterator[Block]:

@@ -25,9 +25,9 @@ def test_headings_use_word_heading_styles(version_3, version_3_docx, open_docx):
 def test_scores_and_changes_are_real_tables(version_3_docx, open_docx):
     tables = [[[cell.text for cell in row.cells] for row in t.rows]
               for t in open_docx(version_3_docx).tables]  # fmt: skip
-    assert ["Theme", "Score", "Answered"] in [t[0] for t in tables]
-    scores = next(t for t in tables if t[0] == ["Theme", "Score", "Answered"])
-    assert scores[1] == ["Community Wealth Building", "44%", "8 of 8 answered"]
+    scores = next(t for t in tables if t[0] == ["Area", "Score", "Answered"])
+    assert scores[1] == ["Overall", "38%", "15 of 15 answered"]
+    assert scores[2] == ["Community Wealth Building", "44%", "8 of 8 answered"]
     changes = next(t for t in tables if t[0] == ["Action", "Before", "Now"])
     assert changes[1:] == [["Promote the circular economy", "0 Not started", "1 Exploring"]]
 
