@@ -40,14 +40,14 @@ class Chart:
 
     Each image is rendered once and kept: a report's PDF, Word and HTML files
     embed the same pictures, and rendering is the slow part of making them. A
-    figure made with ``layout="constrained"`` fits its labels as it draws, so it
-    is saved as it is; any other is cropped to what it drew ("tight"), which
-    costs a second drawing.
+    figure whose margins already fit its labels (``fitted``) is saved as it is;
+    any other is cropped to what it drew ("tight"), which costs a second drawing.
     """
 
     figure: Figure
     title: str
     alt: str
+    fitted: bool = False
     _images: dict[str, bytes | str] = field(default_factory=dict, compare=False, repr=False)
 
     def png(self, dpi: int = 110) -> bytes:
@@ -65,7 +65,7 @@ class Chart:
 
     @property
     def crop(self) -> str | None:
-        return None if self.figure.get_layout_engine() is not None else "tight"
+        return None if self.fitted or self.figure.get_layout_engine() else "tight"
 
     def svg(self) -> str:
         if "svg" not in self._images:

@@ -12,7 +12,7 @@ from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.selfassessment.session import Session
 from ccin_learn.selfassessment.store import Store
 
-# Measured 1.0-1.3 s of CPU on the shared 2-core development machine; generous for CI.
+# Measured 0.9 s (wall-clock and CPU) on the shared 2-core development machine; generous for CI.
 BOUND_S = 2.5
 
 
