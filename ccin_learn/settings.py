@@ -26,6 +26,15 @@ def book_url(host: str = HOST, port: int = BOOK_PORT) -> str:
     return os.environ.get(BOOK_URL_VAR) or f"http://{host}:{port}/"
 
 
+def book_url_is_public() -> bool:
+    """True when ``CCIN_BOOK_URL`` names where readers find the book.
+
+    Without it the book is served on this machine only, so a printed report
+    names its course pages in words instead of printing a localhost address.
+    """
+    return bool(os.environ.get(BOOK_URL_VAR))
+
+
 def apps_url(host: str = HOST, port: int = APP_PORT) -> str:
     """The Voila server's base URL, ending in a slash."""
     return os.environ.get(APPS_URL_VAR) or f"http://{host}:{port}/"

@@ -153,7 +153,7 @@ def score(file: Path, as_json: bool) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The report to write: a .html, .pdf or .csv file.",
+    help="The report to write: a .html, .pdf, .docx (Word) or .csv file.",
 )
 @click.option(
     "--council", default=None, help="Report a saved version of this council instead of a file."
@@ -169,7 +169,7 @@ def score(file: Path, as_json: bool) -> None:
 def report(
     file: Path | None, output: Path, council: str | None, version: int | None, db_url: str | None
 ) -> None:
-    """Write a report (HTML, PDF or CSV, by the file name) of a file or a saved version.
+    """Write a report (HTML, PDF, Word or CSV, by the file name) of a file or a saved version.
 
     A saved version is compared with the version saved before it.
     """

@@ -17,11 +17,13 @@ from ccin_learn.reports.csvfile import render_csv
 from ccin_learn.reports.html import render_html
 from ccin_learn.reports.model import ReportInput, report_input
 from ccin_learn.reports.pdf import render_pdf
+from ccin_learn.reports.word import render_docx
 from ccin_learn.selfassessment.assessment import Assessment, to_json
 from ccin_learn.selfassessment.session import Session, compare_saved
 from ccin_learn.selfassessment.store import Store
 
-FORMATS = ("html", "pdf", "csv")
+FORMATS = ("html", "pdf", "docx", "csv")
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,18 @@ def render(report: ReportInput, fmt: str) -> bytes:
         return render_html(report).encode("utf-8")
     if fmt == "pdf":
         return render_pdf(report)
+    if fmt == "docx":
+        return render_docx(report)
     if fmt == "csv":
         return render_csv(report).encode("utf-8-sig")  # Excel reads UTF-8 with a BOM
     raise KitError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
 def downloads(report: ReportInput) -> list[Download]:
-    """Every file an officer can download: the JSON to keep, the CSV and both reports."""
+    """Every file an officer can download: the JSON to keep, the CSV and the three reports.
+
+    The report's charts are drawn once and shared by the HTML, PDF and Word files.
+    """
     stem = file_stem(report)
     json_data = to_json(report.assessment).encode("utf-8")
     return [
@@ -79,13 +86,15 @@ def downloads(report: ReportInput) -> list[Download]:
                  render(report, "html")),
         Download("PDF report (for a cabinet paper)", f"{stem}.pdf", "application/pdf",
                  render(report, "pdf")),
+        Download("Word report (.docx, for a cabinet paper)", f"{stem}.docx", DOCX_MIME,
+                 render(report, "docx")),
     ]  # fmt: skip
 
 
 def format_of(path: Path) -> str:
     fmt = path.suffix.lower().removeprefix(".")
     if fmt not in FORMATS:
-        raise KitError(f"{path}: the report file must end in .html, .pdf or .csv")
+        raise KitError(f"{path}: the report file must end in .html, .pdf, .docx or .csv")
     return fmt
 
 

@@ -166,6 +166,16 @@ def priorities(assessment: Assessment, checklist: Checklist) -> tuple[Priority, 
     )
 
 
+def principle_note(card: ScoreCard, checklist: Checklist, number: int) -> str:
+    """Why a principle has no mean level, in the true words for this assessment."""
+    serving = [a.id for a in checklist.actions if number in a.principles]
+    if not serving:
+        return "no checklist action serves this principle"
+    if all(action_id in card.not_applicable for action_id in serving):
+        return "its actions are not applicable"
+    return "no answered action yet"
+
+
 def score(assessment: Assessment, checklist: Checklist | None = None) -> ScoreCard:
     """The score card of one assessment."""
     checklist = checklist or default_checklist()

@@ -26,11 +26,12 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from ccin_learn.course.names import page_name
 from ccin_learn.errors import KitError
 from ccin_learn.palette import GREY, PALETTE
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.merge import Merge
-from ccin_learn.selfassessment.scoring import Priority, ScoreCard
+from ccin_learn.selfassessment.scoring import Priority, ScoreCard, principle_note
 from ccin_learn.selfassessment.session import Session, compare_versions, usable_reason
 from ccin_learn.selfassessment.store import ConflictError, Store
 from ccin_learn.settings import book_url
@@ -409,7 +410,7 @@ class SelfAssessmentApp(widgets.VBox):
     def priority_links(self, priority: Priority) -> list[tuple[str, str]]:
         """Where to learn for a priority: its course pages, then CCIN's resources."""
         course = [
-            (f"{self.book_base}{page}.html", f"Course: {page.split('/')[1].replace('-', ' ')}")
+            (f"{self.book_base}{page}.html", f"Course: {page_name(page)}")
             for page in priority.action.course_pages
         ]
         return course + [(r.url, f"CCIN: {r.title}") for r in priority.resources]
@@ -423,7 +424,7 @@ class SelfAssessmentApp(widgets.VBox):
             BarRow(
                 f"{p.number}. {p.name}",
                 card.principles[p.number],
-                "no answered action"
+                principle_note(card, self.checklist, p.number)
                 if card.principles[p.number] is None
                 else f"mean level {card.principles[p.number]:.1f} of 4",
             )

@@ -69,11 +69,12 @@ def test_score_as_text_and_json(run_cli):
 
 
 def test_report_formats_and_a_bad_name(tmp_path, run_cli):
-    for suffix in ("html", "pdf", "csv"):
+    for suffix in ("html", "pdf", "docx", "csv"):
         run_cli(["assess", "report", UNITARY, "-o", tmp_path / f"r.{suffix}"])
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "r.docx").read_bytes().startswith(b"PK")
     result = run_cli(["assess", "report", UNITARY, "-o", tmp_path / "r.txt"], exit_code=1)
-    assert "must end in .html, .pdf or .csv" in result.err
+    assert "must end in .html, .pdf, .docx or .csv" in result.err
 
 
 def test_import_export_history_round_trip(tmp_path, db, run_cli):

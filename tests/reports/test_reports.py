@@ -49,11 +49,12 @@ def hostile(unitary):
 
 def test_html_is_self_contained_and_shows_scores_and_priorities(unitary):
     html = render(report_input(unitary), "html").decode("utf-8")
-    assert "<svg" in html and 'role="img"' in html
+    assert html.count('<img src="data:image/png;base64,') == 2, "charts inline, with alt text"
+    assert 'alt="Bar chart of the level reached on each of the 15 checklist actions' in html
     assert 'src="http' not in html and "<link" not in html, "no external files"
     assert "Example Unitary Council (fictional)" in html
     assert "Fictional example." in html
-    assert ">38%<" in html and "15 of 15 answered" in html
+    assert ">Overall: 38% (15 of 15 answered)<" in html
     assert "Support the creation of a regional mutual/community bank by investing" in html
     assert "@media print" in html
 
@@ -104,11 +105,13 @@ def test_csv_has_one_row_per_action_and_neutralises_formulas(hostile):
 
 def test_write_report_picks_the_format_from_the_name(unitary, tmp_path):
     report = report_input(unitary)
-    for suffix in ("html", "pdf", "csv"):
+    for suffix in ("html", "pdf", "docx", "csv"):
         write_report(report, tmp_path / f"out.{suffix}")
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
-    with pytest.raises(KitError, match=r"must end in \.html, \.pdf or \.csv"):
-        write_report(report, tmp_path / "out.docx")
+    assert (tmp_path / "out.docx").read_bytes().startswith(b"PK"), "a Word file is a zip"
+    with pytest.raises(KitError, match=r"must end in \.html, \.pdf, \.docx or \.csv"):
+        write_report(report, tmp_path / "out.txt")
+    assert not (tmp_path / "out.txt").exists()
     assert file_stem(report) == "self-assessment-example-unitary-council-fictional-2026-10-14"
 
 
