@@ -8,6 +8,7 @@ sum of levels / (4 x answered applicable actions) x 100, halves rounded up.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
 import psutil
 import pytest
 from playwright.sync_api import expect
@@ -519,6 +521,13 @@ def test_save_change_save_then_compare_and_download_the_right_changes(page, app_
     assert "Changes since version 1" in html and "4 actions changed" in html
     kept = json.loads(download(page, "Download the JSON file (to keep or import next year)"))
     assert kept["based_on_version"] == 2 and kept["answers"][CHARTER]["level"] == 2
+    word = docx.Document(
+        io.BytesIO(download(page, "Download the Word report (.docx, for a cabinet paper)"))
+    )
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([paragraph.text for paragraph in word.paragraphs] + cells)
+    assert name in text and "Compares Saved version 2 with version 1" in text
+    assert any(p.style.name == "Heading 1" for p in word.paragraphs)
 
 
 def test_reload_and_back_return_to_the_open_council_and_theme(page_and_log, server):
