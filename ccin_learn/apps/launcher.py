@@ -66,8 +66,8 @@ def voila_command(
 ) -> list[str]:
     """The kit's Voila (``apps.server``: the tools index, no file tree) for the apps folder:
     no sources, no tracebacks, preheated kernels, no CDN; kernel sizes from the environment,
-    then ``extra`` options."""
-    return [
+    and ``extra`` options over all of these."""
+    command = [
         sys.executable,
         "-m",
         "ccin_learn.apps.server",
@@ -86,9 +86,15 @@ def voila_command(
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=300",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in BLOCKED_LAB_EXTENSIONS),
-        *kernel_options(os.environ),
-        *extra,
     ]
+    return overridden(overridden(command, kernel_options(os.environ)), extra)
+
+
+def overridden(command: list[str], options: Sequence[str]) -> list[str]:
+    """``command`` with ``options`` replacing its options of the same names: Voila stops
+    at start-up when a single-valued option is given twice."""
+    names = {option.split("=", 1)[0] for option in options}
+    return [part for part in command if part.split("=", 1)[0] not in names] + list(options)
 
 
 def voila_environment(book_url: str, db_url: str | None) -> dict[str, str]:

@@ -34,10 +34,13 @@ def test_a_kernel_count_that_is_not_a_whole_number_stops_the_start(value):
         kernel_options({"CCIN_KERNEL_CAP": value})
 
 
-def test_extra_options_come_last_so_they_win(monkeypatch):
+def test_extra_options_replace_the_same_options_given_before(monkeypatch):
     monkeypatch.setenv("CCIN_KERNEL_POOL", "3")
-    command = voila_command("127.0.0.1", 8866, extra=["--KitVoila.kernel_pool=1"])
-    assert command[-2:] == ["--KitVoila.kernel_pool=3", "--KitVoila.kernel_pool=1"]
+    extra = ["--KitVoila.kernel_pool=1", "--MappingKernelManager.cull_idle_timeout=5"]
+    command = voila_command("127.0.0.1", 8866, extra=extra)
+    assert command[-2:] == extra
+    assert not any(part.endswith(("kernel_pool=3", "cull_idle_timeout=1800")) for part in command)
+    assert len([p for p in command if "extension_denylist" in p]) == 3, "lists are kept"
 
 
 @pytest.mark.slow
