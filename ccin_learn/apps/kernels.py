@@ -109,7 +109,7 @@ class KitKernelPolicy:
         return len(self._kernels) + self._reserved
 
     def ready_in_pool(self, notebook: str) -> int:
-        return sum(1 for item in self._pools.get(notebook, []) if item.done())
+        return sum(1 for item in self._pools.get(notebook, []) if ready(item))
 
     def admits(self, notebook: str) -> bool:
         """A visit is served if a ready pool kernel waits for it, or if one more fits."""
@@ -127,7 +127,7 @@ class KitKernelPolicy:
     async def get_rendered_notebook(self, notebook_name: str, *args: Any, **kwargs: Any) -> Any:
         """Hand out a ready kernel (Voila takes the pool's first) and watch it as a visit's."""
         pool = self._pools.get(notebook_name, [])
-        pool.sort(key=lambda item: not item.done())
+        pool.sort(key=lambda item: not ready(item))
         result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)  # type: ignore[misc]
         kernel_id = result[2]
         self._pooled.discard(kernel_id)
@@ -218,6 +218,11 @@ class KitKernelPolicy:
                 item.cancel()
                 pool.remove(item)
         await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
+
+
+def ready(item: asyncio.Future[Any]) -> bool:
+    """A pool item holds a kernel that has run its app (not one that failed to start)."""
+    return item.done() and not item.cancelled() and item.exception() is None
 
 
 async def until_ready(content: dict[str, Any], timeout: float = READY_TIMEOUT_S) -> None:

@@ -17,6 +17,7 @@ import json
 import re
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest, HTTPResponse
@@ -60,6 +61,13 @@ async def room(app_url: str, needed: str, visits: int, window: float) -> list[fl
         return await visit(app_url, needed)
 
     return list(await asyncio.gather(*(arrive(n) for n in range(visits))))
+
+
+def timed_room(app_url: str, needed: str, visits: int, window: float) -> list[float]:
+    """``room`` from synchronous code, on an event loop of its own in a thread of its own
+    (the caller's thread may run one already: Playwright's synchronous API does)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, room(app_url, needed, visits, window)).result()
 
 
 async def widget_state_with(socket: WebSocketClientConnection, needed: str) -> None:

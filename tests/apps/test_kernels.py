@@ -144,10 +144,14 @@ async def test_only_ready_pool_kernels_count_and_are_handed_out_first(manager):
     starting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
     manager._pools["app.ipynb"] = [starting]
     assert manager.get_pool_size("app.ipynb") == 0
+    failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    failed.set_exception(RuntimeError("the kernel died at start"))
+    manager._pools["app.ipynb"].append(failed)
+    assert manager.get_pool_size("app.ipynb") == 0
     pool_kernel(manager, "app.ipynb", "ready")
     assert manager.get_pool_size("app.ipynb") == 1
     assert (await manager.get_rendered_notebook("app.ipynb"))[2] == "ready"
-    assert manager._pools["app.ipynb"] == [starting]
+    assert manager._pools["app.ipynb"] == [starting, failed]
 
 
 async def test_at_the_cap_a_visit_needs_a_ready_pool_kernel(manager):
