@@ -203,12 +203,31 @@ def wait_until_kernels_idle(server: Server, deadline: float) -> None:
     """Wait until no kernel of ``server`` used more than IDLE_CPU_PERCENT for a second."""
     kernels = voila_process(server.port).children()
     for kernel in kernels:
-        kernel.cpu_percent(None)  # starts each kernel's measuring window
+        cpu_percent(kernel)  # starts each kernel's measuring window
     while time.monotonic() < deadline:
         time.sleep(1.0)
-        if all(kernel.cpu_percent(None) <= IDLE_CPU_PERCENT for kernel in kernels):
+        if all(cpu_percent(kernel) <= IDLE_CPU_PERCENT for kernel in kernels):
             return
     raise MeasurementError(f"the kernels of {server.url} never went idle")
+
+
+def cpu_percent(kernel: psutil.Process) -> float:
+    """Its CPU use since the last call; a kernel freed meanwhile (a closed visit's) is idle."""
+    try:
+        return kernel.cpu_percent(None)
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def resident_mb(kernels: list[psutil.Process]) -> dict[str, float]:
+    """RSS in MB of the kernels still running, by command line."""
+    found = {}
+    for kernel in kernels:
+        try:
+            found[" ".join(kernel.cmdline())] = kernel.memory_info().rss / 2**20
+        except psutil.NoSuchProcess:
+            continue
+    return found
 
 
 # ---- timings -----------------------------------------------------------------------------
@@ -301,10 +320,9 @@ def kernel_rss(server: Server) -> tuple[float, list[float]]:
     if not used:
         raise MeasurementError("Voila's log names no kernel used for the app")
     every, app_mb = [], None
-    for kernel in voila_process(server.port).children():
-        mb = kernel.memory_info().rss / 2**20
+    for command, mb in resident_mb(voila_process(server.port).children()).items():
         every.append(mb)
-        if any(used[-1] in part for part in kernel.cmdline()):
+        if used[-1] in command:
             app_mb = mb
     if app_mb is None:
         raise MeasurementError(f"the app's kernel {used[-1]} is not running")
@@ -400,8 +418,9 @@ def wire_room(server: Server, size: int) -> list[float]:
 
 
 def open_close_cycles(browser: Browser, server: Server, cycles: int) -> tuple[int, int]:
-    """``cycles`` visits, each left once its picker is usable; the kernel count right after
-    and once the pool has been refilled."""
+    """``cycles`` visits from a full pool, each left once its picker is usable; the kernel
+    count right after and once the pool has been refilled."""
+    wait_until_preheated(server, APP)
     for _ in range(cycles):
         page = browser.new_page()
         page.goto(f"{server.url}voila/render/{APP}", wait_until="commit")
@@ -415,7 +434,7 @@ def open_close_cycles(browser: Browser, server: Server, cycles: int) -> tuple[in
 
 def max_visit_rss(server: Server) -> float:
     """The largest kernel under the server, in MB (pooled app kernels have run the app)."""
-    return max(kernel.memory_info().rss / 2**20 for kernel in voila_process(server.port).children())
+    return max(resident_mb(voila_process(server.port).children()).values())
 
 
 def measure_room(browser: Browser, app: Server, size: int, cycles: int) -> Room:
@@ -494,6 +513,7 @@ def measure(browser: Browser, app: Server, probe: Server, args: argparse.Namespa
     report.rss_mb, every_mb = kernel_rss(app)
     report.pool = pool_summary(app, every_mb)
     leave(kept[0])
+    print_report(report, runs, clicks)
     if args.room:
         report.room = measure_room(browser, app, args.room, args.cycles)
     return report
@@ -571,9 +591,12 @@ def main(argv: list[str] | None = None) -> int:
         help="officers opening the app within 10 s (default 20; 0: skip)",
     )
     parser.add_argument("--cycles", type=int, default=20, help="open-close visits (default 20)")
+    parser.add_argument(
+        "--room-only", action="store_true", help="only the room and the cycles (quicker)"
+    )
     args = parser.parse_args(argv)
-    if args.room and args.room < 2:
-        parser.error("--room must be 0 or at least 2")
+    if (args.room and args.room < 2) or (args.room_only and not args.room):
+        parser.error("--room must be at least 2 (or 0, without --room-only)")
     chromium = shutil.which("chromium")
     if chromium is None:
         print("could not measure: Debian's chromium is not installed", file=sys.stderr)
@@ -585,18 +608,16 @@ def main(argv: list[str] | None = None) -> int:
             sync_playwright() as playwright,
         ):
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            load_before = os.getloadavg()
+            print(
+                f"Load average (1, 5, 15 min) at the start: {os.getloadavg()}, "
+                f"{os.cpu_count()} cores"
+            )
             report = measure(browser, app, probe, args)
-            load_after = os.getloadavg()
+            print(f"Load average at the end: {os.getloadavg()}")
             browser.close()
     except (MeasurementError, KitError, PlaywrightError, psutil.Error, OSError) as err:
         print(f"could not measure: {err}", file=sys.stderr)
         return 1
-    print(
-        f"Load average (1, 5, 15 min) before {load_before}, after {load_after}; "
-        f"{os.cpu_count()} cores"
-    )
-    print_report(report, args.runs, args.clicks)
     if report.room:
         print_room(report.room)
     return 0

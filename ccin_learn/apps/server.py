@@ -178,8 +178,9 @@ class KitVoila(Voila):
         settings.resources = resources
 
     def init_settings(self) -> dict[str, Any]:
-        """Voila's settings, with the kit's "not found" page for any unknown address and
-        the kit's data for Voila's own error pages."""
+        """Voila's settings, with the kit's kernel policy and pool sizes (logged, so an
+        operator sees what memory allowed), the kit's "not found" page for any unknown
+        address and the kit's data for Voila's own error pages."""
         limits = self.kernel_limits()
         self.config.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": self.voila_configuration.default_pool_size},
