@@ -502,8 +502,12 @@ def print_room(room: Room) -> None:
 
 
 def measure(browser: Browser, app: Server, probe: Server, args: argparse.Namespace) -> Report:
+    """The one-visitor figures (printed at once), then the room's."""
     runs, clicks = args.runs, args.clicks
     report = Report()
+    if args.room_only:
+        report.room = measure_room(browser, app, args.room, args.cycles)
+        return report
     report.probe_ms = median_visit(browser, probe, PROBE, ready_button, runs)
     report.picker_ms = median_visit(browser, app, APP, council_picker, runs)
     report.workspace_ms = median_visit(browser, app, APP, council_workspace, runs)
