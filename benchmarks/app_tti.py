@@ -248,7 +248,7 @@ def time_visit(
     until(page)
     elapsed = (time.perf_counter() - start) * 1000
     if keep is None:
-        page.close()
+        leave(page)
     else:
         keep.append(page)
     return elapsed
@@ -330,14 +330,13 @@ def kernel_rss(server: Server) -> tuple[float, list[float]]:
 
 
 def pool_summary(server: Server, every_mb: list[float]) -> str:
-    """Where the apps server's memory goes: one pooled kernel per app, one per visit."""
-    text = server.log()
-    pooled = len(set(re.findall(r"Kernel pool of (\S+) is filled", text)))
-    visits = text.count("Using pre-heated kernel:")
+    """Where the apps server's memory goes: the pools, and the visits still open."""
+    visits = server.log().count("Using pre-heated kernel:")
     return (
         f"The apps server has {len(every_mb)} kernels alive, {sum(every_mb):.0f} MB in all "
-        f"({min(every_mb):.0f}-{max(every_mb):.0f} MB each):\n  {pooled} preheated, one for "
-        f"each app, and the kernels of {visits} visits, though only one page is still open."
+        f"({min(every_mb):.0f}-{max(every_mb):.0f} MB each), after {visits} visits of which one "
+        f"page is still open:\n  {pools_size(server)} preheated (the app's pool and one for "
+        "each other tool), the rest visits' (freed when their page goes)."
     )
 
 
