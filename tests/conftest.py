@@ -40,6 +40,16 @@ def nbgrader_scripts_on_path() -> None:
     put_scripts_on_path()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_preheated_app_kernel() -> Iterator[None]:
+    """Voila servers started by tests preheat one self-assessment kernel, not a training
+    room's pool sized to memory (20 kernels to start on 2 cores); tests of the pool set
+    their own size."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CCIN_KERNEL_POOL", "1")
+        yield
+
+
 @pytest.fixture(scope="session")
 def kit() -> KitPaths:
     return KitPaths(ROOT)

@@ -2,6 +2,13 @@
 
 Sources are stripped and tracebacks never reach the browser (officers get a
 friendly message, not Python), and kernels are preheated so a tool opens fast.
+
+An operator sizes the kernels with environment variables (``ccin_learn.apps.kernels``
+explains the policy): ``CCIN_KERNEL_POOL`` preheated kernels for the self-assessment
+app (default: sized to memory, at most 20, a training room), ``CCIN_KERNEL_CAP`` most
+kernels alive at once (default: half the available memory at 200 MB each), and
+``CCIN_KERNEL_FREE_AFTER`` seconds a visit's kernel lives once no page is connected
+(default 60).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,12 +35,39 @@ BLOCKED_LAB_EXTENSIONS = (
     "@jupyter-notebook/lab-extension",
     "@jupyterlite/pyodide-kernel-extension",
 )
+# Environment variable -> the kit server's setting (``KitVoila`` in ``apps.server``).
+KERNEL_VARS = {
+    "CCIN_KERNEL_POOL": "kernel_pool",
+    "CCIN_KERNEL_CAP": "kernel_cap",
+    "CCIN_KERNEL_FREE_AFTER": "orphan_timeout",
+}
 
 
-def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
+def kernel_options(environ: Mapping[str, str]) -> list[str]:
+    """The server options an operator set through ``KERNEL_VARS``; a bad value stops here."""
+    options = []
+    for var, setting in KERNEL_VARS.items():
+        value = environ.get(var, "").strip()
+        if not value:
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1
+        if number < 0 or (setting != "orphan_timeout" and not number.is_integer()):
+            raise KitError(f"{var} must be a whole number of kernels or seconds, not {value!r}")
+        shown = value if setting == "orphan_timeout" else str(int(number))
+        options.append(f"--KitVoila.{setting}={shown}")
+    return options
+
+
+def voila_command(
+    host: str, port: int, apps_dir: Path = APPS_DIR, extra: Sequence[str] = ()
+) -> list[str]:
     """The kit's Voila (``apps.server``: the tools index, no file tree) for the apps folder:
-    no sources, no tracebacks, preheated kernels, no CDN."""
-    return [
+    no sources, no tracebacks, preheated kernels, no CDN; kernel sizes from the environment,
+    and ``extra`` options over all of these."""
+    command = [
         sys.executable,
         "-m",
         "ccin_learn.apps.server",
@@ -47,11 +81,20 @@ def voila_command(host: str, port: int, apps_dir: Path = APPS_DIR) -> list[str]:
         "--pool_size=1",
         "--theme=light",
         "--template=ccin",
-        # Shut down kernels left idle by visitors who closed the page (answers are autosaved).
+        # A page left open and idle for 30 minutes loses its kernel (answers are autosaved);
+        # pool kernels never do, and a kernel no page is connected to goes within a minute.
         "--MappingKernelManager.cull_idle_timeout=1800",
         "--MappingKernelManager.cull_interval=300",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in BLOCKED_LAB_EXTENSIONS),
     ]
+    return overridden(overridden(command, kernel_options(os.environ)), extra)
+
+
+def overridden(command: list[str], options: Sequence[str]) -> list[str]:
+    """``command`` with ``options`` replacing its options of the same names: Voila stops
+    at start-up when a single-valued option is given twice."""
+    names = {option.split("=", 1)[0] for option in options}
+    return [part for part in command if part.split("=", 1)[0] not in names] + list(options)
 
 
 def voila_environment(book_url: str, db_url: str | None) -> dict[str, str]:
@@ -96,10 +139,12 @@ def running_voila(
     db_url: str | None = None,
     timeout: float = 60,
     apps_dir: Path = APPS_DIR,
+    extra: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start Voila for the apps folder (or ``apps_dir``); yield its base URL; stop it on exit.
 
-    Voila's own log goes to ``log_path`` so the console stays readable.
+    Voila's own log goes to ``log_path`` so the console stays readable; ``extra`` are
+    more server options (``--KitVoila.kernel_pool=2``...).
     """
     if not port_is_free(host, port):
         raise KitError(
@@ -109,7 +154,7 @@ def running_voila(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            voila_command(host, port, apps_dir),
+            voila_command(host, port, apps_dir, extra),
             env=env,
             cwd=log_path.parent,  # never the user's folder: a voila.py there would shadow Voila
             stdout=log,

@@ -10,6 +10,11 @@ contents API are not routed at all; any unknown address gets the kit's own
 "not found" page. Each tool's page gets its name and the way back to the book
 from the same data, through Voila's template ``resources``.
 
+Kernels follow the kit's policy for a training room (``ccin_learn.apps.kernels``):
+a preheated pool for the self-assessment app sized to memory, a cap on live kernels
+(a visit beyond it gets the kit's "busy" page, HTTP 503, and the log says so), and
+no kernel left behind by a closed page or a plain GET.
+
 Run it as ``python -m ccin_learn.apps.server`` with Voila's own options
 (``ccin_learn.apps.launcher`` does).
 """
@@ -20,14 +25,25 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import voila.app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from tornado import web
+from traitlets import Float, Integer
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from ccin_learn.apps import APPS_DIR
 from ccin_learn.apps.catalogue import ToolsFile, default_tools, template_resources
+from ccin_learn.apps.kernels import (
+    COHORT_APP,
+    KernelCapReached,
+    KernelLimits,
+    KitKernelPolicy,
+    default_limits,
+    kit_factory,
+)
 from ccin_learn.settings import book_url
 
 TEMPLATE_DIR = APPS_DIR / "jupyter" / "voila" / "templates" / "ccin"
@@ -65,6 +81,15 @@ def not_found_html(tools: ToolsFile, book: str, base_url: str) -> str:
     )
 
 
+def busy_html(tools: ToolsFile, book: str, base_url: str) -> str:
+    """The kit's "busy" page: the server runs as many kernels as its memory allows."""
+    return (
+        environment()
+        .get_template("busy.html.j2")
+        .render(course=tools.course, book_url=book, base_url=base_url)
+    )
+
+
 class PageHandler(web.RequestHandler):
     """Serve one page rendered at start-up, with the status it was made for."""
 
@@ -84,8 +109,65 @@ class PageHandler(web.RequestHandler):
         self.finish(f"{status_code}")
 
 
+class AppHandler(TornadoVoilaHandler):
+    """Voila's app page, admitted under the kernel cap, with the cookie that lets the
+    page's shutdown request through when it closes."""
+
+    def initialize(self, **kwargs: Any) -> None:
+        self.busy_html: str = kwargs.pop("busy_html")
+        super().initialize(**kwargs)
+
+    async def get(self, path: str | None = None) -> None:
+        kernels = self.kernel_manager
+        notebook = self.notebook_path or path or ""
+        if isinstance(kernels, KitKernelPolicy):
+            if not kernels.admits(notebook):
+                self.refuse(notebook, kernels)
+                return
+            kernels.note_visit()
+        # Sets the _xsrf cookie: the page sends it with its shutdown request on closing,
+        # which Voila refuses (403) without it (voila#1458).
+        self.xsrf_token  # noqa: B018
+        try:
+            await super().get(path)
+        except KernelCapReached:
+            if self._headers_written:
+                raise
+            self.clear()
+            self.refuse(notebook, kernels)
+
+    def refuse(self, notebook: str, kernels: KitKernelPolicy) -> None:
+        self.log.warning(
+            "Refused a visit to %s (busy page, 503): %d kernels running, the cap is %d "
+            "(CCIN_KERNEL_CAP)",
+            notebook,
+            kernels.live_kernels(),
+            kernels.limits.cap,
+        )
+        self.set_status(503)
+        self.set_header("Retry-After", "60")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(self.busy_html)
+
+
 class KitVoila(Voila):
-    """Voila with the tools index at ``/`` and no file tree."""
+    """Voila with the tools index at ``/``, no file tree and the kit's kernel policy."""
+
+    kernel_pool = Integer(
+        -1,
+        config=True,
+        help="Preheated kernels for the self-assessment app (-1: sized to memory, at most 20).",
+    )
+    kernel_cap = Integer(
+        -1, config=True, help="Most kernels alive at once, pools included (-1: sized to memory)."
+    )
+    orphan_timeout = Float(
+        60.0, config=True, help="Seconds a visit's kernel lives with no page connected to it."
+    )
+    refill_quiet = Float(
+        3.0, config=True, help="Seconds without a visit before the pool is refilled."
+    )
 
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)
@@ -96,9 +178,26 @@ class KitVoila(Voila):
         settings.resources = resources
 
     def init_settings(self) -> dict[str, Any]:
-        """Voila's settings, with the kit's "not found" page for any unknown address and
-        the kit's data for Voila's own error pages."""
-        settings: dict[str, Any] = super().init_settings()
+        """Voila's settings, with the kit's kernel policy and pool sizes (logged, so an
+        operator sees what memory allowed), the kit's "not found" page for any unknown
+        address and the kit's data for Voila's own error pages."""
+        limits = self.kernel_limits()
+        self.config.VoilaKernelManager.kernel_pools_config = {
+            "default": {"pool_size": self.voila_configuration.default_pool_size},
+            COHORT_APP: {"pool_size": limits.pool},
+        }
+        self.config.VoilaKernelManager.fill_delay = 0  # the kit's refill waits for quiet
+        settings: dict[str, Any] = self.voila_init_settings()
+        if isinstance(self.kernel_manager, KitKernelPolicy):
+            self.kernel_manager.limits = limits
+        self.log.info(
+            "Kernels: %d preheated for %s, at most %d alive; a kernel with no page "
+            "connected is freed after %.0f s",
+            limits.pool,
+            COHORT_APP,
+            limits.cap,
+            limits.orphan_timeout,
+        )
         # Voila's own error pages (404.html, error.html in the kit's template) use it too.
         settings["voila_jinja2_env"].globals["ccin"] = template_resources(
             default_tools(), book_url()
@@ -110,11 +209,51 @@ class KitVoila(Voila):
         }
         return settings
 
+    def voila_init_settings(self) -> dict[str, Any]:
+        """Voila's settings, its kernel manager built with the kit's policy in front.
+
+        Voila makes the class inside ``init_settings`` with ``voila_kernel_manager_factory``
+        and offers no setting for it, so the factory is wrapped for that call only.
+        """
+        voila_factory = voila.app.voila_kernel_manager_factory
+        voila.app.voila_kernel_manager_factory = kit_factory(voila_factory)
+        try:
+            settings: dict[str, Any] = super().init_settings()
+        finally:
+            voila.app.voila_kernel_manager_factory = voila_factory
+        return settings
+
+    def kernel_limits(self) -> KernelLimits:
+        """The configured pool and cap, each sized to memory where not set."""
+        others = self.voila_configuration.default_pool_size * len(self.other_notebooks())
+        sized = default_limits(others)
+        pool = self.kernel_pool if self.kernel_pool >= 0 else sized.pool
+        cap = self.kernel_cap if self.kernel_cap > 0 else max(sized.cap, pool + others + 1)
+        return KernelLimits(pool, cap, self.orphan_timeout, self.refill_quiet)
+
+    def other_notebooks(self) -> list[Path]:
+        """The notebooks Voila preheats besides the self-assessment app."""
+        root = Path(self.root_dir)
+        return [
+            nb
+            for nb in root.rglob("*.ipynb")
+            if nb.name != COHORT_APP and ".ipynb_checkpoints" not in nb.parts
+        ]
+
     def init_handlers(self) -> list[Any]:
-        """Voila's handlers less the tree and the contents API, and the index at ``/``."""
-        kept = [h for h in super().init_handlers() if not serves_tree(h)]
+        """Voila's handlers less the tree and the contents API, the index at ``/``, and
+        the app pages admitted under the kernel cap."""
+        kept = [admitted(h, self.base_url) for h in super().init_handlers() if not serves_tree(h)]
         index = index_html(default_tools(), book_url(), self.base_url)
         return [(self.server_url, PageHandler, {"html": index}), *kept]
+
+
+def admitted(handler: tuple[Any, ...], base_url: str) -> tuple[Any, ...]:
+    """Voila's app page handler replaced by the kit's, which may refuse a visit."""
+    if len(handler) < 3 or handler[1] is not TornadoVoilaHandler:
+        return handler
+    busy = busy_html(default_tools(), book_url(), base_url)
+    return (handler[0], AppHandler, {**handler[2], "busy_html": busy})
 
 
 def serves_tree(handler: tuple[Any, ...]) -> bool:

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 
 from ccin_learn.apps import APPS_DIR
-from ccin_learn.apps.launcher import running_voila, voila_command
+from ccin_learn.apps.launcher import kernel_options, running_voila, voila_command
 from ccin_learn.errors import KitError
 
 
@@ -16,6 +16,31 @@ def test_command_hides_sources_and_tracebacks_and_preheats():
     for flag in ("--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True"):
         assert flag in command
     assert str(APPS_DIR) in command
+
+
+def test_operators_size_the_kernels_with_environment_variables():
+    environ = {"CCIN_KERNEL_POOL": "4", "CCIN_KERNEL_CAP": " 30 ", "CCIN_KERNEL_FREE_AFTER": "90"}
+    assert kernel_options(environ) == [
+        "--KitVoila.kernel_pool=4",
+        "--KitVoila.kernel_cap=30",
+        "--KitVoila.orphan_timeout=90",
+    ]
+    assert kernel_options({}) == [], "unset: sized to memory by the server"
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "2.5"])
+def test_a_kernel_count_that_is_not_a_whole_number_stops_the_start(value):
+    with pytest.raises(KitError, match="CCIN_KERNEL_CAP must be a whole number"):
+        kernel_options({"CCIN_KERNEL_CAP": value})
+
+
+def test_extra_options_replace_the_same_options_given_before(monkeypatch):
+    monkeypatch.setenv("CCIN_KERNEL_POOL", "3")
+    extra = ["--KitVoila.kernel_pool=1", "--MappingKernelManager.cull_idle_timeout=5"]
+    command = voila_command("127.0.0.1", 8866, extra=extra)
+    assert command[-2:] == extra
+    assert not any(part.endswith(("kernel_pool=3", "cull_idle_timeout=1800")) for part in command)
+    assert len([p for p in command if "extension_denylist" in p]) == 3, "lists are kept"
 
 
 @pytest.mark.slow
