@@ -24,12 +24,6 @@ from ccin_learn.apps.kernels import (
 )
 
 MB = 2**20
-pytestmark = pytest.mark.anyio  # async tests run by anyio's pytest plugin, on asyncio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 class VoilaLikeManager:
