@@ -375,14 +375,19 @@ class SelfAssessmentApp(widgets.VBox):
         self.priorities.value = self.priorities_html(card)
         self.charts.value = self.charts_html(card)
         self.changes.value = self.changes_html()
-        self.refresh_save_state()
+        self.refresh_save_state(card)
 
-    def refresh_save_state(self) -> None:
-        """Where the work is kept, beside Save and in the summary bar that stays in view."""
+    def refresh_save_state(self, card: ScoreCard | None = None) -> None:
+        """Where the work is kept, beside Save and in the summary bar that stays in view.
+
+        ``card``: the score card just worked out, if any, so a click scores once.
+        """
         session = self.require_session()
         state = session.save_state()
         self.save_state.value = render("assessment_save_state.html.j2", state=state)
-        self.summary.value = render("assessment_summary.html.j2", card=session.card, state=state)
+        self.summary.value = render(
+            "assessment_summary.html.j2", card=card or session.card, state=state
+        )
 
     def refresh_history(self) -> None:
         session = self.require_session()
