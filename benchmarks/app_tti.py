@@ -37,7 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,12 +271,22 @@ def council_workspace(page: Page) -> None:
     page.locator("p.ccin-overall").wait_for(timeout=FIRST_WIDGET_MS)
 
 
-def median_visit(
-    browser: Browser, server: Server, notebook: str, until: Callable[[Page], None], runs: int
-) -> float:
-    """One warm-up visit (caches, first imports), then the median of ``runs`` visits."""
-    time_visit(browser, server, notebook, until)
-    return statistics.median(time_visit(browser, server, notebook, until) for _ in range(runs))
+Visit = tuple[Server, str, Callable[[Page], None]]  # a server, its notebook, "ready" test
+
+
+def alternating_medians(browser: Browser, visits: Sequence[Visit], runs: int) -> list[float]:
+    """One warm-up visit each (caches, first imports), then ``runs`` rounds that visit
+    each in turn, the order reversed every other round so that no page always follows
+    the same one; the median of each page's times, in the order given."""
+    for server, notebook, until in visits:
+        time_visit(browser, server, notebook, until)
+    times: list[list[float]] = [[] for _ in visits]
+    for round_ in range(runs):
+        order = range(len(visits))
+        for index in reversed(order) if round_ % 2 else order:
+            server, notebook, until = visits[index]
+            times[index].append(time_visit(browser, server, notebook, until))
+    return [statistics.median(each) for each in times]
 
 
 def level_label(level: int) -> str:
@@ -507,9 +517,14 @@ def measure(browser: Browser, app: Server, probe: Server, args: argparse.Namespa
     if args.room_only:
         report.room = measure_room(browser, app, args.room, args.cycles)
         return report
-    report.probe_ms = median_visit(browser, probe, PROBE, ready_button, runs)
-    report.picker_ms = median_visit(browser, app, APP, council_picker, runs)
-    report.workspace_ms = median_visit(browser, app, APP, council_workspace, runs)
+    visits: list[Visit] = [
+        (probe, PROBE, ready_button),
+        (app, APP, council_picker),
+        (app, APP, council_workspace),
+    ]
+    report.probe_ms, report.picker_ms, report.workspace_ms = alternating_medians(
+        browser, visits, runs
+    )
     kept: list[Page] = []
     time_visit(browser, app, APP, council_workspace, keep=kept)
     report.click_ms = median_click_ms(kept[0], clicks)
@@ -537,7 +552,10 @@ def print_report(report: Report, runs: int, clicks: int) -> None:
         (f"click a level -> scores redrawn (median of {clicks})", f"{report.click_ms:.1f} ms"),
         (f"RSS of the app's kernel, council open, {clicks + 1} clicks", f"{report.rss_mb:.0f} MB"),
     ]
-    print(f"Medians of {runs} runs after one warm-up each; headless Debian chromium.")
+    print(
+        f"Medians of {runs} runs after one warm-up each, pages in alternating order; "
+        "headless Debian chromium."
+    )
     for label, value in rows:
         print(f"  {label:<58}{value:>10}")
     print("  The app's kernel is the one Voila logged for the last visit.")
