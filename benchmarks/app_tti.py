@@ -17,11 +17,17 @@ A training room (``--room 20``): that many officers open the app within 10 s (on
   the kernel's websocket, ask for the widgets' state) until the state lists the council,
   as 20 officers' own browsers would see it.
 
+- in one officer's own browser amid the room: the others' visits on the wire, this one
+  page drawn in Chromium, arriving last (three such rooms; the worst is judged).
+
 Then ``--cycles`` open-and-close visits (each page leaves as a closed tab does) and the
 kernel count against the pools' size, right after and once refills are done.
 
+The app's working state also times "Prepare downloads" (made by the server's one report
+process, ``ccin_learn.reports.service``) and the kernel's memory after it.
+
 Targets: app / one-widget time-to-interactive <= 1.3, click to updated score <= 150 ms,
-app kernel resident memory <= 150 MB, a room's picker p95 <= 3 s, kernels back to the
+app kernel resident memory after the downloads <= 150 MB, downloads ready <= 1 s, a room's picker p95 <= 3 s, kernels back to the
 pools' size after the cycles. The script is a report: it exits 0 whether or not the
 targets are met, and 1 only if a measurement could not be taken.
 """
@@ -38,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +74,9 @@ POOL_TIMEOUT_S = 900.0  # a room's pool refills one kernel at a time: minutes on
 IDLE_CPU_PERCENT = 3.0  # an idle ipykernel uses well under 1% of a CPU
 TARGET_RATIO, TARGET_CLICK_MS, TARGET_RSS_MB = 1.3, 150.0, 150.0
 TARGET_ROOM_P95_MS = 3000.0
+TARGET_DOWNLOADS_MS = 1000.0
+DOWNLOAD_RUNS = 3
+AMID_RUNS = 3  # rooms with one officer's own browser arriving last
 ROOM_WINDOW_S = 10.0  # the room opens the link within 10 s
 
 # Set in every room page before its own scripts: milliseconds from navigation to a usable
@@ -131,6 +141,9 @@ class Report:
     workspace_ms: float = 0.0
     click_ms: float = 0.0
     rss_mb: float = 0.0
+    downloads_ms: float = 0.0
+    rss_after_downloads_mb: float = 0.0
+    reports_mb: float = 0.0
     pool: str = ""
     room: Room | None = None
 
@@ -144,6 +157,7 @@ class Room:
     browser_ms: list[float] = field(default_factory=list)
     server_one: float = 0.0
     server_ms: list[float] = field(default_factory=list)
+    amid_ms: list[float] = field(default_factory=list)
     cpu_s: dict[str, float] = field(default_factory=dict)
     preheated: int = 0
     cycles: int = 0
@@ -201,7 +215,7 @@ def wait_until_preheated(server: Server, notebook: str) -> None:
 
 def wait_until_kernels_idle(server: Server, deadline: float) -> None:
     """Wait until no kernel of ``server`` used more than IDLE_CPU_PERCENT for a second."""
-    kernels = voila_process(server.port).children()
+    kernels = kernels_of(server)
     for kernel in kernels:
         cpu_percent(kernel)  # starts each kernel's measuring window
     while time.monotonic() < deadline:
@@ -289,6 +303,18 @@ def alternating_medians(browser: Browser, visits: Sequence[Visit], runs: int) ->
     return [statistics.median(each) for each in times]
 
 
+def median_downloads_ms(page: Page, runs: int) -> float:
+    """Median time from a click on "Prepare downloads" to "Downloads ready" on screen."""
+    button, times = page.get_by_role("button", name="Prepare downloads"), []
+    for _ in range(runs):
+        page.evaluate("document.querySelectorAll('.ccin-live').forEach(e => e.textContent = '')")
+        start = time.perf_counter()
+        button.click()
+        page.get_by_text("Downloads ready").wait_for(timeout=FIRST_WIDGET_MS)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def level_label(level: int) -> str:
     checklist = default_checklist()
     action = checklist.action(CHARTER)
@@ -319,6 +345,26 @@ def voila_process(port: int) -> psutil.Process:
     raise MeasurementError(f"no Voila process on port {port}")
 
 
+def kernels_of(server: Server) -> list[psutil.Process]:
+    """The server's kernels (its report process is counted apart)."""
+    return [p for p in voila_process(server.port).children() if is_kernel(p)]
+
+
+def is_kernel(process: psutil.Process) -> bool:
+    try:
+        return "ipykernel" in " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return False
+
+
+def report_process_mb(server: Server) -> float:
+    """RSS (MB) of the server's one report process, which makes every visit's downloads."""
+    for child in voila_process(server.port).children():
+        if "ccin_learn.reports.service" in child.cmdline():
+            return float(child.memory_info().rss / 2**20)
+    raise MeasurementError("the apps server has no report process")
+
+
 def kernel_rss(server: Server) -> tuple[float, list[float]]:
     """RSS (MB) of the kernel that served the last app visit, and of every kernel.
 
@@ -330,7 +376,7 @@ def kernel_rss(server: Server) -> tuple[float, list[float]]:
     if not used:
         raise MeasurementError("Voila's log names no kernel used for the app")
     every, app_mb = [], None
-    for command, mb in resident_mb(voila_process(server.port).children()).items():
+    for command, mb in resident_mb(kernels_of(server)).items():
         every.append(mb)
         if used[-1] in command:
             app_mb = mb
@@ -367,7 +413,7 @@ def pools_size(server: Server) -> int:
 
 
 def kernel_count(server: Server) -> int:
-    return len(voila_process(server.port).children())
+    return len(kernels_of(server))
 
 
 def cpu_seconds() -> dict[str, float]:
@@ -412,6 +458,26 @@ def browser_room(
     return times, {kind: after[kind] - before[kind] for kind in after}
 
 
+def browser_amid_room(browser: Browser, server: Server, size: int) -> float:
+    """ms to a usable picker in one officer's browser arriving last of ``size`` officers
+    within ROOM_WINDOW_S, the others' visits made on the wire meanwhile: the server under
+    the room's load, and one page drawn here, as each officer's own machine draws one."""
+    wait_until_preheated(server, APP)
+    app_url, others = f"{server.url}voila/render/{APP}", size - 1
+    window = ROOM_WINDOW_S * others / size  # the others arrive every ROOM_WINDOW_S / size
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        arriving = thread.submit(wire.timed_room, app_url, COUNCIL, others, window)
+        time.sleep(window)
+        page = browser.new_page()
+        page.add_init_script(PICKER_CLOCK)
+        page.goto(app_url, wait_until="commit")
+        page.wait_for_function("window.pickerAt !== undefined", timeout=FIRST_WIDGET_MS * 2)
+        elapsed = float(page.evaluate("window.pickerAt"))
+        arriving.result()
+    leave(page)
+    return elapsed
+
+
 def leave(page: Page) -> None:
     """Leave the page as a closed tab does (its shutdown request goes out), and close it."""
     page.goto("about:blank")
@@ -443,7 +509,7 @@ def open_close_cycles(browser: Browser, server: Server, cycles: int) -> tuple[in
 
 def max_visit_rss(server: Server) -> float:
     """The largest kernel under the server, in MB (pooled app kernels have run the app)."""
-    return max(resident_mb(voila_process(server.port).children()).values())
+    return max(resident_mb(kernels_of(server)).values())
 
 
 def measure_room(browser: Browser, app: Server, size: int, cycles: int) -> Room:
@@ -458,6 +524,7 @@ def measure_room(browser: Browser, app: Server, size: int, cycles: int) -> Room:
     wait_until_preheated(app, APP)
     room.server_ms = wire_room(app, size)
     room.browser_ms, room.cpu_s = browser_room(browser, app, size)
+    room.amid_ms = [browser_amid_room(browser, app, size) for _ in range(AMID_RUNS)]
     room.visit_rss_mb = max_visit_rss(app)
     room.kernels_right_after, room.kernels_settled = open_close_cycles(browser, app, cycles)
     return room
@@ -479,6 +546,9 @@ def print_room(room: Room) -> None:
             "  CPU s meanwhile: Chromium / Voila / kernels",
             " / ".join(f"{room.cpu_s[k]:.1f}" for k in ("chromium", "voila", "kernels")),
         ),
+        (f"one officer's own browser, last of {room.size} to arrive,", ""),
+        (f"  the others on the wire: worst of {len(room.amid_ms)}", f"{max(room.amid_ms):.0f} ms"),
+        ("  (each room's)", " / ".join(f"{ms:.0f}" for ms in room.amid_ms)),
         ("largest kernel after the room (RSS)", f"{room.visit_rss_mb:.0f} MB"),
         (
             f"kernels after {room.cycles} open-close cycles: right after",
@@ -495,8 +565,9 @@ def print_room(room: Room) -> None:
             f"room picker p95 at the server {p95(room.server_ms):.0f} ms <= {limit}",
         ),
         (
-            p95(room.browser_ms) <= TARGET_ROOM_P95_MS,
-            f"room picker p95 in one Chromium {p95(room.browser_ms):.0f} ms <= {limit}",
+            max(room.amid_ms) <= TARGET_ROOM_P95_MS,
+            f"room picker in an officer's own browser, arriving last, worst of "
+            f"{len(room.amid_ms)}: {max(room.amid_ms):.0f} ms <= {limit}",
         ),
         (
             room.kernels_settled == room.pools,
@@ -505,6 +576,12 @@ def print_room(room: Room) -> None:
     ]
     for ok, text in targets:
         print(f"{verdict(ok)} {text}")
+    print(
+        f"  (All {room.size} pages drawn by one Chromium is no target: drawing a page costs "
+        f"this Chromium about {room.cpu_s['chromium'] / room.size:.1f} CPU s, so {room.size} "
+        f"pages need more than the {os.cpu_count()} cores give in {ROOM_WINDOW_S:.0f} s; "
+        "in a room each officer's machine draws its own page.)"
+    )
 
 
 # ---- report ------------------------------------------------------------------------------
@@ -530,6 +607,9 @@ def measure(browser: Browser, app: Server, probe: Server, args: argparse.Namespa
     report.click_ms = median_click_ms(kept[0], clicks)
     report.rss_mb, every_mb = kernel_rss(app)
     report.pool = pool_summary(app, every_mb)
+    report.downloads_ms = median_downloads_ms(kept[0], DOWNLOAD_RUNS)
+    report.rss_after_downloads_mb = kernel_rss(app)[0]
+    report.reports_mb = report_process_mb(app)
     leave(kept[0])
     print_report(report, runs, clicks)
     if args.room:
@@ -551,7 +631,11 @@ def print_report(report: Report, runs: int, clicks: int) -> None:
         ("ratio app picker / one-widget", f"{ratio:.2f}"),
         (f"click a level -> scores redrawn (median of {clicks})", f"{report.click_ms:.1f} ms"),
         (f"RSS of the app's kernel, council open, {clicks + 1} clicks", f"{report.rss_mb:.0f} MB"),
-    ]
+        (f"'Prepare downloads' -> 'Downloads ready' (median of {DOWNLOAD_RUNS})",
+         f"{report.downloads_ms:.0f} ms"),
+        ("RSS of the app's kernel after the downloads", f"{report.rss_after_downloads_mb:.0f} MB"),
+        ("RSS of the server's one report process", f"{report.reports_mb:.0f} MB"),
+    ]  # fmt: skip
     print(
         f"Medians of {runs} runs after one warm-up each, pages in alternating order; "
         "headless Debian chromium."
@@ -567,8 +651,13 @@ def print_report(report: Report, runs: int, clicks: int) -> None:
             f"click-to-score latency {report.click_ms:.0f} ms <= {TARGET_CLICK_MS:.0f} ms",
         ),
         (
-            report.rss_mb <= TARGET_RSS_MB,
-            f"app kernel memory {report.rss_mb:.0f} MB <= {TARGET_RSS_MB:.0f} MB",
+            report.rss_after_downloads_mb <= TARGET_RSS_MB,
+            f"app kernel memory after downloads {report.rss_after_downloads_mb:.0f} MB "
+            f"<= {TARGET_RSS_MB:.0f} MB",
+        ),
+        (
+            report.downloads_ms <= TARGET_DOWNLOADS_MS,
+            f"prepare downloads {report.downloads_ms:.0f} ms <= {TARGET_DOWNLOADS_MS:.0f} ms",
         ),
     ]
     for ok, text in targets:

@@ -15,13 +15,18 @@ a preheated pool for the self-assessment app sized to memory, a cap on live kern
 (a visit beyond it gets the kit's "busy" page, HTTP 503, and the log says so), and
 no kernel left behind by a closed page or a plain GET.
 
+Downloads are made by one report process the server starts and stops
+(``ccin_learn.reports.service``), so a kernel never loads the report libraries.
+
 Run it as ``python -m ccin_learn.apps.server`` with Voila's own options
 (``ccin_learn.apps.launcher`` does).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,7 @@ from ccin_learn.apps.kernels import (
     default_limits,
     kit_factory,
 )
+from ccin_learn.reports.service import ReportService
 from ccin_learn.settings import book_url
 
 TEMPLATE_DIR = APPS_DIR / "jupyter" / "voila" / "templates" / "ccin"
@@ -170,12 +176,19 @@ class KitVoila(Voila):
     )
 
     def initialize(self, argv: list[str] | None = None) -> None:
+        self.start_report_process()
         super().initialize(argv)
         tools = default_tools()
         settings = self.voila_configuration.config.VoilaConfiguration
         resources = dict(settings.get("resources") or {})
         resources["ccin"] = template_resources(tools, book_url())
         settings.resources = resources
+
+    def start_report_process(self) -> None:
+        """Start the report process before any kernel, which inherits where to reach it."""
+        service = ReportService()
+        os.environ.update(service.start())
+        atexit.register(service.stop)
 
     def init_settings(self) -> dict[str, Any]:
         """Voila's settings, with the kit's kernel policy and pool sizes (logged, so an

@@ -8,12 +8,12 @@ it with the version before, never with itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
 from ccin_learn.reports.csvfile import render_csv
+from ccin_learn.reports.files import DOCX_MIME, Download
 from ccin_learn.reports.html import render_html
 from ccin_learn.reports.model import ReportInput, report_input
 from ccin_learn.reports.pdf import render_pdf
@@ -23,17 +23,6 @@ from ccin_learn.selfassessment.session import Session, compare_saved
 from ccin_learn.selfassessment.store import Store
 
 FORMATS = ("html", "pdf", "docx", "csv")
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass(frozen=True)
-class Download:
-    """One file to offer: what it is for, its name, its type and its bytes."""
-
-    label: str
-    filename: str
-    mime: str
-    data: bytes
 
 
 def session_report(session: Session) -> ReportInput:

@@ -29,6 +29,7 @@ import ipywidgets as widgets
 from ccin_learn.course.names import page_name
 from ccin_learn.errors import KitError
 from ccin_learn.palette import GREY, PALETTE
+from ccin_learn.reports.service import session_downloads
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.merge import Merge
 from ccin_learn.selfassessment.scoring import Priority, ScoreCard, principle_note
@@ -678,17 +679,12 @@ class SelfAssessmentApp(widgets.VBox):
 
     @near("downloads")
     def on_downloads(self, _button: object = None) -> None:
-        # The reports need matplotlib and fpdf2 (about 70 MB), which a kernel should
-        # only hold once its officer asks for a download, not while it waits.
-        from ccin_learn.reports.downloads import downloads, session_report  # lazy: memory
-
         session = self.require_session()
         self.say("Preparing the downloads: this takes a few seconds…")
         self.download_button.disabled = True
         try:
             files = [
-                (f, base64.b64encode(f.data).decode("ascii"))
-                for f in downloads(session_report(session))
+                (f, base64.b64encode(f.data).decode("ascii")) for f in session_downloads(session)
             ]
         finally:
             self.download_button.disabled = False

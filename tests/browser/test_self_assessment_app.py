@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHECKLIST = default_checklist()
 APP = "self-assessment.ipynb"
+BOOK = "http://127.0.0.1:9/"  # no test follows a link to the book
 FIRST_WIDGET_MS = 60_000  # Voila takes a few seconds to run the app before anything shows
 REPLY_MS = 30_000  # a kernel round trip: normally well under a second
 CHARTER = "cwb-inclusive-economy-charter"
@@ -56,7 +57,7 @@ def server(
     tmp = tmp_path_factory.mktemp("self-assessment-app")
     port, db_path = free_port(), tmp / "app.sqlite"
     with running_voila(
-        "127.0.0.1", port, "http://127.0.0.1:9/", tmp / "voila.log", db_url=f"sqlite:///{db_path}"
+        "127.0.0.1", port, BOOK, tmp / "voila.log", db_url=f"sqlite:///{db_path}"
     ) as base:
         yield Server(f"{base}voila/render/{APP}", port, db_path)
 
@@ -320,8 +321,27 @@ def download(page: object, link_text: str) -> bytes:
     return Path(started.value.path()).read_bytes()
 
 
-def test_reports_download_as_html_and_pdf(page, app_url):
-    name = "Reportsea Borough Council"
+def mapped_libraries(process: psutil.Process) -> set[str]:
+    """Which of the report writers' compiled parts a process has loaded (matplotlib draws
+    the charts, HarfBuzz shapes the PDF's text; the app itself needs neither)."""
+    maps = Path(f"/proc/{process.pid}/maps").read_text(encoding="utf-8", errors="replace")
+    return {name for name in ("matplotlib", "uharfbuzz") if f"/{name}/" in maps}
+
+
+def server_processes(server: Server) -> tuple[list[psutil.Process], list[psutil.Process]]:
+    """The app's kernels (those holding its database open; the other tools' kernels
+    do not) and the report process under this module's Voila."""
+    voila = next(p for p in psutil.Process().children() if f"--port={server.port}" in p.cmdline())
+    children = voila.children()
+    kernels = [p for p in children if str(server.db_path) in {f.path for f in p.open_files()}]
+    reports = [p for p in children if "ccin_learn.reports.service" in p.cmdline()]
+    return kernels, reports
+
+
+def test_reports_download_as_html_and_pdf_made_outside_the_kernel(page, server):
+    """The files come from the server's report process; no kernel loads the report
+    libraries (about 110 MB each), so a training room's kernels stay small."""
+    name, app_url = "Reportsea Borough Council", server.app_url
     open_app(page, app_url)
     start_council(page, name)
     choose_level(page, CHARTER, 2)
@@ -334,6 +354,10 @@ def test_reports_download_as_html_and_pdf(page, app_url):
     assert "Overall" in html
     pdf = download(page, "Download the PDF report (for a cabinet paper)")
     assert pdf.startswith(b"%PDF")
+    kernels, reports = server_processes(server)
+    assert kernels and len(reports) == 1
+    assert [mapped_libraries(k) for k in kernels] == [set()] * len(kernels)
+    assert mapped_libraries(reports[0]) == {"matplotlib", "uharfbuzz"}
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ import pytest
 from ccin_learn.reports.downloads import render
 from ccin_learn.reports.model import ReportInput, report_input
 from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, Answer, Assessment, load_assessment
+from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.selfassessment.compare import changes
-from ccin_learn.selfassessment.session import Comparison
-from ccin_learn.selfassessment.store import Version
+from ccin_learn.selfassessment.session import Comparison, Session
+from ccin_learn.selfassessment.store import Store, Version
 
 
 @pytest.fixture(autouse=True)
@@ -85,3 +86,14 @@ def soffice_pdf(tmp_path_factory: pytest.TempPathFactory):
 def open_docx():
     """A Word file's bytes opened with python-docx, as Word's structure reads back."""
     return lambda data: docx.Document(io.BytesIO(data))
+
+
+@pytest.fixture
+def full_session(tmp_path, unitary) -> Session:
+    """A council with version 1 saved and all 15 actions answered since (version 2 saved)."""
+    first = unitary.with_answer("pm-circular-economy", unitary.answer("pm-circular-economy")
+                                .model_copy(update={"level": 0}))  # fmt: skip
+    store = Store(f"sqlite:///{tmp_path / 'kit.sqlite'}", default_checklist())
+    store.save(first, based_on=0)
+    store.save(unitary, based_on=1)
+    return Session.open(store, unitary.council.name)

@@ -8,23 +8,10 @@ import time
 import pytest
 
 from ccin_learn.reports.downloads import downloads, session_report
-from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.selfassessment.session import Session
-from ccin_learn.selfassessment.store import Store
 
 # Measured 0.9 s (wall-clock and CPU) on the shared 2-core development machine; generous for CI.
 BOUND_S = 2.5
-
-
-@pytest.fixture
-def full_session(tmp_path, unitary) -> Session:
-    """A council with version 1 saved and all 15 actions answered since (version 2 saved)."""
-    first = unitary.with_answer("pm-circular-economy", unitary.answer("pm-circular-economy")
-                                .model_copy(update={"level": 0}))  # fmt: skip
-    store = Store(f"sqlite:///{tmp_path / 'kit.sqlite'}", default_checklist())
-    store.save(first, based_on=0)
-    store.save(unitary, based_on=1)
-    return Session.open(store, unitary.council.name)
 
 
 def prepare(session: Session) -> tuple[float, float]:
