@@ -16,6 +16,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from ccin_learn.errors import KitError
 
@@ -27,6 +28,7 @@ def current_umask() -> int:
 
 
 DEFAULT_MODE = 0o666 & ~current_umask()
+PRIVATE_MODE = 0o600  # logs: the owner only
 
 # O_NONBLOCK: opening a named pipe must not wait for a writer; O_NOCTTY: a terminal
 # device must not become the process's controlling terminal.
@@ -119,3 +121,15 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def open_private_log(path: Path) -> IO[str]:
+    """A log file for writing that only its owner can read (mode 0600, even if it existed).
+
+    Server logs can hold a database host, a user name or a learner's path; another
+    account on a shared machine must not read them.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+    os.fchmod(fd, PRIVATE_MODE)  # an older log may have been made world-readable
+    return os.fdopen(fd, "w", encoding="utf-8")

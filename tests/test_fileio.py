@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ccin_learn.errors import KitError
-from ccin_learn.fileio import atomic_write, read_regular_file
+from ccin_learn.fileio import atomic_write, open_private_log, read_regular_file
 
 
 def test_writes_and_replaces_keeping_permissions(tmp_path):
@@ -155,3 +155,14 @@ def test_the_error_class_is_the_callers(tmp_path):
 
     with pytest.raises(UploadError, match="file not found"):
         read_regular_file(tmp_path / "missing", 10, UploadError)
+
+
+def test_a_log_is_its_owners_only_even_if_an_older_one_was_not(tmp_path):
+    log = tmp_path / "logs" / "voila.log"
+    log.parent.mkdir()
+    log.write_text("old, world-readable\n")
+    log.chmod(0o644)
+    with open_private_log(log) as stream:
+        stream.write("new\n")
+    assert log.stat().st_mode & 0o777 == 0o600
+    assert log.read_text() == "new\n"

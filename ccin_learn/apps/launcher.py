@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ccin_learn.apps import APPS_DIR
 from ccin_learn.errors import KitError
+from ccin_learn.fileio import open_private_log
 from ccin_learn.settings import BOOK_URL_VAR, DB_URL_VAR
 
 TEMPLATES_ROOT = APPS_DIR / "jupyter"
@@ -151,8 +152,7 @@ def running_voila(
             f"port {port} on {host} is already in use: stop the other server or pass --app-port"
         )
     env = voila_environment(book_url, db_url)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w", encoding="utf-8") as log:
+    with open_private_log(log_path) as log:
         process = subprocess.Popen(
             voila_command(host, port, apps_dir, extra),
             env=env,

@@ -16,7 +16,7 @@ import click
 
 from ccin_learn import __version__
 from ccin_learn.cli.assess import assess
-from ccin_learn.cli.common import one_line, progress_bar, stderr, stop_on_sigterm
+from ccin_learn.cli.common import db_option, one_line, progress_bar, stderr, stop_on_sigterm
 from ccin_learn.cli.credentials import credentials
 from ccin_learn.cli.grade import grade
 from ccin_learn.course.catalogue import default_catalogue
@@ -158,13 +158,9 @@ def serve(host: str, port: int, root: Path | None) -> None:
     help="Port for the live tools (Voila).",
 )
 @click.option("--no-build", is_flag=True, help="Serve the book as last built.")
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    metavar="URL",
-    help="Database for the self-assessment (default: $CCIN_DB_URL, else a SQLite "
-    "file in your data folder).",
+@db_option(
+    "Database for the self-assessment (default: $CCIN_DB_URL, else a SQLite "
+    "file in your data folder)."
 )
 @root_option
 def start(

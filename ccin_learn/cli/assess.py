@@ -8,18 +8,15 @@ from pathlib import Path
 
 import click
 
+from ccin_learn.cli.common import db_option as common_db_option
 from ccin_learn.cli.common import stop_on_sigterm
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import Assessment, load_assessment, stamped, to_json
 from ccin_learn.settings import APP_PORT, HOST
 from ccin_learn.text import percent
 
-db_option = click.option(
-    "--db",
-    "db_url",
-    default=None,
-    metavar="URL",
-    help="Database URL (default: $CCIN_DB_URL, else a SQLite file in your data folder).",
+db_option = common_db_option(
+    "Database URL (default: $CCIN_DB_URL, else a SQLite file in your data folder)."
 )
 file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
+import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
@@ -37,3 +39,23 @@ def stop_on_sigterm() -> None:
 def one_line(message: str) -> str:
     """A message on one line, however many lines the library that raised it used."""
     return " ".join(message.split())
+
+
+def url_without_password(
+    _context: click.Context, _parameter: click.Parameter, url: str | None
+) -> str | None:
+    """Refuse a database password on the command line, where ``ps`` shows it to anyone."""
+    if url and urlsplit(url).password:
+        raise click.BadParameter(
+            "a password on the command line shows in process lists: set the URL in "
+            "$CCIN_DB_URL instead, or keep the password in ~/.pgpass (PostgreSQL reads it)"
+        )
+    return url
+
+
+def db_option(help_text: str) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """``--db URL``: the self-assessment database, without its password."""
+    return click.option(
+        "--db", "db_url", default=None, metavar="URL", callback=url_without_password,
+        help=help_text,
+    )  # fmt: skip

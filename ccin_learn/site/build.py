@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ccin_learn.errors import KitError
+from ccin_learn.fileio import open_private_log
 from ccin_learn.site.assets import copy_vendor_assets, install_npm_packages
 from ccin_learn.site.lite import build_lite
 from ccin_learn.site.livetool import LITE_FOLDER
@@ -72,7 +73,7 @@ def run_jupyter_book(paths: KitPaths, strict: bool, progress: Progress) -> tuple
     """Run the build, feed progress, log everything; return the warning lines."""
     paths.build_dir.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with paths.build_log.open("w", encoding="utf-8") as log:
+    with open_private_log(paths.build_log) as log:
         process = subprocess.Popen(
             jupyter_book_command(paths, strict),
             cwd=paths.root,

@@ -55,6 +55,7 @@ def test_route_planner_app_is_served_without_its_code(tmp_path, free_port):
     assert "application/vnd.jupyter.widget-view+json" in html
     assert "from ccin_learn" not in html, "the app's source code must not reach the browser"
     assert "PathwayPlanner(default_course()" not in html
+    assert log.stat().st_mode & 0o777 == 0o600, "the server's log is its owner's only"
 
 
 @pytest.mark.slow

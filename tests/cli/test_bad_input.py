@@ -281,3 +281,14 @@ def test_a_bad_course_yaml_is_one_line(case, cohort, run_cli):
     course.write_text(text, encoding="utf-8")
     err = run_cli(["grade", "status", "--course", cohort], exit_code=1).err.strip()
     assert err.startswith(f"ccin-learn: error: {course.resolve()}: {expected}"), err
+
+
+@pytest.mark.parametrize(
+    "command", [["assess", "list"], ["assess", "app"], ["start", "--no-build"]]
+)
+def test_a_database_password_on_the_command_line_is_refused_unshown(command, run_cli):
+    """``ps`` shows any user a command line: the password belongs in $CCIN_DB_URL or .pgpass."""
+    url = "postgresql+psycopg://kit:s3cret-pw@db.example:5432/ccin"
+    err = run_cli([*command, "--db", url], exit_code=2).err
+    assert "password on the command line" in err and "CCIN_DB_URL" in err
+    assert "s3cret-pw" not in err
