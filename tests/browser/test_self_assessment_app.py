@@ -388,6 +388,13 @@ def test_app_has_no_serious_accessibility_failures(open_council_page):
     assert serious_axe_violations(page) == []
 
 
+def test_buttons_are_named_by_their_words_alone(open_council_page):
+    """A screen reader says "Save this version", not an icon's private-use glyph first."""
+    page, _log = open_council_page
+    for words in ("Save this version", "Prepare downloads", "Choose another council"):
+        expect(page.get_by_role("button", name=words, exact=True)).to_have_count(1)
+
+
 def test_screen_readers_hear_which_question_each_group_answers(open_council_page):
     page, _log = open_council_page
     levels = page.get_by_role("radiogroup", name="Level reached")

@@ -11,6 +11,9 @@
  *    (Voila hands the query string to the kernel, which reopens that council).
  *    replaceState, not pushState: Back still leaves the app rather than stepping
  *    through every theme the officer looked at.
+ * 3. A button's icon (Font Awesome's glyph, drawn by CSS) is hidden from screen
+ *    readers, so "Save" is announced as "Save", not with a private-use character
+ *    before it; the button's words name it.
  */
 (function () {
   "use strict";
@@ -19,6 +22,12 @@
     root.querySelectorAll(".ccin-live:not([aria-live])").forEach(function (el) {
       el.setAttribute("role", "status");
       el.setAttribute("aria-live", "polite");
+    });
+  }
+
+  function hideIcons(root) {
+    root.querySelectorAll("button i.fa:not([aria-hidden])").forEach(function (icon) {
+      icon.setAttribute("aria-hidden", "true");
     });
   }
 
@@ -42,6 +51,7 @@
 
   function update() {
     markLive(document);
+    hideIcons(document);
     syncPlace();
   }
 
