@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from ccin_learn.selfassessment.assessment import Answer, Council, stamped
 from ccin_learn.selfassessment.store import ConflictError, Store, StoreError, default_db_url
@@ -35,8 +35,8 @@ def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(store, 
     assert store.load("Testborough Council").assessment.answer("c1").level == 2
 
 
-def test_two_sessions_saving_at_once_cannot_both_win(tmp_path, make_assessment, checklist):
-    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+def test_two_sessions_saving_at_once_cannot_both_win(db_url, make_assessment, checklist):
+    url = db_url
     Store(url, checklist).save(make_assessment({"c1": 1}), based_on=0)
     results: list[str] = []
     barrier = threading.Barrier(4)
@@ -121,16 +121,17 @@ def test_drafts_belong_to_a_person_not_to_the_council(store, make_assessment):
 
 
 def test_drafts_from_before_they_had_an_owner_go_to_whoever_opens_the_database(
-    tmp_path, make_assessment, checklist
+    db_url, make_assessment, checklist
 ):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = db_url
     Store(url, checklist).save(make_assessment({"c1": 1}), based_on=0)
     engine = create_engine(url)
+    moment = "DATETIME" if engine.dialect.name == "sqlite" else "TIMESTAMP WITH TIME ZONE"
     with engine.begin() as connection:  # the table as the kit made it before
         connection.execute(
             text(
                 "CREATE TABLE drafts (council_id INTEGER PRIMARY KEY, based_on INTEGER, "
-                "saved_at DATETIME, document TEXT)"
+                f"saved_at {moment}, document TEXT)"
             )
         )
         connection.execute(
@@ -141,9 +142,8 @@ def test_drafts_from_before_they_had_an_owner_go_to_whoever_opens_the_database(
     draft = opened.draft("Testborough Council")
     assert draft is not None and draft.based_on == 1 and draft.assessment.answer("c1").level == 3
     assert Store(url, checklist, person="someone else").draft("Testborough Council") is None
-    with engine.connect() as connection:
-        tables = connection.execute(text("SELECT name FROM sqlite_master")).scalars().all()
-    assert "drafts" not in tables
+    assert "drafts" not in inspect(engine).get_table_names()
+    engine.dispose()
 
 
 def test_an_import_must_be_based_on_the_latest_version(store, make_assessment):
@@ -163,9 +163,9 @@ def test_an_import_must_be_based_on_the_latest_version(store, make_assessment):
 
 
 def test_concurrent_export_edit_import_never_replaces_a_newer_version(
-    tmp_path, make_assessment, checklist
+    db_url, make_assessment, checklist
 ):
-    url = f"sqlite:///{tmp_path / 'loops.sqlite'}"
+    url = db_url
     Store(url, checklist).import_file(make_assessment({"c1": 0}))
     accepted: list[tuple[int, int]] = []  # (based on, saved as)
     barrier = threading.Barrier(8)
@@ -201,10 +201,10 @@ def test_a_save_keeps_a_draft_that_holds_other_edits(store, make_assessment):
     assert draft is not None and draft.assessment.answer("c1").level == 2
 
 
-def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path, checklist):
+def test_many_processes_opening_a_new_database_at_once_all_succeed(new_db_url, checklist):
     """Voila starts several kernels at once; each makes the tables if they are missing."""
-    for attempt in range(5):
-        url = f"sqlite:///{tmp_path / f'fresh-{attempt}.sqlite'}"
+    for _ in range(5):
+        url = new_db_url()
         failures: list[Exception] = []
         barrier = threading.Barrier(6)
 
