@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -225,3 +226,64 @@ def test_many_processes_opening_a_new_database_at_once_all_succeed(new_db_url, c
         for thread in threads:
             thread.join()
         assert failures == []
+
+
+def test_officers_starting_the_same_new_council_at_once_all_keep_their_drafts(
+    new_db_url, make_assessment, checklist
+):
+    """Each officer's first autosave adds the council if missing; none fails on the key."""
+    for attempt in range(3):
+        url, name = new_db_url(), f"Newtown {attempt}"
+        stores = [Store(url, checklist, person=f"officer {n}") for n in range(4)]
+        failures: list[Exception] = []
+        barrier = threading.Barrier(len(stores))
+
+        def autosave(store: Store, barrier=barrier, failures=failures, name=name) -> None:
+            barrier.wait()
+            try:
+                store.save_draft(make_assessment({"c1": 1}, name=name), based_on=0)
+            except Exception as err:  # any failure at all is the finding
+                failures.append(err)
+
+        threads = [threading.Thread(target=autosave, args=(store,)) for store in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert stores[0].councils() == [name]
+        assert all(store.draft(name) is not None for store in stores)
+
+
+def test_saved_times_read_back_in_utc_on_every_database(store, make_assessment):
+    saved = store.save(make_assessment({"c1": 1}), based_on=0)
+    loaded = store.load("Testborough Council")
+    assert loaded.saved_at.utcoffset() == timedelta(0)
+    assert loaded.saved_at == saved.saved_at
+    store.save_draft(make_assessment({"c1": 2}), based_on=1)
+    assert store.draft("Testborough Council").saved_at.utcoffset() == timedelta(0)
+
+
+def test_a_password_in_the_database_url_is_never_shown(postgresql_cluster):
+    secret = "n0t-the-Passw0rd"
+    url = f"postgresql+psycopg://ccin_test:{secret}@127.0.0.1:{postgresql_cluster.port}/kit_db"
+    with pytest.raises(StoreError) as refused:
+        Store(url)
+    message = str(refused.value)
+    assert secret not in message
+    assert f"ccin_test:***@127.0.0.1:{postgresql_cluster.port}/kit_db" in message
+    assert "password authentication failed" in message
+    assert len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://kit:n0t-the-Passw0rd@db.internal:port/ccin",
+        "nodriver+nothing://kit:n0t-the-Passw0rd@db.internal/ccin",
+    ],
+)
+def test_a_password_in_a_url_that_cannot_be_used_is_never_shown(url):
+    with pytest.raises(StoreError, match=r"cannot use database URL .*kit:\*\*\*@db") as refused:
+        Store(url)
+    assert "n0t-the-Passw0rd" not in str(refused.value)
