@@ -99,18 +99,23 @@ def postgresql_bin() -> Path:
 
 
 def system_user(lock_folder: Path) -> pwd.struct_passwd:
-    """The unprivileged user the cluster runs as when we are root; made once, under a lock."""
+    """The unprivileged user the cluster runs as when we are root; made once, under a lock.
+
+    The lock keeps this run's workers from racing to make it; another run's useradd may
+    still win, so a failure counts only if the user is still missing after it.
+    """
     with (lock_folder / "ccin-pg-user.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             return pwd.getpwnam(SYSTEM_USER)
         except KeyError:
-            subprocess.run(
-                [*USERADD, SYSTEM_USER],
-                check=True,
-                capture_output=True,
+            made = subprocess.run(
+                [*USERADD, SYSTEM_USER], capture_output=True, text=True, check=False
             )
+        try:
             return pwd.getpwnam(SYSTEM_USER)
+        except KeyError:
+            pytest.fail(f"cannot make the user {SYSTEM_USER}: {made.stderr.strip()}", pytrace=False)
 
 
 def as_user(user: pwd.struct_passwd | None) -> list[str]:
@@ -142,6 +147,7 @@ def init_cluster(bin_dir: Path, folder: Path, password: str, prefix: list[str]) 
         capture_output=True,
         text=True,
         check=False,
+        cwd=folder,  # the user's own: the caller's may be closed to it (a checkout in /root)
     )
     password_file.unlink()
     if done.returncode != 0:
@@ -170,7 +176,7 @@ def start_postgres(bin_dir: Path, data: Path, port: int, prefix: list[str]) -> s
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        start_new_session=True,  # Ctrl+C reaches pytest, which stops it in order
+        cwd=data.parent,
     )
 
 
