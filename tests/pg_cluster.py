@@ -47,7 +47,6 @@ SPEED_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
-    "max_connections": "60",
 }
 
 
