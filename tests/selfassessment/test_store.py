@@ -282,6 +282,7 @@ def test_a_password_in_the_database_url_is_never_shown(postgresql_cluster):
         "postgresql+psycopg://kit:n0t-the-Passw0rd@db.internal:port/ccin",
         "nodriver+nothing://kit:n0t-the-Passw0rd@db.internal/ccin",
     ],
+    ids=["a port that is not a number", "an unknown driver"],
 )
 def test_a_password_in_a_url_that_cannot_be_used_is_never_shown(url):
     with pytest.raises(StoreError, match=r"cannot use database URL .*kit:\*\*\*@db") as refused:
