@@ -30,6 +30,8 @@ from ccin_learn.selfassessment.store import Store
 from ccin_learn.site.build import build_book
 from ccin_learn.site.paths import KitPaths
 
+pytest_plugins = ["tests.pg_cluster"]  # a throwaway PostgreSQL for the store's tests
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -17,7 +17,8 @@ drafts go to the person opening the database (on a laptop, its only user).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -39,7 +41,11 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -68,6 +74,23 @@ class Base(DeclarativeBase):
     pass
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored with its time zone and always read back in UTC, on any database.
+
+    SQLite gives back the naive UTC time it was given; PostgreSQL gives an aware time
+    in the connection's zone (the server's, say Europe/London). Both become aware UTC,
+    as ``save`` returns it, so a time reads the same whichever database kept it.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 # Council.name and its case-folded key are at most NAME_LIMIT (150) characters.
 NAME_COLUMN = 160
 
@@ -78,7 +101,7 @@ class CouncilRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(NAME_COLUMN), unique=True)
     name: Mapped[str] = mapped_column(String(NAME_COLUMN))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class VersionRow(Base):
@@ -88,7 +111,7 @@ class VersionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
     version: Mapped[int] = mapped_column(Integer)
-    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     document: Mapped[str] = mapped_column(Text)
 
 
@@ -103,7 +126,7 @@ class DraftRow(Base):
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
     person: Mapped[str] = mapped_column(String(PERSON_COLUMN), primary_key=True)
     based_on: Mapped[int] = mapped_column(Integer)
-    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     document: Mapped[str] = mapped_column(Text)
 
 
@@ -138,6 +161,23 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def shown_url(url: str) -> str:
+    """``url`` fit for a message or a log: its password, if any, shown as ``***``.
+
+    A deployment's URL may carry the database password (issue 13, item 8: secrets never
+    reach a screen or a log). A URL SQLAlchemy cannot read is masked by pattern.
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def one_line(error: object) -> str:
+    """A driver's message on one line (libpq adds hints on lines of their own)."""
+    return " ".join(str(error).split())
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get their folder, a busy timeout and WAL."""
     try:
@@ -145,9 +185,11 @@ def make_engine(url: str) -> Engine:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True)
     except (ArgumentError, ImportError, ValueError) as err:
-        raise StoreError(f"cannot use database URL {url!r}: {err}") from err
+        raise StoreError(f"cannot use database URL {shown_url(url)!r}: {err}") from err
     except OSError as err:
-        raise StoreError(f"cannot create the database folder for {url}: {err.strerror}") from err
+        raise StoreError(
+            f"cannot create the database folder for {shown_url(url)}: {err.strerror}"
+        ) from err
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", sqlite_pragmas)
     return engine
@@ -176,7 +218,9 @@ class Store:
             create_tables(self.engine)
             adopt_legacy_drafts(self.engine, self.person)
         except (OperationalError, ProgrammingError, IntegrityError) as err:
-            raise StoreError(f"cannot open the database {self.url}: {err.orig}") from err
+            raise StoreError(
+                f"cannot open the database {shown_url(self.url)}: {one_line(err.orig)}"
+            ) from err
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def as_person(self, person: str) -> Store:
@@ -364,18 +408,38 @@ def move_legacy_drafts(engine: Engine, person: str) -> None:
         connection.execute(text(f"DROP TABLE {LEGACY_DRAFTS}"))
 
 
+# INSERT ... ON CONFLICT DO NOTHING, in the two databases the kit is tested on.
+ON_CONFLICT_INSERTS: dict[str, Callable[..., PostgresqlInsert | SqliteInsert]] = {
+    "postgresql": postgresql_insert,
+    "sqlite": sqlite_insert,
+}
+
+
 def find_council(session: Session, name: str) -> CouncilRow | None:
     return session.scalars(select(CouncilRow).where(CouncilRow.key == council_key(name))).first()
 
 
 def add_council(session: Session, name: str) -> CouncilRow:
+    """The council's row, made now unless another session has just made it.
+
+    Two officers can start the same new council at once (one saving a draft, the other
+    a version): the second insert does nothing and finds the first one's row, instead of
+    failing on the unique key, which a save would take for someone else's newer version.
+    """
     key = council_key(name)
     if len(key) > NAME_LIMIT:  # Council refuses such names; never let one reach the database
         raise StoreError(f"council name is too long: at most {NAME_LIMIT} characters")
-    row = CouncilRow(key=key, name=" ".join(name.split()), created_at=now())
-    session.add(row)
-    session.flush()
-    return row
+    values = {"key": key, "name": " ".join(name.split()), "created_at": now()}
+    insert = ON_CONFLICT_INSERTS.get(session.get_bind().dialect.name)
+    if insert is None:  # another database: there the race fails on the unique key
+        session.add(CouncilRow(**values))
+        session.flush()
+    else:
+        session.execute(insert(CouncilRow).values(values).on_conflict_do_nothing())
+    found = find_council(session, name)
+    if found is None:
+        raise StoreError(f"could not add {name!r} to the database")
+    return found
 
 
 def latest_number(session: Session, council_id: int) -> int:

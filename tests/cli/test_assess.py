@@ -154,3 +154,12 @@ def test_import_of_a_file_based_on_an_older_version_is_refused(tmp_path, db, run
     history = run_cli(["assess", "history", council, "--db", db]).out
     assert len(history.strip().splitlines()) == 2, "nothing was written"
     assert "as version 3" in run_cli(["assess", "import", mine, "--force", "--db", db]).out
+
+
+def test_a_database_password_is_never_printed(run_cli, postgresql_cluster, monkeypatch):
+    """A hub's $CCIN_DB_URL holds the password; a refused login names the server, not it."""
+    port = postgresql_cluster.port
+    monkeypatch.setenv("CCIN_DB_URL", f"postgresql+psycopg://kit:n0t-it@127.0.0.1:{port}/ccin")
+    result = run_cli(["assess", "list"], exit_code=1)
+    assert f"kit:***@127.0.0.1:{port}/ccin" in result.err
+    assert "n0t-it" not in result.err

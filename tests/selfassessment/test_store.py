@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from ccin_learn.selfassessment.assessment import Answer, Council, stamped
 from ccin_learn.selfassessment.store import ConflictError, Store, StoreError, default_db_url
@@ -35,8 +36,8 @@ def test_a_save_based_on_an_older_version_is_refused_and_changes_nothing(store, 
     assert store.load("Testborough Council").assessment.answer("c1").level == 2
 
 
-def test_two_sessions_saving_at_once_cannot_both_win(tmp_path, make_assessment, checklist):
-    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+def test_two_sessions_saving_at_once_cannot_both_win(db_url, make_assessment, checklist):
+    url = db_url
     Store(url, checklist).save(make_assessment({"c1": 1}), based_on=0)
     results: list[str] = []
     barrier = threading.Barrier(4)
@@ -121,16 +122,17 @@ def test_drafts_belong_to_a_person_not_to_the_council(store, make_assessment):
 
 
 def test_drafts_from_before_they_had_an_owner_go_to_whoever_opens_the_database(
-    tmp_path, make_assessment, checklist
+    db_url, make_assessment, checklist
 ):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = db_url
     Store(url, checklist).save(make_assessment({"c1": 1}), based_on=0)
     engine = create_engine(url)
+    moment = "DATETIME" if engine.dialect.name == "sqlite" else "TIMESTAMP WITH TIME ZONE"
     with engine.begin() as connection:  # the table as the kit made it before
         connection.execute(
             text(
                 "CREATE TABLE drafts (council_id INTEGER PRIMARY KEY, based_on INTEGER, "
-                "saved_at DATETIME, document TEXT)"
+                f"saved_at {moment}, document TEXT)"
             )
         )
         connection.execute(
@@ -141,9 +143,8 @@ def test_drafts_from_before_they_had_an_owner_go_to_whoever_opens_the_database(
     draft = opened.draft("Testborough Council")
     assert draft is not None and draft.based_on == 1 and draft.assessment.answer("c1").level == 3
     assert Store(url, checklist, person="someone else").draft("Testborough Council") is None
-    with engine.connect() as connection:
-        tables = connection.execute(text("SELECT name FROM sqlite_master")).scalars().all()
-    assert "drafts" not in tables
+    assert "drafts" not in inspect(engine).get_table_names()
+    engine.dispose()
 
 
 def test_an_import_must_be_based_on_the_latest_version(store, make_assessment):
@@ -163,9 +164,9 @@ def test_an_import_must_be_based_on_the_latest_version(store, make_assessment):
 
 
 def test_concurrent_export_edit_import_never_replaces_a_newer_version(
-    tmp_path, make_assessment, checklist
+    db_url, make_assessment, checklist
 ):
-    url = f"sqlite:///{tmp_path / 'loops.sqlite'}"
+    url = db_url
     Store(url, checklist).import_file(make_assessment({"c1": 0}))
     accepted: list[tuple[int, int]] = []  # (based on, saved as)
     barrier = threading.Barrier(8)
@@ -201,10 +202,10 @@ def test_a_save_keeps_a_draft_that_holds_other_edits(store, make_assessment):
     assert draft is not None and draft.assessment.answer("c1").level == 2
 
 
-def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path, checklist):
+def test_many_processes_opening_a_new_database_at_once_all_succeed(new_db_url, checklist):
     """Voila starts several kernels at once; each makes the tables if they are missing."""
-    for attempt in range(5):
-        url = f"sqlite:///{tmp_path / f'fresh-{attempt}.sqlite'}"
+    for _ in range(5):
+        url = new_db_url()
         failures: list[Exception] = []
         barrier = threading.Barrier(6)
 
@@ -225,3 +226,65 @@ def test_many_processes_opening_a_new_database_at_once_all_succeed(tmp_path, che
         for thread in threads:
             thread.join()
         assert failures == []
+
+
+def test_officers_starting_the_same_new_council_at_once_all_keep_their_drafts(
+    new_db_url, make_assessment, checklist
+):
+    """Each officer's first autosave adds the council if missing; none fails on the key."""
+    for attempt in range(3):
+        url, name = new_db_url(), f"Newtown {attempt}"
+        stores = [Store(url, checklist, person=f"officer {n}") for n in range(4)]
+        failures: list[Exception] = []
+        barrier = threading.Barrier(len(stores))
+
+        def autosave(store: Store, barrier=barrier, failures=failures, name=name) -> None:
+            barrier.wait()
+            try:
+                store.save_draft(make_assessment({"c1": 1}, name=name), based_on=0)
+            except Exception as err:  # any failure at all is the finding
+                failures.append(err)
+
+        threads = [threading.Thread(target=autosave, args=(store,)) for store in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert stores[0].councils() == [name]
+        assert all(store.draft(name) is not None for store in stores)
+
+
+def test_saved_times_read_back_in_utc_on_every_database(store, make_assessment):
+    saved = store.save(make_assessment({"c1": 1}), based_on=0)
+    loaded = store.load("Testborough Council")
+    assert loaded.saved_at.utcoffset() == timedelta(0)
+    assert loaded.saved_at == saved.saved_at
+    store.save_draft(make_assessment({"c1": 2}), based_on=1)
+    assert store.draft("Testborough Council").saved_at.utcoffset() == timedelta(0)
+
+
+def test_a_password_in_the_database_url_is_never_shown(postgresql_cluster):
+    secret = "n0t-the-Passw0rd"
+    url = f"postgresql+psycopg://ccin_test:{secret}@127.0.0.1:{postgresql_cluster.port}/kit_db"
+    with pytest.raises(StoreError) as refused:
+        Store(url)
+    message = str(refused.value)
+    assert secret not in message
+    assert f"ccin_test:***@127.0.0.1:{postgresql_cluster.port}/kit_db" in message
+    assert "password authentication failed" in message
+    assert len(message.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://kit:n0t-the-Passw0rd@db.internal:port/ccin",
+        "nodriver+nothing://kit:n0t-the-Passw0rd@db.internal/ccin",
+    ],
+    ids=["a port that is not a number", "an unknown driver"],
+)
+def test_a_password_in_a_url_that_cannot_be_used_is_never_shown(url):
+    with pytest.raises(StoreError, match=r"cannot use database URL .*kit:\*\*\*@db") as refused:
+        Store(url)
+    assert "n0t-the-Passw0rd" not in str(refused.value)
