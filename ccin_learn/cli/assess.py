@@ -244,7 +244,8 @@ def history(council: str, db_url: str | None) -> None:
         card = score(saved.assessment)
         overall = percent(card.overall)
         click.echo(
-            f"version {saved.version}  saved {saved.saved_at:%Y-%m-%d %H:%M}  "
+            f"version {saved.version}  saved {saved.saved_at.astimezone():%Y-%m-%d %H:%M}"
+            f"{saved.by_whom}  "
             f"assessed {saved.assessment.assessed_on}  overall {overall}  {card.completeness}"
         )
 

@@ -104,6 +104,10 @@ class CouncilRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# A person's name: a JupyterHub user name (at most 255 characters) or a login name.
+PERSON_COLUMN = 255
+
+
 class VersionRow(Base):
     __tablename__ = "assessment_versions"
     __table_args__ = (UniqueConstraint("council_id", "version"),)
@@ -113,10 +117,10 @@ class VersionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     document: Mapped[str] = mapped_column(Text)
+    # Who saved it (NULL for versions saved before the kit recorded it).
+    saved_by: Mapped[str | None] = mapped_column(String(PERSON_COLUMN), nullable=True)
 
 
-# A person's name: a JupyterHub user name (at most 255 characters) or a login name.
-PERSON_COLUMN = 255
 LEGACY_DRAFTS = "drafts"  # before drafts had an owner: one per council
 
 
@@ -138,6 +142,12 @@ class Version:
     version: int
     saved_at: datetime
     assessment: Assessment
+    saved_by: str | None = None  # None: saved before the kit recorded who saved
+
+    @property
+    def by_whom(self) -> str:
+        """ " by alice" for a list of versions, or "" when nobody recorded who saved it."""
+        return f" by {self.saved_by}" if self.saved_by else ""
 
 
 @dataclass(frozen=True)
@@ -216,6 +226,7 @@ class Store:
         self.engine = make_engine(self.url)
         try:
             create_tables(self.engine)
+            add_saved_by(self.engine)
             adopt_legacy_drafts(self.engine, self.person)
         except (OperationalError, ProgrammingError, IntegrityError) as err:
             raise StoreError(
@@ -255,7 +266,11 @@ class Store:
                     raise ConflictError(conflict_message(name, based_on, latest))
                 document = to_json(unstamped(assessment))
                 row = VersionRow(
-                    council_id=council.id, version=latest + 1, saved_at=now(), document=document
+                    council_id=council.id,
+                    version=latest + 1,
+                    saved_at=now(),
+                    document=document,
+                    saved_by=self.person,
                 )
                 session.add(row)
                 # The saver's draft goes only if it is what was saved: the same person's
@@ -265,7 +280,7 @@ class Store:
                     session.delete(draft)
         except IntegrityError as err:
             raise ConflictError(conflict_message(name, based_on, based_on + 1)) from err
-        return Version(name, row.version, row.saved_at, unstamped(assessment))
+        return Version(name, row.version, row.saved_at, unstamped(assessment), self.person)
 
     def import_file(self, assessment: Assessment, force: bool = False) -> Version:
         """Save a file's assessment as the newest version, under the stale-save rule.
@@ -328,7 +343,7 @@ class Store:
     def to_version(self, name: str, row: VersionRow) -> Version:
         label = f"{name} version {row.version}"
         assessment = parse_assessment(row.document.encode(), label, self.checklist)
-        return Version(name, row.version, row.saved_at, assessment)
+        return Version(name, row.version, row.saved_at, assessment, row.saved_by)
 
     def save_draft(self, assessment: Assessment, based_on: int) -> datetime:
         """Keep this person's unsaved edits, replacing their last draft; return when."""
@@ -383,6 +398,29 @@ def create_tables(engine: Engine) -> None:
         except (OperationalError, ProgrammingError, IntegrityError):
             if attempt == TABLE_RACE_TRIES - 1:
                 raise
+
+
+def add_saved_by(engine: Engine) -> None:
+    """Give a database from before versions recorded their saver the column for it.
+
+    Its older versions keep NULL there ("not recorded"): nobody can say now who saved
+    them. Another process adding the column at the same moment is not a fault.
+    """
+    columns = {c["name"] for c in inspect(engine).get_columns(VersionRow.__tablename__)}
+    if "saved_by" in columns:
+        return
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    f"ALTER TABLE {VersionRow.__tablename__} "
+                    f"ADD COLUMN saved_by VARCHAR({PERSON_COLUMN})"
+                )
+            )
+    except (OperationalError, ProgrammingError):
+        columns = {c["name"] for c in inspect(engine).get_columns(VersionRow.__tablename__)}
+        if "saved_by" not in columns:
+            raise
 
 
 def adopt_legacy_drafts(engine: Engine, person: str) -> None:

@@ -32,7 +32,8 @@ def show(widget: widgets.Widget, visible: bool = True) -> None:
 def version_label(version: Version, current: int) -> str:
     """``Version 3 (working from this), saved 04 Dec 2026 11:05``."""
     mark = " (working from this)" if version.version == current else ""
-    return f"Version {version.version}{mark}, saved {version.saved_at.astimezone():%d %b %Y %H:%M}"
+    saved = f"{version.saved_at.astimezone():%d %b %Y %H:%M}{version.by_whom}"
+    return f"Version {version.version}{mark}, saved {saved}"
 
 
 class VersionsPanel(widgets.VBox):

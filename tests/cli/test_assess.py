@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 
 import pytest
@@ -89,6 +90,7 @@ def test_import_export_history_round_trip(tmp_path, db, run_cli):
     assert "as version 1" in first and "as version 2" in second
     history = run_cli(["assess", "history", council, "--db", db]).out.strip().splitlines()
     assert len(history) == 2 and "overall 38%" in history[0]
+    assert f" by {getpass.getuser()} " in history[1], "who saved it (this machine's user)"
     assert run_cli(["assess", "list", "--db", db]).out.splitlines()[-1] == council
 
 

@@ -288,3 +288,27 @@ def test_a_password_in_a_url_that_cannot_be_used_is_never_shown(url):
     with pytest.raises(StoreError, match=r"cannot use database URL .*kit:\*\*\*@db") as refused:
         Store(url)
     assert "n0t-the-Passw0rd" not in str(refused.value)
+
+
+def test_each_version_records_who_saved_it(store, make_assessment):
+    store.as_person("alice").save(make_assessment({"c1": 1}), based_on=0)
+    saved = store.as_person("bob").save(make_assessment({"c1": 2}), based_on=1)
+    assert (saved.saved_by, saved.by_whom) == ("bob", " by bob")
+    history = store.history("Testborough Council")
+    assert [(v.version, v.saved_by) for v in history] == [(1, "alice"), (2, "bob")]
+    assert store.load("Testborough Council", 1).by_whom == " by alice"
+
+
+def test_a_database_from_before_savers_were_recorded_gains_the_column(
+    db_url, make_assessment, checklist
+):
+    """Its older versions say nothing of who saved them; new ones do."""
+    Store(db_url, checklist, "alice").save(make_assessment({"c1": 1}), based_on=0)
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE assessment_versions DROP COLUMN saved_by"))
+    engine.dispose()
+    store = Store(db_url, checklist, "bob")
+    store.save(make_assessment({"c1": 2}), based_on=1)
+    history = store.history("Testborough Council")
+    assert [(v.saved_by, v.by_whom) for v in history] == [(None, ""), ("bob", " by bob")]
