@@ -33,7 +33,7 @@ from typing import Any
 import voila.app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from tornado import web
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -175,9 +175,17 @@ class KitVoila(Voila):
         3.0, config=True, help="Seconds without a visit before the pool is refilled."
     )
 
+    report_process = Bool(
+        True,
+        config=True,
+        help="Make downloads in one report process (False: each kernel makes its own, "
+        "loading about 110 MB of report libraries; for servers whose pages never download).",
+    )
+
     def initialize(self, argv: list[str] | None = None) -> None:
-        self.start_report_process()
-        super().initialize(argv)
+        super().initialize(argv)  # reads the options, starts no kernel yet
+        if self.report_process:
+            self.start_report_process()
         tools = default_tools()
         settings = self.voila_configuration.config.VoilaConfiguration
         resources = dict(settings.get("resources") or {})

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import urllib.request
 
+import psutil
 import pytest
 
 from ccin_learn.apps import APPS_DIR
-from ccin_learn.apps.launcher import kernel_options, running_voila, voila_command
+from ccin_learn.apps.launcher import (
+    NO_REPORT_PROCESS,
+    kernel_options,
+    running_voila,
+    voila_command,
+)
 from ccin_learn.errors import KitError
 
 
@@ -47,10 +53,16 @@ def test_extra_options_replace_the_same_options_given_before(monkeypatch):
 def test_route_planner_app_is_served_without_its_code(tmp_path, free_port):
     port = free_port()
     log = tmp_path / "voila.log"
-    with running_voila("127.0.0.1", port, "http://127.0.0.1:1/", log) as url:
+    with running_voila(
+        "127.0.0.1", port, "http://127.0.0.1:1/", log, extra=[NO_REPORT_PROCESS]
+    ) as url:
         app = urllib.request.urlopen(f"{url}voila/render/pathway.ipynb", timeout=60)
         with app as page:
             html = page.read().decode("utf-8")
+        voila = next(p for p in psutil.Process().children() if f"--port={port}" in p.cmdline())
+        assert not [p for p in voila.children() if "ccin_learn.reports.service" in p.cmdline()], (
+            "a server told not to has no report process"
+        )
     assert "Plan your route" in html
     assert "application/vnd.jupyter.widget-view+json" in html
     assert "from ccin_learn" not in html, "the app's source code must not reach the browser"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import expect
 
-from ccin_learn.apps.launcher import running_voila
+from ccin_learn.apps.launcher import NO_REPORT_PROCESS, running_voila
 from ccin_learn.selfassessment.checklist import default_checklist
 from tests.browser.offline import offline_page, serious_axe_violations
 
@@ -53,6 +53,7 @@ def app_url(
         "http://127.0.0.1:9/",
         tmp / "voila.log",
         db_url=f"sqlite:///{tmp / 'app.sqlite'}",
+        extra=[NO_REPORT_PROCESS],  # no test here downloads a report
     ) as base:
         yield f"{base}voila/render/self-assessment.ipynb"
 

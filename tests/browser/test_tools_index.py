@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from ccin_learn.apps import APPS_DIR
 from ccin_learn.apps.catalogue import default_tools
-from ccin_learn.apps.launcher import running_voila
+from ccin_learn.apps.launcher import NO_REPORT_PROCESS, running_voila
 from tests.browser.offline import offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -37,6 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int
         BOOK_URL,
         tmp / "voila.log",
         db_url=f"sqlite:///{tmp / 'app.sqlite'}",
+        extra=[NO_REPORT_PROCESS],  # no page here downloads a report
     ) as base:
         yield base
 

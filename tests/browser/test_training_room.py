@@ -34,7 +34,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ccin_learn.apps import APPS_DIR, wire
-from ccin_learn.apps.launcher import running_voila
+from ccin_learn.apps.launcher import NO_REPORT_PROCESS, running_voila
 from ccin_learn.selfassessment.session import Session
 from ccin_learn.selfassessment.store import Store
 
@@ -102,7 +102,16 @@ def serve(tmp_path: Path, free_port: Callable[[], int]) -> Iterator[Callable[...
             make_notebook(apps, notebook)
             port, log = free_port(), tmp_path / "voila.log"
             url = servers.enter_context(
-                running_voila("127.0.0.1", port, BOOK, log, db_url, 60, apps, options)
+                running_voila(
+                    "127.0.0.1",
+                    port,
+                    BOOK,
+                    log,
+                    db_url,
+                    60,
+                    apps,
+                    [NO_REPORT_PROCESS, *options],  # no page in a room test downloads
+                )
             )
             return Server(url, port, log)
 
