@@ -69,6 +69,7 @@ def hub_init(
     """Write FOLDER's jupyterhub_config.py, its secrets (0600) and a README for IT."""
     from ccin_learn.hub.deploy import (  # lazy: start-up speed
         HubSettings,
+        blocked_for_others,
         init_hub,
         kit_proxy,
         singleuser_command,
@@ -77,7 +78,8 @@ def hub_init(
 
     settings = HubSettings(admin, ip, port, hub_port, proxy_api_port, db_url_file)
     settings.check()
-    files = init_hub(folder, settings, kit_proxy(find_root(root)), singleuser_command(), force)
+    singleuser = singleuser_command()
+    files = init_hub(folder, settings, kit_proxy(find_root(root)), singleuser, force)
     click.echo(f"Wrote the hub's configuration: {files.config}")
     new = [path for path in files.secrets if path not in files.kept_secrets]
     if new:
@@ -87,6 +89,14 @@ def hub_init(
     click.echo(f"What each file is, and how to add an administrator: {files.readme}")
     click.echo(f"Start it with: ccin-learn hub start {files.folder}")
     click.echo(f"Then sign up first as {admin} at http://{ip or 'localhost'}:{port}/hub/signup")
+    blocked = blocked_for_others(singleuser)
+    if blocked is not None:
+        click.echo(
+            f"Warning: other accounts cannot run {singleuser} ({blocked} is closed to them), "
+            "so no one's server will start: make the kit's .venv from a Python every user "
+            "can run, such as /usr/bin/python3 (README.md, 'Start and stop').",
+            err=True,
+        )
 
 
 @hub.command("start")

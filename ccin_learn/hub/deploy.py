@@ -131,6 +131,49 @@ def singleuser_command() -> Path:
     return command
 
 
+def shebang(command: Path) -> Path | None:
+    """The interpreter a script names on its first line, if it names one."""
+    try:
+        with command.open("rb") as stream:
+            first = stream.readline(4096)
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    words = first[2:].decode("utf-8", "replace").split()
+    return Path(words[0]) if words else None
+
+
+def blocked_for_others(command: Path) -> Path | None:
+    """The first folder or file that stops other accounts running ``command``, or None.
+
+    LocalProcessSpawner runs each person's server as them, so the command, its
+    interpreter and every folder above them (symbolic links followed) must be open to
+    others: a virtual environment whose Python lives under /root (pyenv) is not.
+    Judged by permission bits, as root sees them (ACLs are not read).
+    """
+    interpreter = shebang(command)
+    # A script is read by its interpreter; a program is only executed.
+    needs = {command: stat.S_IXOTH | (stat.S_IROTH if interpreter else 0)}
+    if interpreter is not None:
+        needs[interpreter] = stat.S_IXOTH
+    for target, bits in needs.items():
+        for path in dict.fromkeys([target.absolute(), target.resolve()]):
+            for folder in reversed(path.parents):
+                if not mode_of(folder) & stat.S_IXOTH:
+                    return folder
+            if mode_of(path) & bits != bits:
+                return path
+    return None
+
+
+def mode_of(path: Path) -> int:
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return 0
+
+
 def nbgrader_assignments_enabled() -> bool:
     """Whether Jupyter Server loads nbgrader's assignment list, as its config files say."""
     from jupyter_core.paths import jupyter_config_path  # lazy: only hub init reads it

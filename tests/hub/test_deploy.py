@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import re
+import shutil
 import stat
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from ccin_learn.errors import KitError
 from ccin_learn.hub.deploy import (
     SECRET_FILES,
     HubFiles,
+    blocked_for_others,
     nbgrader_assignments_enabled,
 )
 
@@ -233,3 +236,31 @@ def test_the_readme_tells_it_how_to_start_add_an_admin_and_choose_a_spawner(
 
 def test_nbgrader_assignment_list_is_enabled_in_the_kit() -> None:
     assert nbgrader_assignments_enabled()
+
+
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder every account can enter (pytest's own tmp_path is closed to others)."""
+    folder = Path(tempfile.mkdtemp(prefix="ccintest-open-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_a_command_closed_to_other_accounts_is_found(open_folder: Path) -> None:
+    """LocalProcessSpawner runs the server as each person: its Python must be open to them."""
+    bin_dir = open_folder / "pyenv" / "bin"
+    bin_dir.mkdir(parents=True, mode=0o755)
+    python = bin_dir / "python"
+    python.write_text("")
+    python.chmod(0o755)
+    script = open_folder / "jupyterhub-singleuser"
+    script.write_text(f"#!{python} -I\n")
+    script.chmod(0o755)
+    assert blocked_for_others(script) is None
+    (open_folder / "pyenv").chmod(0o700)  # as /root is
+    assert blocked_for_others(script) == open_folder / "pyenv"
+    (open_folder / "pyenv").chmod(0o755)
+    script.chmod(0o711)  # runnable but unreadable: its interpreter could not read it
+    assert blocked_for_others(script) == script
+    assert blocked_for_others(Path("/usr/bin/env")) is None
