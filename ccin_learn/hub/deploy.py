@@ -126,7 +126,8 @@ def singleuser_command() -> Path:
     command = Path(sys.executable).parent / "jupyterhub-singleuser"
     if not command.exists():
         raise KitError(
-            f"{command} is missing: install the hub's parts with pip install 'ccin-learn[hub]'"
+            f"{command} is missing: install the hub's parts with "
+            "PIP_CONSTRAINT=constraints.txt pip install --editable '.[hub]' in the kit"
         )
     return command
 

@@ -42,7 +42,10 @@ def jupyterhub_command() -> Path:
         return beside
     found = shutil.which("jupyterhub")
     if found is None:
-        raise KitError("JupyterHub is not installed: pip install 'ccin-learn[hub]'")
+        raise KitError(
+            "JupyterHub is not installed: PIP_CONSTRAINT=constraints.txt "
+            "pip install --editable '.[hub]' in the kit"
+        )
     return Path(found)
 
 

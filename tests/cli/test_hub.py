@@ -6,6 +6,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from ccin_learn.hub import deploy
 from tests.conftest import CliResult
 
 RunCli = Callable[..., CliResult]
@@ -49,3 +52,13 @@ def test_init_refuses_a_database_url_file_others_can_read(run_cli: RunCli, tmp_p
 def test_start_without_a_config_says_to_run_init(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["hub", "start", tmp_path], exit_code=1)
     assert f"run ccin-learn hub init {tmp_path} first" in result.err
+
+
+def test_init_warns_when_other_accounts_cannot_run_the_servers(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deploy, "blocked_for_others", lambda _command: Path("/root"))
+    result = run_cli(["hub", "init", tmp_path / "hub"])
+    assert "(/root is closed to them), so no one's server will start" in result.err
+    monkeypatch.setattr(deploy, "blocked_for_others", lambda _command: None)
+    assert "Warning" not in run_cli(["hub", "init", tmp_path / "hub", "--force"]).err

@@ -251,10 +251,11 @@ def test_a_learner_signs_up_is_approved_starts_a_server_and_is_locked_out(
 
 
 @pytest.mark.slow
-def test_sigterm_stops_the_hub_and_everything_it_started(hub: Hub) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_a_signal_stops_the_hub_and_everything_it_started(hub: Hub, stop: signal.Signals) -> None:
     started = hub.processes()
     assert len(started) >= 4  # hub start, jupyterhub, the proxy, the idle culler
-    hub.process.send_signal(signal.SIGTERM)
+    hub.process.send_signal(stop)
     assert hub.process.wait(timeout=30) == 130
     _gone, alive = psutil.wait_procs(started, timeout=10)
     assert not alive, [p.cmdline() for p in alive]
