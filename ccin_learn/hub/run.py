@@ -24,6 +24,8 @@ from ccin_learn.fileio import open_private_log
 from ccin_learn.hub.deploy import CONFIG_NAME, LOG_NAME
 
 FORWARDED = (signal.SIGINT, signal.SIGTERM)
+# Seconds JupyterHub has to stop its proxy and servers before it is killed.
+STOP_TIMEOUT = 30
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,16 @@ def jupyterhub_command() -> Path:
 
 def hub_command(folder: Path) -> list[str]:
     return [str(jupyterhub_command()), "-f", str(folder / CONFIG_NAME)]
+
+
+def stop_quickly(process: subprocess.Popen[str]) -> None:
+    """Ask JupyterHub to stop (it then stops the proxy and servers); kill it if it hangs."""
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def check_hub_folder(folder: Path) -> Path:
@@ -97,6 +109,5 @@ def run_hub(folder: Path, echo: Callable[[str], None]) -> HubRun:
             for number, handler in previous.items():
                 signal.signal(number, handler)
             if process.poll() is None:  # only if this process failed itself
-                process.kill()
-                process.wait()
+                stop_quickly(process)
     return HubRun(code, stopped, log_path)

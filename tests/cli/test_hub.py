@@ -62,3 +62,16 @@ def test_init_warns_when_other_accounts_cannot_run_the_servers(
     assert "(/root is closed to them), so no one's server will start" in result.err
     monkeypatch.setattr(deploy, "blocked_for_others", lambda _command: None)
     assert "Warning" not in run_cli(["hub", "init", tmp_path / "hub", "--force"]).err
+
+
+@pytest.mark.slow
+def test_start_says_where_the_log_is_when_jupyterhub_fails(
+    run_process: RunCli, tmp_path: Path
+) -> None:
+    (tmp_path / "jupyterhub_config.py").write_text("c = get_config()\nc.JupyterHub.port = 'x'\n")
+    result = run_process(["hub", "start", tmp_path], exit_code=1, one_line=False)
+    log = tmp_path / "jupyterhub.log"
+    last = result.err.strip().splitlines()[-1]
+    assert last == f"ccin-learn: error: JupyterHub stopped with exit code 1: see {log}"
+    assert "Bad config" in result.err and "Bad config" in log.read_text()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
