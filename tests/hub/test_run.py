@@ -105,7 +105,6 @@ def hub(
     free_port: Callable[[], int],
     proxy: Path,
     singleuser: Path,
-    learner_account: pwd.struct_passwd,
 ) -> Iterator[Hub]:
     """``hub init`` then ``hub start`` on free ports; stopped with SIGTERM afterwards."""
     settings = HubSettings(
