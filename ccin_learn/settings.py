@@ -13,6 +13,9 @@ import os
 HOST = "127.0.0.1"
 BOOK_PORT = 8000
 APP_PORT = 8866
+# The JupyterHub (`ccin-learn hub`): clear of the book, the live tools and the hub's
+# own internal API (8081).
+HUB_PORT = 8010
 
 BOOK_URL_VAR = "CCIN_BOOK_URL"
 DB_URL_VAR = "CCIN_DB_URL"

@@ -19,6 +19,7 @@ from ccin_learn.cli.assess import assess
 from ccin_learn.cli.common import db_option, one_line, progress_bar, stderr, stop_on_sigterm
 from ccin_learn.cli.credentials import credentials
 from ccin_learn.cli.grade import grade
+from ccin_learn.cli.hub import hub
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.course.facts import default_facts
 from ccin_learn.errors import KitError
@@ -226,3 +227,4 @@ def main(argv: list[str] | None = None) -> int:
 cli.add_command(assess)
 cli.add_command(grade)
 cli.add_command(credentials)
+cli.add_command(hub)

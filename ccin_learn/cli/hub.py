@@ -1,0 +1,122 @@
+"""``ccin-learn hub``: write and start a JupyterHub for the network's councils."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ccin_learn.errors import KitError
+from ccin_learn.settings import HOST, HUB_PORT
+
+port_type = click.IntRange(1, 65535)
+
+
+@click.group()
+def hub() -> None:
+    """A JupyterHub: the course in a browser for the network's councillors and officers."""
+
+
+@hub.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--admin",
+    default="ccin-admin",
+    show_default=True,
+    help="The first administrator's user name (they sign up with it first).",
+)
+@click.option("--ip", default=HOST, show_default=True, help="Address the hub listens on.")
+@click.option("--port", type=port_type, default=HUB_PORT, show_default=True, help="Public port.")
+@click.option(
+    "--hub-port",
+    type=port_type,
+    default=8081,
+    show_default=True,
+    help="Port of the hub's internal API (localhost only).",
+)
+@click.option(
+    "--proxy-api-port",
+    type=port_type,
+    default=None,
+    help="Port of the proxy's API (localhost only; default: --port + 1).",
+)
+@click.option(
+    "--db-url-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A file (mode 0600) holding a PostgreSQL URL, read at each start "
+    "(default: $CCIN_HUB_DB_URL, else a SQLite file in FOLDER).",
+)
+@click.option("--force", is_flag=True, help="Rewrite an existing configuration (secrets kept).")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="The kit folder whose node_modules holds the proxy (default: found).",
+)
+def hub_init(
+    folder: Path,
+    admin: str,
+    ip: str,
+    port: int,
+    hub_port: int,
+    proxy_api_port: int | None,
+    db_url_file: Path | None,
+    force: bool,
+    root: Path | None,
+) -> None:
+    """Write FOLDER's jupyterhub_config.py, its secrets (0600) and a README for IT."""
+    from ccin_learn.hub.deploy import (  # lazy: start-up speed
+        HubSettings,
+        blocked_for_others,
+        init_hub,
+        kit_proxy,
+        singleuser_command,
+    )
+    from ccin_learn.site.paths import find_root  # lazy: start-up speed
+
+    settings = HubSettings(admin, ip, port, hub_port, proxy_api_port, db_url_file)
+    settings.check()
+    singleuser = singleuser_command()
+    files = init_hub(folder, settings, kit_proxy(find_root(root)), singleuser, force)
+    click.echo(f"Wrote the hub's configuration: {files.config}")
+    new = [path for path in files.secrets if path not in files.kept_secrets]
+    if new:
+        click.echo(f"Wrote its secrets (owner-only): {', '.join(p.name for p in new)}")
+    if files.kept_secrets:
+        click.echo(f"Kept its secrets: {', '.join(p.name for p in files.kept_secrets)}")
+    click.echo(f"What each file is, and how to add an administrator: {files.readme}")
+    click.echo(f"Start it with: ccin-learn hub start {files.folder}")
+    click.echo(f"Then sign up first as {admin} at http://{ip or 'localhost'}:{port}/hub/signup")
+    blocked = blocked_for_others(singleuser)
+    if blocked is not None:
+        click.echo(
+            f"Warning: other accounts cannot run {singleuser} ({blocked} is closed to them), "
+            "so no one's server will start: make the kit's .venv from a Python every user "
+            "can run, such as /usr/bin/python3 (README.md, 'Start and stop').",
+            err=True,
+        )
+
+
+@hub.command("start")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def hub_start(folder: Path) -> None:
+    """Run the hub in FOLDER until you press Ctrl+C (or it gets SIGTERM)."""
+    from ccin_learn.hub.deploy import folder_is_private  # lazy: start-up speed
+    from ccin_learn.hub.run import check_hub_folder, run_hub  # lazy: start-up speed
+
+    folder = check_hub_folder(folder)
+    if os.geteuid() != 0:
+        click.echo(
+            "Note: not running as root, so the hub can start a server for this account only.",
+            err=True,
+        )
+    if not folder_is_private(folder):
+        click.echo(f"Note: other accounts can enter {folder}: chmod 700 {folder}", err=True)
+    click.echo("Starting JupyterHub (press Ctrl+C to stop)...", err=True)
+    run = run_hub(folder, lambda line: click.echo(line, err=True))
+    if run.stopped:
+        raise KeyboardInterrupt
+    if run.exit_code != 0:
+        raise KitError(f"JupyterHub stopped with exit code {run.exit_code}: see {run.log}")
