@@ -30,18 +30,22 @@ def show(widget: widgets.Widget, visible: bool = True) -> None:
 
 
 def version_label(version: Version, current: int) -> str:
-    """``Version 3 (working from this), saved 04 Dec 2026 11:05``."""
+    """``Version 3, saved 4 Dec 2026 11:05 by sam (working from this)``: what tells
+    versions apart first, as a closed list shows only what fits."""
     mark = " (working from this)" if version.version == current else ""
-    saved = f"{version.saved_at.astimezone():%d %b %Y %H:%M}{version.by_whom}"
-    return f"Version {version.version}{mark}, saved {saved}"
+    saved = version.saved_at.astimezone()
+    when = f"{saved.day} {saved:%b %Y %H:%M}"
+    return f"Version {version.version}, saved {when}{version.by_whom}{mark}"
 
 
 class VersionsPanel(widgets.VBox):
     """Saved versions: which one the work is based on, compare two, or restore one (asked first)."""
 
     def __init__(self) -> None:
+        # The whole row: a version's label ("Version 2 (working from this), saved ... by
+        # jane.officer@...") is long, and a closed list shows only what fits.
         self.versions = widgets.Dropdown(
-            description="Saved versions", style=LABEL_STYLE, layout=widgets.Layout(max_width="100%")
+            description="Saved versions", style=LABEL_STYLE, layout=widgets.Layout(width="100%")
         )
         self.restore = widgets.Button(
             description="Make this version the working copy…", icon="history", layout=AUTO

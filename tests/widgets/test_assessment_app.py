@@ -99,7 +99,7 @@ def test_save_history_and_changes_since_last_version(store, started):
     assert "Version 1 saved at" in app.save_state.value
     panel = app.versions_panel
     assert panel.versions.value == 1 and "(working from this)" in panel.versions.label
-    assert panel.versions.label.endswith(f" by {store.person}"), "who saved it"
+    assert panel.versions.label.endswith(f" by {store.person} (working from this)"), "who saved"
     app.editors["c1"].level.value = 3
     assert "Unsaved changes to version 1: changes since version 1" in app.changes.value
     assert "1 Exploring \u2192 3 Delivering" in app.changes.value
