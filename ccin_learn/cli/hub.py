@@ -120,3 +120,61 @@ def hub_start(folder: Path) -> None:
         raise KeyboardInterrupt
     if run.exit_code != 0:
         raise KitError(f"JupyterHub stopped with exit code {run.exit_code}: see {run.log}")
+
+
+@hub.command("helm-values")
+@click.option("--host", default=None, help="The hub's public DNS name (for its HTTPS certificate).")
+@click.option("--email", default=None, help="Contact email for Let's Encrypt (expiry notices).")
+@click.option(
+    "--exchange",
+    type=click.Choice(["ngshare", "volume"]),
+    default="ngshare",
+    show_default=True,
+    help="nbgrader's exchange: the ngshare hub service, or a shared ReadWriteMany volume.",
+)
+@click.option(
+    "--admin",
+    default="ccin-admin",
+    show_default=True,
+    help="The first administrator's user name (they sign up with it first).",
+)
+@click.option(
+    "--db-url",
+    default=None,
+    help="The hub database, postgresql://USER@HOST[:PORT]/DB, without a password "
+    "(default: postgresql://jupyterhub@ccin-hub-db:5432/jupyterhub).",
+)
+@click.option(
+    "--image", default=None, help="NAME:TAG of an image with the kit for everyone's server."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the values to this file (atomically) instead of standard output.",
+)
+def hub_helm_values(
+    host: str | None,
+    email: str | None,
+    exchange: str,
+    admin: str,
+    db_url: str | None,
+    image: str | None,
+    output: Path | None,
+) -> None:
+    """Write values for the Zero to JupyterHub Helm chart (4.x): many machines, one hub."""
+    from ccin_learn.fileio import atomic_write  # lazy: start-up speed
+    from ccin_learn.hub.helm import DEFAULT_DB_URL, HelmSettings, render  # lazy: start-up speed
+
+    if not host:
+        raise KitError("--host is required: the hub's public DNS name, such as hub.council.gov.uk")
+    if not email:
+        raise KitError("--email is required: Let's Encrypt's contact for the certificate")
+    settings = HelmSettings(host, email, exchange, admin, db_url or DEFAULT_DB_URL, image)
+    text = render(settings)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(output, text.encode("utf-8"))
+    click.echo(f"Wrote the Helm values: {output}", err=True)
