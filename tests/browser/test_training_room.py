@@ -195,7 +195,8 @@ def test_a_closed_page_frees_its_kernel_at_once_and_a_lost_one_soon(serve, chrom
         lambda: crashed_kernel not in server.kernel_ids(), ORPHAN_S + 10, "kept after closing"
     )
     assert time.monotonic() - closed_at >= ORPHAN_S - 1, "freed before the timeout"
-    assert "403" not in server.log()
+    # Tornado logs a refusal as "403 POST /voila/api/shutdown/..." (a kernel id may hold "403")
+    assert not re.search(r"\b403 [A-Z]+ /", server.log()), "a request was refused"
 
 
 def test_plain_gets_leave_no_kernels_behind(serve):
