@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ccin_learn.cli.common import progress_bar
+from ccin_learn.cli.common import db_option, progress_bar
 from ccin_learn.errors import KitError
 from ccin_learn.site.paths import find_root
 
@@ -48,12 +48,8 @@ def grade() -> None:
     default=None,
     help="CSV of learners: an 'id' column, and optionally first_name, last_name, email.",
 )
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    metavar="URL",
-    help="Gradebook database URL (default: gradebook.db in the cohort folder).",
+@db_option(
+    "Gradebook database URL, without a password (default: gradebook.db in the cohort folder)."
 )
 @click.option(
     "--exchange",

@@ -284,7 +284,8 @@ def test_a_bad_course_yaml_is_one_line(case, cohort, run_cli):
 
 
 @pytest.mark.parametrize(
-    "command", [["assess", "list"], ["assess", "app"], ["start", "--no-build"]]
+    "command",
+    [["assess", "list"], ["assess", "app"], ["start", "--no-build"], ["grade", "init", "cohort"]],
 )
 def test_a_database_password_on_the_command_line_is_refused_unshown(command, run_cli):
     """``ps`` shows any user a command line: the password belongs in $CCIN_DB_URL or .pgpass."""
