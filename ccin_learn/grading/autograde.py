@@ -40,7 +40,7 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 
 from ccin_learn.errors import KitError
-from ccin_learn.grading.cohort import Cohort, open_cohort
+from ccin_learn.grading.cohort import Cohort, hidden, one_line, open_cohort
 from ccin_learn.grading.limited_kernel import write_kernelspec
 
 MANIFESTS = ".ccin-graded"
@@ -366,6 +366,7 @@ def run_workers(
     import nbgrader.converters  # noqa: F401  lazy: loaded before forking, shared by the workers
 
     context = multiprocessing.get_context("fork")
+    main_db = cohort.nbgrader_config().CourseDirectory.db_url
     outcomes: list[Outcome] = []
     with (
         tempfile.TemporaryDirectory(prefix="ccin-grade-") as scratch_root,
@@ -385,7 +386,8 @@ def run_workers(
                     recorder.record(outcome)
                 except Exception as err:  # the gradebook refused: report, go on
                     outcome.graded = False
-                    outcome.problems.append(f"could not be recorded: {err}")
+                    detail = one_line(getattr(err, "orig", None) or err)
+                    outcome.problems.append(f"could not be recorded: {hidden(detail, main_db)}")
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome, len(outcomes), len(learners))

@@ -9,6 +9,7 @@ cohort with ``open_cohort`` and drives nbgrader through its own API.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sysconfig
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from typing import Any
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from traitlets.config.loader import PyFileConfigLoader
 
 from ccin_learn.course.catalogue import default_catalogue
@@ -27,6 +30,7 @@ from ccin_learn.grading.roster import Learner
 
 CONFIG_NAME = "nbgrader_config.py"
 CELL_TIMEOUT = 60
+BACKGROUND = re.compile(r"\s*\(Background on this error at: ")
 
 CONFIG_TEMPLATE = """\
 # nbgrader configuration for this cohort, written by `ccin-learn grade init`.
@@ -68,7 +72,7 @@ class Cohort:
         put_scripts_on_path()
 
         coursedir = self.api().coursedir
-        return Gradebook(coursedir.db_url, coursedir.course_id)
+        return open_gradebook(coursedir.db_url, coursedir.course_id)
 
     def assignments(self) -> list[str]:
         """Assignment ids in the cohort's ``source`` folder, in course order."""
@@ -83,6 +87,53 @@ class Cohort:
                 f"{', '.join(self.assignments())})"
             )
         return assignment
+
+
+def open_gradebook(url: str, course_id: str) -> Any:
+    """nbgrader's gradebook at ``url``; a one-line error, never the password, if it fails.
+
+    The URL may carry a PostgreSQL password (in the cohort's config, not on a command
+    line): messages show it as ``***`` (issue 13, item 8).
+    """
+    try:
+        return Gradebook(url, course_id)
+    except ArgumentError as err:  # not a URL, or no such database kind
+        raise KitError(
+            f"cannot use the gradebook URL {shown_url(url)!r}: {hidden(one_line(err), url)}"
+        ) from err
+    except ImportError as err:  # e.g. postgresql:// wants psycopg2, which the kit lacks
+        raise KitError(
+            f"cannot use the gradebook URL {shown_url(url)!r}: its driver is not installed "
+            f"({err}); for PostgreSQL use postgresql+psycopg://"
+        ) from err
+    except DBAPIError as err:  # unreachable, refused, no such database...
+        raise KitError(
+            f"cannot open the gradebook {shown_url(url)}: {hidden(one_line(err.orig), url)}"
+        ) from err
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit for a message: its password, if any, shown as ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return hidden(url, url)
+
+
+def hidden(text: str, url: str | None = None) -> str:
+    """``text`` with any URL's password, and ``url``'s password anywhere, as ``***``."""
+    text = re.sub(r"(://[^/:@\s]*:)[^/@\s]*@", r"\1***@", text)
+    try:
+        password = make_url(url).password if url else None
+    except (ArgumentError, ValueError):
+        password = None
+    return text.replace(str(password), "***") if password else text
+
+
+def one_line(error: object) -> str:
+    """A driver's or SQLAlchemy's message on one line, without SQLAlchemy's help link."""
+    text = re.sub(r"\(Background on this error at: [^)]*\)", "", str(error))
+    return " ".join(text.split())
 
 
 def check_source(source: Path) -> None:
@@ -126,10 +177,18 @@ def init_cohort(
         encoding="utf-8",
     )
     cohort = Cohort(root, course)
-    add_learners(cohort, learners)
-    with cohort.gradebook() as gradebook:
-        for assignment in cohort.assignments():
-            gradebook.update_or_create_assignment(assignment)
+    try:
+        add_learners(cohort, learners)
+        with cohort.gradebook() as gradebook:
+            for assignment in cohort.assignments():
+                gradebook.update_or_create_assignment(assignment)
+    except KitError:  # e.g. the database refused: leave no half-made cohort to trip over
+        for path in root.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        raise
     return cohort
 
 
@@ -158,8 +217,10 @@ def open_cohort(root: Path) -> Cohort:
 def run_step(result: dict[str, Any], what: str) -> str:
     """nbgrader's API answers with a dict; turn a failure into a one-line error."""
     if not result.get("success"):
-        error = (result.get("error") or result.get("log") or "no detail").strip().splitlines()
-        raise KitError(f"{what} failed: {error[-1] if error else 'no detail'}")
+        text = result.get("error") or result.get("log") or "no detail"
+        # the last line of nbgrader's log is the error; SQLAlchemy's help link follows it
+        error = [line for line in text.strip().splitlines() if not BACKGROUND.match(line)]
+        raise KitError(f"{what} failed: {hidden(error[-1]) if error else 'no detail'}")
     return result.get("log", "")
 
 

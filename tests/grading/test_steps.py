@@ -4,12 +4,17 @@ The steps share one cohort per module (release -> submit -> collect -> autograde
 hand-grade -> feedback -> export), each in its own fixture; a test checks only its
 own step, so a broken release shows as one failure, not as every later test failing.
 test_workflow.py runs the same steps end to end with every kind of submission.
+
+They run twice, the gradebook in SQLite then in PostgreSQL (``new_gradebook_url``):
+one autograde run of two learners' submissions is the PostgreSQL check of autograde's
+copy from its scratch gradebook into the cohort's.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -33,9 +38,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def new_cohort(base: Path) -> Cohort:
+def new_cohort(base: Path, new_gradebook_url: Callable[[], str | None]) -> Cohort:
+    """The module's cohort, its gradebook on SQLite, then on PostgreSQL (see conftest.py)."""
     source = make_assessments(base / "assessments")
-    return init_cohort(base / "cohort", [Learner(i) for i in LEARNERS], source=source)
+    learners = [Learner(i) for i in LEARNERS]
+    return init_cohort(base / "cohort", learners, source=source, db_url=new_gradebook_url())
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,12 @@ from ccin_learn.grading.cohort import release
 from ccin_learn.grading.zipcollect import collect_zips
 from tests.grading.cohorts import ANSWERS, answered
 
-pytestmark = pytest.mark.slow
+# Collecting zips writes folders, not the gradebook: SQLite only (test_steps.py and
+# test_cohort.py cover the gradebook on both backends).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("new_gradebook_url", ["sqlite"], indirect=True),
+]
 
 
 def test_zips_named_by_learner_id_become_submissions(tmp_path, cohort):
