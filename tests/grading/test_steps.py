@@ -33,7 +33,10 @@ LEARNERS = {"ada01": "right", "bea02": "partial"}
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def base(
+    tmp_path_factory: pytest.TempPathFactory, new_gradebook_url: Callable[[], str | None]
+) -> Path:
+    """The folder of the cohort on each backend (one for the SQLite run, one for PostgreSQL)."""
     return tmp_path_factory.mktemp("steps")
 
 
