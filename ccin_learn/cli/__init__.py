@@ -16,13 +16,13 @@ import click
 
 from ccin_learn import __version__
 from ccin_learn.cli.assess import assess
-from ccin_learn.cli.common import db_option, one_line, progress_bar, stderr, stop_on_sigterm
+from ccin_learn.cli.common import db_option, progress_bar, stderr, stop_on_sigterm
 from ccin_learn.cli.credentials import credentials
 from ccin_learn.cli.grade import grade
 from ccin_learn.cli.hub import hub
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.course.facts import default_facts
-from ccin_learn.errors import KitError
+from ccin_learn.errors import KitError, one_line
 from ccin_learn.settings import APP_PORT, BOOK_PORT, HOST
 from ccin_learn.site.check import check_book
 from ccin_learn.site.paths import KitPaths, find_root

@@ -36,11 +36,6 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def one_line(message: str) -> str:
-    """A message on one line, however many lines the library that raised it used."""
-    return " ".join(message.split())
-
-
 def url_without_password(
     _context: click.Context, _parameter: click.Parameter, url: str | None
 ) -> str | None:

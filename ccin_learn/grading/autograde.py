@@ -39,8 +39,8 @@ from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 
-from ccin_learn.errors import KitError
-from ccin_learn.grading.cohort import Cohort, hidden, one_line, open_cohort
+from ccin_learn.errors import KitError, hidden, one_line
+from ccin_learn.grading.cohort import Cohort, open_cohort
 from ccin_learn.grading.limited_kernel import write_kernelspec
 
 MANIFESTS = ".ccin-graded"

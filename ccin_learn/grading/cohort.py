@@ -19,12 +19,11 @@ from typing import Any
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from traitlets.config.loader import PyFileConfigLoader
 
 from ccin_learn.course.catalogue import default_catalogue
-from ccin_learn.errors import KitError
+from ccin_learn.errors import KitError, hidden, one_line, shown_url
 from ccin_learn.grading.course import COURSE_NAME, CourseConfig, load_course
 from ccin_learn.grading.roster import Learner
 
@@ -110,30 +109,6 @@ def open_gradebook(url: str, course_id: str) -> Any:
         raise KitError(
             f"cannot open the gradebook {shown_url(url)}: {hidden(one_line(err.orig), url)}"
         ) from err
-
-
-def shown_url(url: str) -> str:
-    """``url`` fit for a message: its password, if any, shown as ``***``."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return hidden(url, url)
-
-
-def hidden(text: str, url: str | None = None) -> str:
-    """``text`` with any URL's password, and ``url``'s password anywhere, as ``***``."""
-    text = re.sub(r"(://[^/:@\s]*:)[^/@\s]*@", r"\1***@", text)
-    try:
-        password = make_url(url).password if url else None
-    except (ArgumentError, ValueError):
-        password = None
-    return text.replace(str(password), "***") if password else text
-
-
-def one_line(error: object) -> str:
-    """A driver's or SQLAlchemy's message on one line, without SQLAlchemy's help link."""
-    text = re.sub(r"\(Background on this error at: [^)]*\)", "", str(error))
-    return " ".join(text.split())
 
 
 def check_source(source: Path) -> None:

@@ -17,7 +17,6 @@ drafts go to the person opening the database (on a laptop, its only user).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,11 +44,11 @@ from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from ccin_learn.errors import KitError
+from ccin_learn.errors import KitError, one_line, shown_url
 from ccin_learn.selfassessment.assessment import (
     NAME_LIMIT,
     Assessment,
@@ -169,23 +168,6 @@ def default_db_url() -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def shown_url(url: str) -> str:
-    """``url`` fit for a message or a log: its password, if any, shown as ``***``.
-
-    A deployment's URL may carry the database password (issue 13, item 8: secrets never
-    reach a screen or a log). A URL SQLAlchemy cannot read is masked by pattern.
-    """
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
-
-
-def one_line(error: object) -> str:
-    """A driver's message on one line (libpq adds hints on lines of their own)."""
-    return " ".join(str(error).split())
 
 
 def make_engine(url: str) -> Engine:

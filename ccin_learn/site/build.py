@@ -160,12 +160,27 @@ def build_book(
     if strict:
         clear_pages(paths)
     problems = run_jupyter_book(paths, strict, report)
-    report("Building the tools that run in the page (JupyterLite)", 100)
-    pyodide = paths.node_modules / "pyodide"
-    lite = paths.html_dir / LITE_FOLDER
-    build_lite(PACKAGE_DIR, pyodide, paths.root / LITE_CACHE, lite, JUPYTER)
+    if opens_a_tool_in_the_page(paths.html_dir):
+        report("Building the tools that run in the page (JupyterLite)", 100)
+        pyodide = paths.node_modules / "pyodide"
+        lite = paths.html_dir / LITE_FOLDER
+        build_lite(PACKAGE_DIR, pyodide, paths.root / LITE_CACHE, lite, JUPYTER)
     index = paths.html_dir / "index.html"
     if not index.is_file():
         raise KitError(f"the build finished but wrote no {index}; see {paths.build_log}")
     pages = sum(1 for _ in paths.html_dir.rglob("*.html"))
     return BuildResult(index=str(index), pages=pages, problems=problems)
+
+
+def opens_a_tool_in_the_page(html_dir: Path) -> bool:
+    """Whether a built page runs a tool in the page, and so needs the JupyterLite site.
+
+    The course book always does; a book without such a page (a one-page book in the
+    tests) is spared the JupyterLite build, which takes longer than the pages.
+    """
+    marker = f"{LITE_FOLDER}/repl/"
+    return any(
+        marker in page.read_text(encoding="utf-8", errors="replace")
+        for page in html_dir.rglob("*.html")
+        if LITE_FOLDER not in page.relative_to(html_dir).parts[:1]
+    )

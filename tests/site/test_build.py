@@ -58,6 +58,7 @@ def test_strict_build_fails_on_a_broken_reference(tmp_path, kit, built_site):
     paths = tiny_book(tmp_path, kit, "# Tiny\n\nSee {ref}`a-label-that-does-not-exist`.\n")
     result = build_book(paths, strict=False)
     assert any("undefined label" in problem for problem in result.problems)
+    assert not (paths.html_dir / "lite").exists(), "no page runs a tool: no JupyterLite site"
     with pytest.raises(KitError, match=r"the book build failed .*undefined label"):
         build_book(paths, strict=True)
 
@@ -80,6 +81,7 @@ def test_no_page_loads_anything_from_another_host(built_site):
         found = EXTERNAL_ASSET.search(page.read_text(encoding="utf-8"))
         assert found is None, f"{page.name} loads {found.group(0)}"
     assert (built_site / "_static" / "vendor" / "require.js").is_file()
+    assert (built_site / "lite" / "repl" / "index.html").is_file(), "the course's tools run"
     assert (built_site / "_static" / "vendor" / "html-manager" / "embed-amd.js").is_file()
 
 
@@ -156,3 +158,15 @@ def test_a_quiz_page_carries_its_questions_and_the_marking_script(tmp_path, kit,
     assert page.count('class="ccin-quiz-question"') == 6
     assert "_static/quiz.js" in page and "_static/quiz.css" in page
     assert (paths.html_dir / "_static" / "quiz.js").is_file()
+
+
+def test_only_a_book_with_a_tool_in_the_page_needs_jupyterlite(tmp_path):
+    from ccin_learn.site.build import opens_a_tool_in_the_page
+
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "index.html").write_text("<p>Reading only</p>")
+    (tmp_path / "lite" / "repl").mkdir(parents=True)
+    (tmp_path / "lite" / "repl" / "index.html").write_text('<a href="../lite/repl/x">')
+    assert not opens_a_tool_in_the_page(tmp_path), "JupyterLite's own pages do not count"
+    (tmp_path / "book" / "tool.html").write_text('<iframe src="../lite/repl/index.html?k=1">')
+    assert opens_a_tool_in_the_page(tmp_path)
