@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -235,20 +236,30 @@ def postgresql_cluster(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def postgresql_database(postgresql_cluster: Cluster) -> Iterator[Callable[[], str]]:
-    """Call it for the URL of a new, empty database; they are dropped after the test."""
+@contextmanager
+def new_databases(cluster: Cluster, prefix: str) -> Iterator[Callable[[], str]]:
+    """A maker of new, empty databases on ``cluster`` (each call one URL), all dropped
+    when the block ends."""
     numbers = count(1)
     made: list[str] = []
 
     def new_database() -> str:
-        name = f"test_{os.getpid()}_{time.monotonic_ns()}_{next(numbers)}"
-        with postgresql_cluster.admin() as admin:
+        name = f"{prefix}_{os.getpid()}_{time.monotonic_ns()}_{next(numbers)}"
+        with cluster.admin() as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
-        return postgresql_cluster.url(name)
+        return cluster.url(name)
 
-    yield new_database
-    with postgresql_cluster.admin() as admin:
-        for name in made:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield new_database
+    finally:
+        with cluster.admin() as admin:
+            for name in made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgresql_database(postgresql_cluster: Cluster) -> Iterator[Callable[[], str]]:
+    """Call it for the URL of a new, empty database; they are dropped after the test."""
+    with new_databases(postgresql_cluster, "test") as new_database:
+        yield new_database

@@ -8,10 +8,7 @@ shared deployment). The PostgreSQL cluster starts only when a test asks for it, 
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable, Iterator
-from itertools import count
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 from ccin_learn.grading.cohort import Cohort, init_cohort
 from ccin_learn.grading.roster import Learner
 from tests.grading.cohorts import make_assessments
+from tests.pg_cluster import new_databases
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -36,21 +34,8 @@ def new_gradebook_url(request: pytest.FixtureRequest) -> Iterator[Callable[[], s
     if request.param == "sqlite":
         yield lambda: None
         return
-    cluster = request.getfixturevalue("postgresql_cluster")
-    numbers = count(1)
-    made: list[str] = []
-
-    def new_database() -> str:
-        name = f"gradebook_{os.getpid()}_{time.monotonic_ns()}_{next(numbers)}"
-        with cluster.admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return cluster.url(name)
-
-    yield new_database
-    with cluster.admin() as admin:
-        for name in made:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with new_databases(request.getfixturevalue("postgresql_cluster"), "gradebook") as new:
+        yield new
 
 
 @pytest.fixture
