@@ -20,6 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+import sqlalchemy
 
 from ccin_learn.hub.deploy import HubSettings, blocked_for_others, init_hub, singleuser_command
 
@@ -100,15 +101,33 @@ def learner_account() -> Iterator[pwd.struct_passwd]:
 
 
 @pytest.fixture
+def hub_db_url_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
+    """None: the hub's own SQLite file. ``postgresql`` (by indirect parametrisation): a
+    new database on the test cluster, its URL (with the password) in a 0600 file."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    url = request.getfixturevalue("postgresql_database")()
+    path = tmp_path / "hub-db-url"
+    path.touch(mode=0o600)
+    path.write_text(url, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
 def hub(
     tmp_path: Path,
     free_port: Callable[[], int],
     proxy: Path,
     singleuser: Path,
+    hub_db_url_file: Path | None,
 ) -> Iterator[Hub]:
     """``hub init`` then ``hub start`` on free ports; stopped with SIGTERM afterwards."""
     settings = HubSettings(
-        admin=ADMIN, port=free_port(), hub_port=free_port(), proxy_api_port=free_port()
+        admin=ADMIN,
+        port=free_port(),
+        hub_port=free_port(),
+        proxy_api_port=free_port(),
+        db_url_file=hub_db_url_file,
     )
     files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
     output = tmp_path / "start.out"
@@ -259,3 +278,20 @@ def test_a_signal_stops_the_hub_and_everything_it_started(hub: Hub, stop: signal
     _gone, alive = psutil.wait_procs(started, timeout=10)
     assert not alive, [p.cmdline() for p in alive]
     assert "Stopped." in hub.output.read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hub_db_url_file", ["postgresql"], indirect=True)
+def test_the_hub_keeps_its_people_in_postgresql(hub: Hub, hub_db_url_file: Path) -> None:
+    """A network's hub keeps its own database in PostgreSQL, its URL read from a file."""
+    assert "The signup was successful!" in sign_up(hub, ADMIN)
+    engine = sqlalchemy.create_engine(hub_db_url_file.read_text(encoding="utf-8"))
+    try:
+        with engine.connect() as connection:
+            users = connection.execute(sqlalchemy.text("SELECT name FROM users")).scalars()
+            assert ADMIN in set(users)
+    finally:
+        engine.dispose()
+    assert not (hub.folder / "jupyterhub.sqlite").exists(), "no SQLite file beside it"
+    password = sqlalchemy.engine.make_url(hub_db_url_file.read_text()).password
+    assert password and password not in (hub.folder / "jupyterhub.log").read_text()
