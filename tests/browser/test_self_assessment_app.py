@@ -31,6 +31,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHECKLIST = default_checklist()
 APP = "self-assessment.ipynb"
 BOOK = "http://127.0.0.1:9/"  # no test follows a link to the book
+USED_KERNEL = re.compile(r"Using pre-heated kernel: ([0-9a-f-]{36})")
+KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
 FIRST_WIDGET_MS = 60_000  # Voila takes a few seconds to run the app before anything shows
 REPLY_MS = 30_000  # a kernel round trip: normally well under a second
 CHARTER = "cwb-inclusive-economy-charter"
@@ -47,6 +49,7 @@ class Server:
     app_url: str
     port: int
     db_path: Path
+    log_path: Path
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,7 @@ def server(
     with running_voila(
         "127.0.0.1", port, BOOK, tmp / "voila.log", db_url=f"sqlite:///{db_path}"
     ) as base:
-        yield Server(f"{base}voila/render/{APP}", port, db_path)
+        yield Server(f"{base}voila/render/{APP}", port, db_path, tmp / "voila.log")
 
 
 @pytest.fixture
@@ -67,19 +70,25 @@ def app_url(server: Server) -> str:
     return server.app_url
 
 
-def wait_for_next_visitors_kernel(server: Server, since: float) -> None:
-    """Wait until Voila's preheated kernel for the next visit has run the app.
+def wait_for_next_visitors_kernel(server: Server) -> None:
+    """Wait until Voila has a preheated kernel, not yet handed to a visit, that has run the app.
 
     An officer takes far longer to fill in a council than Voila takes to preheat the
     next kernel; waiting for it makes the test as deterministic as that. The kernel
-    has run the app once it holds the database open (the app's first query).
+    has run the app once it holds the database open (the app's first query); Voila's
+    log names every kernel it has handed to a visit ("Using pre-heated kernel: ID").
     """
     deadline = time.monotonic() + FIRST_WIDGET_MS / 1000
     voila = next(p for p in psutil.Process().children() if f"--port={server.port}" in p.cmdline())
     while time.monotonic() < deadline:
+        used = set(USED_KERNEL.findall(server.log_path.read_text(errors="replace")))
         for kernel in voila.children():
-            opened = {f.path for f in kernel.open_files()}
-            if kernel.create_time() > since and str(server.db_path) in opened:
+            try:
+                ids = set(KERNEL_FILE.findall(" ".join(kernel.cmdline())))
+                opened = {f.path for f in kernel.open_files()}
+            except psutil.NoSuchProcess:
+                continue
+            if ids and not ids & used and str(server.db_path) in opened:
                 return
         time.sleep(0.2)
     pytest.fail("Voila preheated no kernel for the next visit")
@@ -265,9 +274,8 @@ def test_levels_in_both_themes_drive_the_score_and_priorities(page, app_url):
 
 
 def save_rate_and_reload(page: object, server: Server, name: str) -> None:
-    visited = time.time()
     open_app(page, server.app_url)
-    wait_for_next_visitors_kernel(server, since=visited)
+    wait_for_next_visitors_kernel(server)
     start_council(page, name)
     rate_levels_in_both_themes(page)
     page.get_by_role("button", name="Save this version").click()
@@ -565,7 +573,6 @@ def test_save_change_save_then_compare_and_download_the_right_changes(page, app_
 def test_reload_and_back_return_to_the_open_council_and_theme(page_and_log, server):
     page, log = page_and_log
     name = "Placeholm Town Council"
-    visited = time.time()
     open_app(page, server.app_url)
     start_council(page, name)
     save(page)
@@ -573,7 +580,7 @@ def test_reload_and_back_return_to_the_open_council_and_theme(page_and_log, serv
     show_theme(page, PLACEMAKING)
     expect(page).to_have_url(re.compile(r"\?council=Placeholm\+Town\+Council&section=placemaking$"))
 
-    wait_for_next_visitors_kernel(server, since=visited)
+    wait_for_next_visitors_kernel(server)
     page.reload(wait_until="commit")
     expect(council_heading(page, name)).to_be_visible(timeout=FIRST_WIDGET_MS)
     expect(page.get_by_role("button", name=PLACEMAKING, exact=True)).to_have_class(ACTIVE)
