@@ -9,7 +9,6 @@ written into the configuration: the configuration reads the files.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import stat
@@ -21,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ccin_learn import __version__
 from ccin_learn.errors import KitError
+from ccin_learn.fileio import open_private_log
 from ccin_learn.settings import HOST, HUB_PORT
 from ccin_learn.site.paths import KitPaths
 
@@ -208,9 +208,7 @@ def templates() -> Environment:
 
 def write_private(path: Path, text: str) -> None:
     """Create ``path`` readable and writable by its owner only (0600), whatever the umask."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, SECRET_MODE)
-    os.fchmod(handle, SECRET_MODE)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+    with open_private_log(path) as stream:  # the same 0600 file, whatever the umask
         stream.write(text)
 
 
