@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from ccin_learn.hub.deploy import (
     singleuser_command,
 )
 from ccin_learn.site.paths import KitPaths
+from tests.hub.driver import CannotRun, open_singleuser
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +52,14 @@ def load_config(monkeypatch: pytest.MonkeyPatch) -> Callable[[HubFiles], Config]
         return PyFileConfigLoader(CONFIG_NAME, path=str(files.folder)).load_config()
 
     return load
+
+
+@pytest.fixture(scope="session")
+def singleuser() -> Iterator[Path]:
+    """The kit's single-user server, or a launcher every account can run (see
+    :func:`tests.hub.driver.open_singleuser`); skipped where neither can run."""
+    try:
+        with open_singleuser() as command:
+            yield command
+    except CannotRun as reason:
+        pytest.skip(str(reason))

@@ -1,0 +1,216 @@
+"""Drive a real hub the way a person does, through its forms: the hub's tests and
+``benchmarks/hub_load.py`` share it.
+
+A :class:`Hub` is ``ccin-learn hub start`` on a folder ``hub init`` wrote; the
+functions sign people up, approve them, sign them in and start their servers
+with plain HTTP (``requests``), as a browser would, the form's ``_xsrf`` token
+included.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import requests
+
+from ccin_learn.hub.deploy import HubFiles, blocked_for_others, singleuser_command
+
+START_TIMEOUT = 30  # seconds for the hub to answer
+SPAWN_TIMEOUT = 45  # seconds for a person's server to answer
+XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
+
+LAUNCHER = """\
+#!{python} -S
+# The kit's single-user server, started by a Python that every account can run (tests).
+import os, site, sys
+site.addsitedir({site_packages!r})
+os.environ.setdefault("JUPYTER_CONFIG_PATH", {prefix!r} + "/etc/jupyter")
+os.environ.setdefault("JUPYTER_PATH", {prefix!r} + "/share/jupyter")
+from jupyterhub.singleuser import main
+sys.exit(main())
+"""
+
+
+class CannotRun(Exception):
+    """This machine cannot run the part asked for (the caller skips)."""
+
+
+@dataclass(frozen=True)
+class Hub:
+    url: str  # ends in a slash
+    folder: Path
+    process: subprocess.Popen[bytes]
+    output: Path
+
+    def processes(self) -> list[psutil.Process]:
+        """``hub start`` and every process under it (hub, proxy, culler, servers)."""
+        top = psutil.Process(self.process.pid)
+        return [top, *top.children(recursive=True)]
+
+    def secrets(self) -> list[str]:
+        return [path.read_text().strip() for path in (self.folder / "secrets").iterdir()]
+
+    def tail(self) -> str:
+        return self.output.read_text(errors="replace")[-3000:]
+
+
+@contextmanager
+def open_singleuser() -> Iterator[Path]:
+    """The kit's jupyterhub-singleuser, or, when its Python is closed to other accounts
+    (a venv made from pyenv's Python under /root, as on the test machine), a launcher
+    that runs the same packages with the system's Python of the same version."""
+    command = singleuser_command()
+    if blocked_for_others(command) is None:
+        yield command
+        return
+    python = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if blocked_for_others(python) is not None:
+        raise CannotRun(f"{command} is closed to other accounts and there is no {python}")
+    folder = Path(tempfile.mkdtemp(prefix="ccintest-singleuser-"))
+    try:
+        folder.chmod(0o755)
+        launcher = folder / "jupyterhub-singleuser"
+        site_packages = str(Path(psutil.__file__).parents[1])
+        text = LAUNCHER.format(python=python, site_packages=site_packages, prefix=sys.prefix)
+        launcher.write_text(text)
+        launcher.chmod(0o755)
+        yield launcher
+    finally:
+        shutil.rmtree(folder)
+
+
+@contextmanager
+def system_accounts(*names: str) -> Iterator[list[pwd.struct_passwd]]:
+    """System users of these names (LocalProcessSpawner runs each server as its
+    person), made afresh with private homes and removed afterwards."""
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        raise CannotRun("needs root and useradd to make system users")
+    for name in names:
+        remove_account(name)
+    try:
+        for name in names:
+            subprocess.run(
+                ["useradd", "--system", "--create-home", "--key", "HOME_MODE=0700", name],
+                check=True,
+            )
+        yield [pwd.getpwnam(name) for name in names]
+    finally:
+        for name in names:
+            remove_account(name)
+
+
+def remove_account(name: str) -> None:
+    subprocess.run(["userdel", "--remove", "--force", name], capture_output=True, check=False)
+
+
+@contextmanager
+def running_hub(files: HubFiles, port: int, work: Path) -> Iterator[Hub]:
+    """``hub start`` on a written folder until the block ends (then SIGTERM, which
+    must stop it as Ctrl+C does: exit code 130)."""
+    output = work / "start.out"
+    with output.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ccin_learn.cli", "hub", "start", str(files.folder)],
+            cwd=work,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    hub = Hub(f"http://127.0.0.1:{port}/", files.folder, process, output)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not answers(hub.url + "hub/health"):
+            assert process.poll() is None, hub.tail()
+            assert time.monotonic() < deadline, hub.tail()
+            time.sleep(0.2)
+        yield hub
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        assert code == 130, hub.tail()  # "Stopped.", as Ctrl+C
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def xsrf_of(session: requests.Session, url: str) -> str:
+    """The form's _xsrf token (JupyterHub checks it against its cookie on every POST)."""
+    page = session.get(url, timeout=10)
+    page.raise_for_status()
+    found = XSRF.search(page.text)
+    assert found, f"no _xsrf field on {url}"
+    return found[1]
+
+
+def sign_up(hub: Hub, name: str, password: str) -> str:
+    """Sign ``name`` up through the form; the page's text."""
+    session = requests.Session()
+    url = hub.url + "hub/signup"
+    fields = {
+        "username": name,
+        "signup_password": password,
+        "signup_password_confirmation": password,
+        "_xsrf": xsrf_of(session, url),
+    }
+    page = session.post(url, data=fields, timeout=30)
+    page.raise_for_status()
+    return page.text
+
+
+def log_in(hub: Hub, name: str, password: str) -> tuple[requests.Session, str]:
+    """(a session, the page's text); the session is signed in if the hub redirected."""
+    session = requests.Session()
+    url = hub.url + "hub/login"
+    fields = {"username": name, "password": password, "_xsrf": xsrf_of(session, url)}
+    page = session.post(url, data=fields, allow_redirects=False, timeout=30)
+    signed_in = page.status_code == 302
+    assert signed_in or page.status_code == 200, page.status_code
+    return session, "" if signed_in else page.text
+
+
+def approve(hub: Hub, admin: requests.Session, name: str) -> None:
+    """The administrator approves ``name`` on NativeAuthenticator's authorize page."""
+    approved = admin.get(f"{hub.url}hub/authorize/{name}", timeout=10)
+    assert approved.status_code == 200, approved.status_code
+    assert approved.url.endswith(f"hub/authorize#{name}"), approved.url
+
+
+def wait_for_own_server(
+    hub: Hub, session: requests.Session, name: str, timeout: float = SPAWN_TIMEOUT
+) -> dict[str, object]:
+    """Start ``name``'s server from the hub and return its /api/status."""
+    session.get(hub.url + "hub/spawn", timeout=30).raise_for_status()
+    home = f"{hub.url}user/{name}/"
+    deadline = time.monotonic() + timeout
+    while True:
+        # Until the server answers, the hub shows its "starting" page; then the server
+        # signs the person in through the hub (OAuth) and shows its file browser.
+        page = session.get(home + "tree", timeout=30)
+        if page.status_code == 200 and page.url.startswith(home):
+            break
+        assert time.monotonic() < deadline, hub.tail()
+        time.sleep(0.5)
+    status = session.get(home + "api/status", timeout=10)
+    status.raise_for_status()
+    return dict(status.json())
