@@ -22,6 +22,11 @@ DB_URL_VAR = "CCIN_DB_URL"
 APPS_URL_VAR = "CCIN_APPS_URL"
 # JupyterHub sets this in every single-user server it spawns (and so in its kernels).
 HUB_USER_VAR = "JUPYTERHUB_USER"
+# The self-assessment app as a hub service: the server, having checked the hub's sign-in,
+# hands the app's kernel the signed-in name as this request header (Voila passes chosen
+# headers to the kernel as HTTP_* variables); the server always overwrites it.
+SIGNED_IN_HEADER = "X-CCIN-Signed-In-User"
+SIGNED_IN_VAR = "HTTP_X_CCIN_SIGNED_IN_USER"
 
 
 def book_url(host: str = HOST, port: int = BOOK_PORT) -> str:
@@ -54,7 +59,7 @@ def current_person() -> str:
     Drafts belong to a person, so one officer's unsaved edits never reach another's
     screen or version. On a laptop everyone at the keyboard is the same person.
     """
-    hub_user = os.environ.get(HUB_USER_VAR, "").strip()
+    hub_user = (os.environ.get(SIGNED_IN_VAR) or os.environ.get(HUB_USER_VAR, "")).strip()
     if hub_user:
         return hub_user
     try:

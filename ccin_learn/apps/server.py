@@ -15,6 +15,15 @@ a preheated pool for the self-assessment app sized to memory, a cap on live kern
 (a visit beyond it gets the kit's "busy" page, HTTP 503, and the log says so), and
 no kernel left behind by a closed page or a plain GET.
 
+On a network's JupyterHub the server runs as the hub service ``ccin-app``
+(``ccin_learn.hub.app_service``) with ``KitVoila.hub_sign_in``: every page needs
+the hub's sign-in (JupyterHub's own identity provider for Jupyter servers), and
+the app's kernel is told who signed in through a request header the server sets
+after checking the sign-in, which Voila hands the kernel as ``HTTP_*`` variables.
+Browsers may only send a kernel the widget messages a page needs, never code to
+run (``PAGE_MESSAGES``), so nobody can reach the database or the hub's token
+through an app's kernel.
+
 Downloads are made by one report process the server starts and stops
 (``ccin_learn.reports.service``), so a kernel never loads the report libraries.
 
@@ -32,6 +41,7 @@ from typing import Any
 
 import voila.app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Bool, Float, Integer
 from voila.app import Voila
@@ -50,11 +60,21 @@ from ccin_learn.apps.kernels import (
     kit_factory,
 )
 from ccin_learn.reports.service import ReportService
-from ccin_learn.settings import book_url
+from ccin_learn.settings import SIGNED_IN_HEADER, book_url
 
 TEMPLATE_DIR = APPS_DIR / "jupyter" / "voila" / "templates" / "ccin"
 # Voila's handlers that expose the apps folder's files; the kit routes none of them.
 TREE_HANDLERS = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+# The only messages a page may send its kernel: widgets' comms and the kernel's info.
+# Voila runs the notebook itself; an execute_request from a browser is dropped.
+PAGE_MESSAGES = [
+    "comm_open",
+    "comm_msg",
+    "comm_close",
+    "comm_info_request",
+    "kernel_info_request",
+]
+HUB_IDENTITY = "jupyterhub.singleuser.extension.JupyterHubIdentityProvider"
 
 
 @functools.cache
@@ -134,6 +154,7 @@ class AppHandler(TornadoVoilaHandler):
         # Sets the _xsrf cookie: the page sends it with its shutdown request on closing,
         # which Voila refuses (403) without it (voila#1458).
         self.xsrf_token  # noqa: B018
+        self.tell_kernel_who()
         try:
             await super().get(path)
         except KernelCapReached:
@@ -141,6 +162,15 @@ class AppHandler(TornadoVoilaHandler):
                 raise
             self.clear()
             self.refuse(notebook, kernels)
+
+    def tell_kernel_who(self) -> None:
+        """Put the signed-in name in the header Voila hands the kernel, replacing any the
+        browser sent: only a name the sign-in vouched for reaches the app."""
+        self.request.headers.pop(SIGNED_IN_HEADER, None)
+        user = self.current_user
+        name = getattr(user, "username", None) if user else None
+        if self.settings.get("ccin_hub_sign_in") and name:
+            self.request.headers[SIGNED_IN_HEADER] = str(name)
 
     def refuse(self, notebook: str, kernels: KitKernelPolicy) -> None:
         self.log.warning(
@@ -182,8 +212,17 @@ class KitVoila(Voila):
         "loading about 110 MB of report libraries; for servers whose pages never download).",
     )
 
+    hub_sign_in = Bool(
+        False,
+        config=True,
+        help="Run as a JupyterHub service: every page needs the hub's sign-in, and the "
+        "app's kernel is told who signed in.",
+    )
+
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)  # reads the options, starts no kernel yet
+        if self.hub_sign_in:
+            self.use_hub_sign_in()
         if self.report_process:
             self.start_report_process()
         tools = default_tools()
@@ -191,6 +230,18 @@ class KitVoila(Voila):
         resources = dict(settings.get("resources") or {})
         resources["ccin"] = template_resources(tools, book_url())
         settings.resources = resources
+
+    def use_hub_sign_in(self) -> None:
+        """JupyterHub's sign-in in front of every page, and the signed-in name for the kernel."""
+        from jupyterhub.singleuser.extension import (  # lazy: only a hub's server has it
+            JupyterHubIdentityProvider,
+        )
+
+        self.identity_provider_class = JupyterHubIdentityProvider
+        # Voila would hand its own token setting to the provider, which takes the hub's.
+        self.token, self.auto_token = None, True
+        headers = self.voila_configuration.http_header_envs
+        self.voila_configuration.http_header_envs = [*headers, SIGNED_IN_HEADER]
 
     def start_report_process(self) -> None:
         """Start the report process before any kernel, which inherits where to reach it."""
@@ -208,6 +259,7 @@ class KitVoila(Voila):
             COHORT_APP: {"pool_size": limits.pool},
         }
         self.config.VoilaKernelManager.fill_delay = 0  # the kit's refill waits for quiet
+        self.config.VoilaKernelManager.allowed_message_types = PAGE_MESSAGES
         settings: dict[str, Any] = self.voila_init_settings()
         if isinstance(self.kernel_manager, KitKernelPolicy):
             self.kernel_manager.limits = limits
@@ -223,6 +275,7 @@ class KitVoila(Voila):
         settings["voila_jinja2_env"].globals["ccin"] = template_resources(
             default_tools(), book_url()
         )
+        settings["ccin_hub_sign_in"] = self.hub_sign_in
         settings["default_handler_class"] = PageHandler
         settings["default_handler_args"] = {
             "html": not_found_html(default_tools(), book_url(), self.base_url),
@@ -265,6 +318,7 @@ class KitVoila(Voila):
         """Voila's handlers less the tree and the contents API, the index at ``/``, and
         the app pages admitted under the kernel cap."""
         kept = [admitted(h, self.base_url) for h in super().init_handlers() if not serves_tree(h)]
+        kept = [under(self.server_url, h) for h in kept]
         index = index_html(default_tools(), book_url(), self.base_url)
         return [(self.server_url, PageHandler, {"html": index}), *kept]
 
@@ -275,6 +329,16 @@ def admitted(handler: tuple[Any, ...], base_url: str) -> tuple[Any, ...]:
         return handler
     busy = busy_html(default_tools(), book_url(), base_url)
     return (handler[0], AppHandler, {**handler[2], "busy_html": busy})
+
+
+def under(prefix: str, handler: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The handler at its address under the server's prefix. Voila adds the identity
+    provider's handlers (the hub's /oauth_callback) without it; behind the hub's proxy,
+    at /services/ccin-app/, they would never be reached."""
+    path = handler[0]
+    if not isinstance(path, str) or path.startswith(prefix):
+        return handler
+    return (url_path_join(prefix, path), *handler[1:])
 
 
 def serves_tree(handler: tuple[Any, ...]) -> bool:

@@ -49,6 +49,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, Prog
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ccin_learn.errors import KitError, one_line, shown_url
+from ccin_learn.selfassessment.access import Officer, Role
 from ccin_learn.selfassessment.assessment import (
     NAME_LIMIT,
     Assessment,
@@ -200,11 +201,18 @@ class Store:
     """All saved assessments in one database, as seen by one person (whose drafts it keeps)."""
 
     def __init__(
-        self, url: str | None = None, checklist: Checklist | None = None, person: str | None = None
+        self,
+        url: str | None = None,
+        checklist: Checklist | None = None,
+        person: str | None = None,
+        officer: Officer | None = None,
     ) -> None:
         self.url = url or default_db_url()
         self.checklist = checklist or default_checklist()
         self.person = (person or current_person())[:PERSON_COLUMN]
+        # Whose rights every read and write is checked against (access.py); without a
+        # hub, the person owns every council in the file.
+        self.officer = officer or Officer.owner(self.person)
         self.engine = make_engine(self.url)
         try:
             create_tables(self.engine)
@@ -220,6 +228,12 @@ class Store:
         """The same database seen by another person (tests, and a hub's admin tools)."""
         return Store(self.url, self.checklist, person)
 
+    def sign_in(self, officer: Officer) -> None:
+        """From now on, work as ``officer``: their drafts, their name on versions, their
+        rights (a preheated app kernel learns who opened it only then)."""
+        self.officer = officer
+        self.person = officer.name[:PERSON_COLUMN]
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One atomic unit of work: all of it is written, or none."""
@@ -229,10 +243,12 @@ class Store:
     def councils(self) -> list[str]:
         """Names of the councils with a saved version or a draft, alphabetically."""
         with self.sessions() as session:
-            return list(session.scalars(select(CouncilRow.name).order_by(CouncilRow.key)))
+            names = session.scalars(select(CouncilRow.name).order_by(CouncilRow.key))
+            return [name for name in names if self.officer.may(name, Role.VIEWER)]
 
     def latest_version_number(self, council: str) -> int:
         """0 when the council has no saved version."""
+        self.officer.require(council, Role.VIEWER)
         with self.sessions() as session:
             row = find_council(session, council)
             return 0 if row is None else latest_number(session, row.id)
@@ -240,9 +256,10 @@ class Store:
     def save(self, assessment: Assessment, based_on: int) -> Version:
         """Save a new version, refusing it if ``based_on`` is not the latest version."""
         name = assessment.council.name
+        self.officer.require(name, Role.EDITOR)
         try:
             with self.transaction() as session:
-                council = find_council(session, name) or add_council(session, name)
+                council = find_council(session, name) or self.new_council(session, name)
                 latest = latest_number(session, council.id)
                 if based_on != latest:
                     raise ConflictError(conflict_message(name, based_on, latest))
@@ -294,6 +311,7 @@ class Store:
 
     def load(self, council: str, version: int | None = None) -> Version:
         """A saved version (default: the latest)."""
+        self.officer.require(council, Role.VIEWER)
         with self.sessions() as session:
             row = find_council(session, council)
             if row is None:
@@ -311,6 +329,7 @@ class Store:
 
     def history(self, council: str) -> list[Version]:
         """Every saved version, oldest first."""
+        self.officer.require(council, Role.VIEWER)
         with self.sessions() as session:
             row = find_council(session, council)
             if row is None:
@@ -329,9 +348,10 @@ class Store:
 
     def save_draft(self, assessment: Assessment, based_on: int) -> datetime:
         """Keep this person's unsaved edits, replacing their last draft; return when."""
+        self.officer.require(assessment.council.name, Role.EDITOR)
         with self.transaction() as session:
             name = assessment.council.name
-            council = find_council(session, name) or add_council(session, name)
+            council = find_council(session, name) or self.new_council(session, name)
             draft = session.get(DraftRow, (council.id, self.person))
             if draft is None:
                 draft = DraftRow(council_id=council.id, person=self.person)
@@ -342,6 +362,7 @@ class Store:
 
     def draft(self, council: str) -> Draft | None:
         """This person's draft of ``council``, if they have one."""
+        self.officer.require(council, Role.VIEWER)
         with self.sessions() as session:
             row = find_council(session, council)
             if row is None:
@@ -356,10 +377,16 @@ class Store:
             )
 
     def discard_draft(self, council: str) -> None:
+        self.officer.require(council, Role.VIEWER)
         with self.transaction() as session:
             row = find_council(session, council)
             if row is not None:
                 session.query(DraftRow).filter_by(council_id=row.id, person=self.person).delete()
+
+    def new_council(self, session: Session, name: str) -> CouncilRow:
+        """Add a council to the database, if the officer may start one."""
+        self.officer.require_new_council(name)
+        return add_council(session, name)
 
 
 TABLE_RACE_TRIES = 5

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
@@ -30,14 +31,21 @@ from ccin_learn.course.names import page_name
 from ccin_learn.errors import KitError
 from ccin_learn.palette import GREY, PALETTE
 from ccin_learn.reports.service import session_downloads
+from ccin_learn.selfassessment.access import Directory, Officer, Role
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.merge import Merge
 from ccin_learn.selfassessment.scoring import Priority, ScoreCard, principle_note
 from ccin_learn.selfassessment.session import Session, compare_versions, usable_reason
 from ccin_learn.selfassessment.store import ConflictError, Store
-from ccin_learn.settings import book_url
+from ccin_learn.settings import HUB_USER_VAR, SIGNED_IN_VAR, book_url
 from ccin_learn.text import percent
-from ccin_learn.widgets.assessment_panels import ConflictPanel, VersionsPanel
+from ccin_learn.widgets.assessment_panels import (
+    ConflictPanel,
+    MembersPanel,
+    VersionsPanel,
+    message_area,
+    show,
+)
 from ccin_learn.widgets.common import guarded as guarded_by
 from ccin_learn.widgets.common import message_html
 from ccin_learn.widgets.htmlcharts import BarRow, BarTable, bar_tables
@@ -82,13 +90,6 @@ def near(area: str | Callable[..., str]) -> Callable[[Handler], Handler]:
         return wrapper
 
     return decorate
-
-
-def message_area() -> widgets.HTML:
-    """An empty message region; the page script makes ``.ccin-live`` regions aria-live."""
-    area = widgets.HTML()
-    area.add_class("ccin-live")
-    return area
 
 
 Styled = TypeVar("Styled", bound=widgets.DOMWidget)
@@ -189,15 +190,21 @@ class CouncilPicker(widgets.VBox):
             description="Start", icon="plus", tooltip="Start an assessment for this council"
         )
         self.message = message_area()
-        super().__init__(
+        # On a hub only the network's administrators start councils (``sign_in`` hides it).
+        self.new_council = widgets.VBox(
             [
-                widgets.HTML(render("heading.html.j2", level=2, text="Choose your council")),
-                styled(widgets.HBox([self.saved, self.open_saved]), "ccin-wrap"),
                 widgets.HTML(render("note.html.j2", text="Or start a new council:", bold=False)),
                 self.name,
                 self.council_type,
                 self.gss,
                 self.start_new,
+            ]
+        )
+        super().__init__(
+            [
+                widgets.HTML(render("heading.html.j2", level=2, text="Choose your council")),
+                styled(widgets.HBox([self.saved, self.open_saved]), "ccin-wrap"),
+                self.new_council,
                 self.message,
             ]
         )
@@ -207,9 +214,15 @@ class SelfAssessmentApp(widgets.VBox):
     """Pick a council, rate it, watch the scores, save versions and download reports."""
 
     def __init__(
-        self, store: Store, checklist: Checklist | None = None, book_base: str | None = None
+        self,
+        store: Store,
+        checklist: Checklist | None = None,
+        book_base: str | None = None,
+        directory: Directory | None = None,
     ) -> None:
         self.store = store
+        # The hub's record of councils' members, when the app runs on a hub; else None.
+        self.directory = directory
         self.checklist = checklist or default_checklist()
         self.book_base = (book_base or book_url()).rstrip("/") + "/"
         self.session: Session | None = None
@@ -229,8 +242,17 @@ class SelfAssessmentApp(widgets.VBox):
 
     @classmethod
     def from_environment(cls) -> SelfAssessmentApp:
-        """The app on the kit's configured database ($CCIN_DB_URL or the default file)."""
-        return cls(Store())
+        """The app on the kit's configured database ($CCIN_DB_URL or the default file).
+
+        Under a hub it opens nothing until ``sign_in`` has learnt who opened the page:
+        a preheated kernel starts before anyone has.
+        """
+        from ccin_learn.hub.directory import HubDirectory  # lazy: only read under a hub
+
+        directory = HubDirectory.from_environment()
+        if directory is None:
+            return cls(Store())
+        return cls(Store(officer=Officer.nobody()), directory=directory)
 
     # ---- layout --------------------------------------------------------------------------
 
@@ -269,6 +291,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.download_message = message_area()
         self.downloads = widgets.HTML()
         self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
+        self.members = MembersPanel()
         self.wire()
         styled(self.workspace, "ccin-workspace")
         columns = widgets.HBox([self.question_column(), self.score_column()])
@@ -298,6 +321,7 @@ class SelfAssessmentApp(widgets.VBox):
                 self.download_button,
                 self.download_message,
                 self.downloads,
+                self.members,
                 self.switch_council,
             ]
         )
@@ -318,6 +342,8 @@ class SelfAssessmentApp(widgets.VBox):
         panel.close.on_click(self.on_close_comparison)
         self.download_button.on_click(self.on_downloads)
         self.switch_council.on_click(self.on_switch_council)
+        self.members.give.on_click(self.on_give_role)
+        self.members.remove.on_click(self.on_remove_member)
         for action_id, editor in self.editors.items():
             editor.level.observe(functools.partial(self.on_level, action_id), names="value")
             editor.not_applicable.observe(
@@ -339,6 +365,7 @@ class SelfAssessmentApp(widgets.VBox):
             "save": self.save_message,
             "versions": self.versions_message,
             "downloads": self.download_message,
+            "members": self.members.message,
         }
         return named | {action_id: e.message for action_id, e in self.editors.items()}
 
@@ -367,8 +394,32 @@ class SelfAssessmentApp(widgets.VBox):
         self.refresh_history()
         self.refresh_location()
         self.refresh_heading()
+        self.refresh_rights()
         self.picker.layout.display = "none"
         self.workspace.layout.display = None
+
+    def refresh_rights(self) -> None:
+        """What the officer's role allows, on screen: a viewer's controls are disabled (the
+        store refuses their changes anyway), and only a lead sees the members."""
+        council = self.require_session().council
+        read_only = not self.store.officer.may(council, Role.EDITOR)
+        for editor in self.editors.values():
+            for control in (editor.not_applicable, editor.reason, editor.evidence, editor.notes):
+                control.disabled = read_only
+            editor.level.disabled = read_only or editor.not_applicable.value
+        for control in (self.assessed_on, self.assessor, self.save_button):
+            control.disabled = read_only
+        self.versions_panel.restore.disabled = read_only
+        leads = self.directory is not None and self.store.officer.may(council, Role.LEAD)
+        show(self.members, leads)
+        if leads:
+            self.refresh_members()
+
+    def refresh_members(self) -> None:
+        assert self.directory is not None
+        council = self.require_session().council
+        members = self.directory.members(council)
+        self.members.refresh(council, {name: role.word for name, role in members.items()})
 
     def refresh_scores(self) -> None:
         card = self.require_session().card
@@ -691,6 +742,55 @@ class SelfAssessmentApp(widgets.VBox):
         self.downloads.value = render("assessment_downloads.html.j2", files=files)
         self.say(f"Downloads ready for {session.save_state().lower()}: use the links below.", "ok")
 
+    @near(TOP)
+    def sign_in(self) -> None:
+        """Work as whoever opened the page: on a hub, the name the server vouched for and
+        the councils the hub's groups give them; on a laptop, the owner of every council."""
+        if self.directory is None:
+            return
+        name = (os.environ.get(SIGNED_IN_VAR) or os.environ.get(HUB_USER_VAR) or "").strip()
+        if not name:
+            raise KitError("the app could not tell who you are: reload the page to sign in again")
+        officer = self.directory.officer(name)
+        self.store.sign_in(officer)
+        show(self.picker.new_council, officer.network_admin)
+        self.refresh_councils()
+        if not self.store.councils():
+            self.say(
+                f"Signed in as {name}. You are not a member of any council yet: ask your "
+                "council's lead or the network's administrator to add you, then reload."
+            )
+
+    @near("members")
+    def on_give_role(self, _button: object = None) -> None:
+        council, person = self.require_session().council, self.members.person.value.strip()
+        if not person:
+            raise KitError("type the hub user name of the person to add")
+        self.require_lead(council)
+        role = Role.named(self.members.role.value)
+        assert self.directory is not None
+        self.directory.set_role(council, person, role)
+        self.refresh_members()
+        self.members.person.value = ""
+        self.say(f"{person} is now {role.word} of {council}.", "ok")
+
+    @near("members")
+    def on_remove_member(self, _button: object = None) -> None:
+        council, person = self.require_session().council, self.members.person.value.strip()
+        if not person:
+            raise KitError("type the hub user name of the person to remove")
+        self.require_lead(council)
+        assert self.directory is not None
+        self.directory.remove(council, person)
+        self.refresh_members()
+        self.members.person.value = ""
+        self.say(f"{person} no longer belongs to {council}.", "ok")
+
+    def require_lead(self, council: str) -> None:
+        if self.directory is None:
+            raise KitError("members are managed on a network's hub, not on this computer")
+        self.store.officer.require(council, Role.LEAD)
+
     @guarded
     def refresh_councils(self) -> None:
         """Re-read the saved councils (the page may have been prepared before others saved)."""
@@ -724,7 +824,9 @@ class SelfAssessmentApp(widgets.VBox):
             return
         known = {name.casefold(): name for name in self.store.councils()}
         if council.casefold() not in known:
-            raise KitError(f"the address names {council!r}, which has no saved assessment here")
+            raise KitError(
+                f"the address names {council!r}, which is not among the councils you can open"
+            )
         self.open_council(known[council.casefold()])
         section = (wanted.get("section") or [""])[0]
         if section in self.panes:

@@ -21,6 +21,13 @@ AUTO = widgets.Layout(width="auto", max_width="100%")
 HIDDEN = "none"
 
 
+def message_area() -> widgets.HTML:
+    """An empty message region; the page script makes ``.ccin-live`` regions aria-live."""
+    area = widgets.HTML()
+    area.add_class("ccin-live")
+    return area
+
+
 def hidden_box(children: list[widgets.Widget] | None = None) -> widgets.VBox:
     return widgets.VBox(children or [], layout=widgets.Layout(display=HIDDEN))
 
@@ -195,3 +202,48 @@ class ConflictPanel(widgets.VBox):
         show(self, False)
         self.items.children = []
         self.choices = {}
+
+
+MEMBER_ROLES = (
+    ("Viewer: reads and downloads", "viewer"),
+    ("Editor: also edits and saves", "editor"),
+    ("Lead: also manages members", "lead"),
+)
+
+
+class MembersPanel(widgets.VBox):
+    """A council's members, for its lead: give someone a role, or take them out.
+
+    Shown only to those whose role allows it; the hub's groups hold the members
+    (``ccin_learn.hub.directory``) and the app asks them, so no rule lives here.
+    """
+
+    def __init__(self) -> None:
+        self.table = widgets.HTML()
+        self.person = widgets.Text(
+            description="Hub user name", style=LABEL_STYLE, layout=widgets.Layout(width="100%")
+        )
+        self.role = widgets.Dropdown(
+            options=MEMBER_ROLES, value="editor", description="Role", style=LABEL_STYLE, layout=AUTO
+        )
+        self.give = widgets.Button(description="Give this role", icon="user-plus", layout=AUTO)
+        self.remove = widgets.Button(
+            description="Remove from this council", icon="user-times", layout=AUTO
+        )
+        self.message = message_area()
+        super().__init__(
+            [
+                widgets.HTML(render("heading.html.j2", level=2, text="Members")),
+                self.table,
+                self.person,
+                self.role,
+                widgets.HBox([self.give, self.remove], layout=widgets.Layout(flex_flow="row wrap")),
+                self.message,
+            ],
+            layout=widgets.Layout(display=HIDDEN),
+        )
+
+    def refresh(self, council: str, members: dict[str, str]) -> None:
+        self.table.value = render(
+            "assessment_members.html.j2", council=council, members=sorted(members.items())
+        )

@@ -210,7 +210,7 @@ def test_the_place_in_the_address_reopens_the_council_and_theme(store, started, 
     other = SelfAssessmentApp(store, checklist)
     other.restore_place("council=%3Cb%3ENowhere")
     assert other.session is None and "&lt;b&gt;Nowhere" in other.status.value
-    assert "no saved assessment here" in other.status.value
+    assert "not among the councils you can open" in other.status.value
 
 
 def test_downloads_offer_all_four_files(store, started):
