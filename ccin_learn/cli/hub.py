@@ -48,6 +48,20 @@ def hub() -> None:
     help="A file (mode 0600) holding a PostgreSQL URL, read at each start "
     "(default: $CCIN_HUB_DB_URL, else a SQLite file in FOLDER).",
 )
+@click.option(
+    "--app-port",
+    type=port_type,
+    default=8870,
+    show_default=True,
+    help="Port of the self-assessment app's service (localhost only).",
+)
+@click.option(
+    "--app-db-url-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A file (mode 0600) holding the assessments' PostgreSQL URL, read at each start "
+    "(default: $CCIN_DB_URL, else a SQLite file in FOLDER).",
+)
 @click.option("--force", is_flag=True, help="Rewrite an existing configuration (secrets kept).")
 @click.option(
     "--root",
@@ -63,6 +77,8 @@ def hub_init(
     hub_port: int,
     proxy_api_port: int | None,
     db_url_file: Path | None,
+    app_port: int,
+    app_db_url_file: Path | None,
     force: bool,
     root: Path | None,
 ) -> None:
@@ -76,7 +92,9 @@ def hub_init(
     )
     from ccin_learn.site.paths import find_root  # lazy: start-up speed
 
-    settings = HubSettings(admin, ip, port, hub_port, proxy_api_port, db_url_file)
+    settings = HubSettings(
+        admin, ip, port, hub_port, proxy_api_port, db_url_file, app_port, app_db_url_file
+    )
     settings.check()
     singleuser = singleuser_command()
     files = init_hub(folder, settings, kit_proxy(find_root(root)), singleuser, force)
@@ -89,6 +107,10 @@ def hub_init(
     click.echo(f"What each file is, and how to add an administrator: {files.readme}")
     click.echo(f"Start it with: ccin-learn hub start {files.folder}")
     click.echo(f"Then sign up first as {admin} at http://{ip or 'localhost'}:{port}/hub/signup")
+    click.echo(
+        f"The self-assessment: http://{ip or 'localhost'}:{port}/services/ccin-app/"
+        "voila/render/self-assessment.ipynb"
+    )
     blocked = blocked_for_others(singleuser)
     if blocked is not None:
         click.echo(

@@ -40,6 +40,7 @@ GITIGNORE = f"""\
 # Written by ccin-learn hub init: what must never reach git.
 {SECRETS_DIR}/
 jupyterhub.sqlite*
+assessments.sqlite*
 {LOG_NAME}
 jupyterhub-proxy.pid
 """
@@ -48,6 +49,8 @@ DEFAULT_ADMIN = "ccin-admin"
 HUB_API_PORT = 8081
 DB_URL_VAR = "CCIN_HUB_DB_URL"
 IDLE_TIMEOUT = 3600  # seconds
+# The self-assessment app's service (``ccin_learn.hub.app_service``), on localhost only.
+APP_SERVICE_PORT = 8870
 # A name that is both a hub account and a system account (LocalProcessSpawner).
 USER_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
 PROXY_BIN = Path(".bin") / "configurable-http-proxy"
@@ -66,6 +69,8 @@ class HubSettings:
     hub_port: int = HUB_API_PORT
     proxy_api_port: int | None = None  # default: port + 1
     db_url_file: Path | None = None
+    app_port: int = APP_SERVICE_PORT
+    app_db_url_file: Path | None = None
 
     @property
     def api_port(self) -> int:
@@ -77,12 +82,18 @@ class HubSettings:
                 f"admin name {self.admin!r} is not a system user name: use lower-case "
                 "letters, digits, '-' and '_', starting with a letter (32 at most)"
             )
-        ports = {"port": self.port, "hub port": self.hub_port, "proxy API port": self.api_port}
+        ports = {
+            "port": self.port,
+            "hub port": self.hub_port,
+            "proxy API port": self.api_port,
+            "app port": self.app_port,
+        }
         if len(set(ports.values())) < len(ports):
             shown = ", ".join(f"{name} {number}" for name, number in ports.items())
             raise KitError(f"the hub's ports must differ: {shown}")
-        if self.db_url_file is not None:
-            check_private(self.db_url_file)
+        for secret in (self.db_url_file, self.app_db_url_file):
+            if secret is not None:
+                check_private(secret)
 
 
 @dataclass(frozen=True)
@@ -255,11 +266,13 @@ def init_hub(
         "port": settings.port,
         "hub_port": settings.hub_port,
         "proxy_api_port": settings.api_port,
-        "db_url_file": settings.db_url_file.absolute() if settings.db_url_file else None,
+        "db_url_file": absolute(settings.db_url_file),
         "proxy": proxy,
         "singleuser": singleuser,
         "nbgrader_assignments": nbgrader_assignments_enabled(),
         "idle_timeout": IDLE_TIMEOUT,
+        "app_port": settings.app_port,
+        "app_db_url_file": absolute(settings.app_db_url_file),
     }
     env = templates()
     readme, gitignore = folder / README_NAME, folder / GITIGNORE_NAME
@@ -267,6 +280,10 @@ def init_hub(
     readme.write_text(env.get_template(f"{README_NAME}.j2").render(values), encoding="utf-8")
     gitignore.write_text(GITIGNORE, encoding="utf-8")
     return HubFiles(folder, config, readme, gitignore, all_secrets, kept)
+
+
+def absolute(path: Path | None) -> Path | None:
+    return path.absolute() if path is not None else None
 
 
 def folder_is_private(folder: Path) -> bool:

@@ -83,9 +83,11 @@ class HubDirectory:
     def set_role(self, council: str, person: str, role: Role) -> None:
         """Give ``person`` exactly ``role`` in the council (removing any other role)."""
         if self.call("GET", f"/users/{quote(person)}") is None:
+            # An account exists once its owner has signed in: adding a name nobody has
+            # yet would hand the council to whoever signs up with it first.
             raise AccessError(
-                f"there is no account {person!r} on this hub: they sign up first, then the "
-                "network's administrator approves them"
+                f"{person!r} has not signed in to this hub yet: they sign up, the network's "
+                "administrator approves them, they sign in once, and then you can add them"
             )
         self.remove(council, person, keep=role)
         group = group_name(council, role)

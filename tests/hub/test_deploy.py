@@ -9,6 +9,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jupyterhub.auth import Authenticator
@@ -98,7 +99,7 @@ def test_the_config_reads_the_secrets_from_their_files(
     assert config.JupyterHub.cookie_secret_file == str(secrets["jupyterhub_cookie_secret"])
     token = secrets["proxy_auth_token"].read_text().strip()
     assert config.ConfigurableHTTPProxy.auth_token == token
-    [culler] = config.JupyterHub.services
+    culler = services_of(config)["idle-culler"]
     assert culler["api_token"] == secrets["idle_culler_api_token"].read_text().strip()
 
 
@@ -141,10 +142,9 @@ def test_the_idle_culler_is_a_service_with_its_role(
     hub_files: HubFiles, load_config: LoadConfig
 ) -> None:
     config = load_config(hub_files)
-    [culler] = config.JupyterHub.services
-    assert culler["name"] == "idle-culler"
+    culler = services_of(config)["idle-culler"]
     assert culler["command"][1:] == ["-m", "jupyterhub_idle_culler", "--timeout=3600"]
-    [role] = config.JupyterHub.load_roles
+    role = roles_of(config)["idle-culler"]
     assert role["services"] == ["idle-culler"]
     assert set(role["scopes"]) == {
         "list:users",
@@ -264,3 +264,46 @@ def test_a_command_closed_to_other_accounts_is_found(open_folder: Path) -> None:
     script.chmod(0o711)  # runnable but unreadable: its interpreter could not read it
     assert blocked_for_others(script) == script
     assert blocked_for_others(Path("/usr/bin/env")) is None
+
+
+def services_of(config: Config) -> dict[str, dict[str, Any]]:
+    return {service["name"]: service for service in config.JupyterHub.services}
+
+
+def roles_of(config: Config) -> dict[str, dict[str, Any]]:
+    return {role["name"]: role for role in config.JupyterHub.load_roles}
+
+
+def test_the_app_is_a_service_every_officer_may_open(
+    hub_files: HubFiles, load_config: LoadConfig
+) -> None:
+    """The self-assessment app: one service, behind the hub's sign-in, its database URL in
+    its environment (never on its command line), the first administrator a network admin."""
+    config = load_config(hub_files)
+    app = services_of(config)["ccin-app"]
+    assert app["url"] == "http://127.0.0.1:8870"
+    assert app["command"][1:] == ["-m", "ccin_learn.hub.app_service"]
+    assert app["oauth_no_confirm"] is True
+    database = hub_files.folder / "assessments.sqlite"
+    assert app["environment"]["CCIN_DB_URL"] == f"sqlite:///{database}"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    roles = roles_of(config)
+    assert roles["ccin-app"]["services"] == ["ccin-app"]
+    assert "admin:groups" in roles["ccin-app"]["scopes"]
+    assert roles["user"]["scopes"] == ["self", "access:services!service=ccin-app"]
+    assert config.JupyterHub.load_groups == {"network-admins": {"users": ["ccin-admin"]}}
+
+
+def test_the_app_reads_its_postgresql_url_from_a_private_file(
+    write_hub: Callable[..., HubFiles], load_config: LoadConfig, tmp_path: Path
+) -> None:
+    url_file = tmp_path / "assessments-url"
+    url_file.write_text("postgresql+psycopg://ccin:s3cret@db.example/assessments\n")
+    url_file.chmod(0o600)
+    files = write_hub(app_db_url_file=url_file)
+    assert "s3cret" not in files.config.read_text()
+    app = services_of(load_config(files))["ccin-app"]
+    assert app["environment"]["CCIN_DB_URL"].endswith("s3cret@db.example/assessments")
+    url_file.chmod(0o644)
+    with pytest.raises(KitError, match="readable by others"):
+        write_hub(app_db_url_file=url_file, force=True)

@@ -1,0 +1,152 @@
+"""The self-assessment app as the hub's ``ccin-app`` service, in Chromium, as officers use it.
+
+A real hub (``hub init`` then ``hub start``) runs the app as its service. The network's
+administrator makes one officer the lead of a council in the app; that lead adds a
+colleague as a viewer; the lead saves a version that records their name and cannot
+open another council; the viewer can read but not save.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from ccin_learn.hub.deploy import HubSettings, init_hub
+from ccin_learn.selfassessment.session import Session
+from ccin_learn.selfassessment.store import Store
+from ccin_learn.widgets.assessment_panels import MEMBER_ROLES
+from tests.hub.driver import Hub, approve, log_in, running_hub, sign_up
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ADMIN = "ccintest-admin"
+LEAD = "ccintest-officer-a"
+VIEWER = "ccintest-officer-b"
+PASSWORDS = {ADMIN: "Admin-pass-1234", LEAD: "Lead-pass-98765", VIEWER: "Viewer-pass-4321"}
+MINE, THEIRS = "Anyshire County", "Borsetshire Council"
+APP = "services/ccin-app/voila/render/self-assessment.ipynb"
+FIRST_WIDGET_MS = 90_000  # sign-in redirects, then Voila runs the app
+SHOTS = Path("/tmp/work/shots-app-service")
+
+
+@pytest.fixture
+def network_hub(
+    tmp_path: Path,
+    free_port: Callable[[], int],
+    proxy: Path,
+    singleuser: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Hub]:
+    """A hub whose app database already holds two councils, each with a version."""
+    settings = HubSettings(
+        admin=ADMIN,
+        port=free_port(),
+        hub_port=free_port(),
+        proxy_api_port=free_port(),
+        app_port=free_port(),
+    )
+    files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
+    store = Store(f"sqlite:///{files.folder / 'assessments.sqlite'}", person=ADMIN)
+    for council in (MINE, THEIRS):
+        Session.open(store, council, "unitary").save_version()
+    store.engine.dispose()
+    monkeypatch.setenv("CCIN_KERNEL_POOL", "1")
+    with running_hub(files, settings.port, tmp_path) as hub:
+        for name in (ADMIN, LEAD, VIEWER):
+            sign_up(hub, name, PASSWORDS[name])
+        admin, _ = log_in(hub, ADMIN, PASSWORDS[ADMIN])
+        for name in (LEAD, VIEWER):
+            approve(hub, admin, name)
+            log_in(hub, name, PASSWORDS[name])  # a hub account exists from the first sign-in
+        yield hub
+
+
+def signed_in_page(chromium: object, hub: Hub, name: str, width: int = 1280) -> object:
+    """A fresh browser context, signed in to the hub as ``name``, on the app."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(hub.url + "hub/login")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill(PASSWORDS[name])
+    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.wait_for_url(re.compile(r"/hub/(spawn|home|user|spawn-pending)"))
+    page.goto(hub.url + APP, wait_until="commit", timeout=FIRST_WIDGET_MS)
+    expect(page.get_by_label("Saved councils")).to_be_visible(timeout=FIRST_WIDGET_MS)
+    return page
+
+
+def open_saved(page: object, name: str) -> None:
+    page.get_by_label("Saved councils").select_option(label=name)
+    page.get_by_role("button", name="Open").click()
+    expect(page.get_by_role("heading", name=name, exact=True, level=2)).to_be_visible()
+
+
+def give_role(page: object, person: str, role: str) -> None:
+    page.get_by_label("Hub user name").fill(person)
+    label = next(words for words, value in MEMBER_ROLES if value == role)
+    page.get_by_label("Role", exact=True).select_option(label=label)
+    page.get_by_role("button", name="Give this role").click()
+    members = page.get_by_role("table", name=re.compile("Members of"))
+    expect(members.get_by_role("row", name=f"{person} {role}")).to_be_visible()
+
+
+def shoot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def saved_councils(page: object) -> list[str]:
+    options = page.get_by_label("Saved councils").locator("option").all_inner_texts()
+    return [" ".join(text.split()) for text in options]  # ipywidgets puts nbsp in options
+
+
+def test_officers_see_and_change_only_their_councils_with_their_roles(
+    network_hub: Hub, chromium: object
+) -> None:
+    hub = network_hub
+    # The network's administrator sees every council, and makes an officer its lead.
+    admin = signed_in_page(chromium, hub, ADMIN)
+    assert {MINE, THEIRS} <= set(saved_councils(admin))
+    open_saved(admin, MINE)
+    give_role(admin, LEAD, "lead")
+    admin.context.close()
+
+    # The lead sees their council only, adds a colleague as viewer, and saves a version.
+    lead = signed_in_page(chromium, hub, LEAD)
+    assert saved_councils(lead) == ["Choose a council", MINE]
+    expect(lead.get_by_label("Council name")).to_be_hidden()  # only admins start councils
+    open_saved(lead, MINE)
+    give_role(lead, VIEWER, "viewer")
+    lead.get_by_text(re.compile(r"^1 ")).first.click()
+    lead.get_by_role("button", name="Save this version").click()
+    expect(lead.get_by_text(f"Saved version 2 of {MINE}.")).to_be_visible()
+    versions = lead.get_by_label("Saved versions")
+    expect(versions).to_contain_text(f"by {LEAD}")
+    shoot(lead, "lead-1280")
+    lead.set_viewport_size({"width": 390, "height": 844})
+    shoot(lead, "lead-390")
+
+    # Another council, named in the address: refused, and nothing of it is shown.
+    lead.goto(hub.url + APP + "?council=Borsetshire+Council", wait_until="commit")
+    expect(lead.get_by_text("not among the councils you can open")).to_be_visible(
+        timeout=FIRST_WIDGET_MS
+    )
+    expect(lead.get_by_role("heading", name=THEIRS)).to_have_count(0)
+    assert THEIRS not in saved_councils(lead)
+    lead.context.close()
+
+    # The viewer reads the council but cannot save it or manage its members.
+    viewer = signed_in_page(chromium, hub, VIEWER, width=390)
+    open_saved(viewer, MINE)
+    expect(viewer.get_by_role("button", name="Save this version")).to_be_disabled()
+    expect(viewer.get_by_role("heading", name="Members")).to_be_hidden()
+    shoot(viewer, "viewer-390")
+    viewer.context.close()
+
+    store = Store(f"sqlite:///{hub.folder / 'assessments.sqlite'}", person=ADMIN)
+    [*_, latest] = store.history(MINE)
+    assert (latest.version, latest.saved_by) == (2, LEAD)
