@@ -20,9 +20,9 @@ On a network's JupyterHub the server runs as the hub service ``ccin-app``
 the hub's sign-in (JupyterHub's own identity provider for Jupyter servers), and
 the app's kernel is told who signed in through a request header the server sets
 after checking the sign-in, which Voila hands the kernel as ``HTTP_*`` variables.
-Browsers may only send a kernel the widget messages a page needs, never code to
-run (``PAGE_MESSAGES``), so nobody can reach the database or the hub's token
-through an app's kernel.
+Voila lets a page send its kernel only widget messages (its kernel manager's
+``allowed_message_types``), never code to run, so nobody reaches the database or
+the hub's token through an app's kernel (a test holds Voila to it).
 
 Downloads are made by one report process the server starts and stops
 (``ccin_learn.reports.service``), so a kernel never loads the report libraries.
@@ -65,15 +65,6 @@ from ccin_learn.settings import SIGNED_IN_HEADER, book_url
 TEMPLATE_DIR = APPS_DIR / "jupyter" / "voila" / "templates" / "ccin"
 # Voila's handlers that expose the apps folder's files; the kit routes none of them.
 TREE_HANDLERS = (TornadoVoilaTreeHandler, VoilaContentsHandler)
-# The only messages a page may send its kernel: widgets' comms and the kernel's info.
-# Voila runs the notebook itself; an execute_request from a browser is dropped.
-PAGE_MESSAGES = [
-    "comm_open",
-    "comm_msg",
-    "comm_close",
-    "comm_info_request",
-    "kernel_info_request",
-]
 HUB_IDENTITY = "jupyterhub.singleuser.extension.JupyterHubIdentityProvider"
 
 
@@ -259,7 +250,6 @@ class KitVoila(Voila):
             COHORT_APP: {"pool_size": limits.pool},
         }
         self.config.VoilaKernelManager.fill_delay = 0  # the kit's refill waits for quiet
-        self.config.VoilaKernelManager.allowed_message_types = PAGE_MESSAGES
         settings: dict[str, Any] = self.voila_init_settings()
         if isinstance(self.kernel_manager, KitKernelPolicy):
             self.kernel_manager.limits = limits

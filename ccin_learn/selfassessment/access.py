@@ -120,7 +120,8 @@ class Officer:
             )
         if held < role:
             raise AccessError(
-                f"you are a {held.word} of {council}, so you cannot {DOING[role]}: ask its "
+                f"you are {ARTICLE[held]} {held.word} of {council}, so you cannot "
+                f"{DOING[role]}: ask its "
                 f"lead to make you {ARTICLE[role]} {role.word}"
             )
 

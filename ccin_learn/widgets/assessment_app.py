@@ -550,7 +550,16 @@ class SelfAssessmentApp(widgets.VBox):
         self.conflict.close()
         self.show_session()
         self.here = TOP
-        self.say(self.opening_words(self.session))
+        self.say(self.opening_words(self.session) + self.rights_words(self.session.council))
+
+    def rights_words(self, council: str) -> str:
+        """For a viewer, why the controls are greyed out and whom to ask."""
+        if self.store.officer.may(council, Role.EDITOR):
+            return ""
+        return (
+            " You are a viewer of this council: you can read its versions and download "
+            "them, but not change them. Its lead can make you an editor."
+        )
 
     def opening_words(self, session: Session) -> str:
         """What the officer should know on opening: a restored draft, a colleague's save."""

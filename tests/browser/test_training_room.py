@@ -18,12 +18,14 @@ check that the picker works and that closing a page frees its kernel.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,3 +246,35 @@ def test_pool_kernels_are_not_culled_as_idle(serve):
     pooled = server.kernel_ids()
     time.sleep(4)  # four culls, a kernel idle for longer than the timeout
     assert server.kernel_ids() == pooled
+
+
+async def send_code_then_ask_for_widgets(app_url: str, code: str) -> None:
+    """Open the page's kernel as its page does, send it ``code`` to run (as only a forged
+    page would), then ask for the widgets' state, which comes after any code has run."""
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.websocket import websocket_connect
+
+    page = await AsyncHTTPClient().fetch(app_url, request_timeout=120)
+    kernel_id = kernel_of(page.body.decode())
+    base = app_url[: app_url.index("/voila/")] + "/"
+    socket = await websocket_connect(f"ws{base[4:]}api/kernels/{kernel_id}/channels")
+    try:
+        content = {"code": code, "silent": False, "store_history": False, "allow_stdin": False}
+        await socket.write_message(wire.shell_message("execute_request", content))
+        await asyncio.wait_for(wire.widget_state_with(socket, "Ready"), REPLY_MS / 1000)
+    finally:
+        socket.close()
+    await wire.leave(base, kernel_id, page)
+
+
+def test_a_page_cannot_make_its_kernel_run_code(serve, tmp_path):
+    """Voila runs the notebook itself and lets a browser send only widget messages, so
+    nobody can reach the database URL or the hub's token through an app's kernel."""
+    server = serve(PROBE, "--KitVoila.kernel_pool=0")
+    marker = tmp_path / "ran"
+    code = f"open({str(marker)!r}, 'w').write('ran')"
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        url = f"{server.url}voila/render/{PROBE}"
+        thread.submit(asyncio.run, send_code_then_ask_for_widgets(url, code)).result()
+    time.sleep(1)  # the widgets' state came back: a forwarded request would have run first
+    assert not marker.exists(), "the kernel ran code a page sent"

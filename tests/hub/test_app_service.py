@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from ccin_learn.hub.deploy import HubSettings, init_hub
 from ccin_learn.selfassessment.session import Session
 from ccin_learn.selfassessment.store import Store
+from ccin_learn.settings import SIGNED_IN_HEADER
 from ccin_learn.widgets.assessment_panels import MEMBER_ROLES
 from tests.hub.driver import Hub, approve, log_in, running_hub, sign_up
 
@@ -65,9 +66,14 @@ def network_hub(
         yield hub
 
 
-def signed_in_page(chromium: object, hub: Hub, name: str, width: int = 1280) -> object:
-    """A fresh browser context, signed in to the hub as ``name``, on the app."""
+def signed_in_page(
+    chromium: object, hub: Hub, name: str, width: int = 1280, claim: str | None = None
+) -> object:
+    """A fresh browser context, signed in to the hub as ``name``, on the app; with
+    ``claim``, every request also says it comes from that person, as a forger would."""
     context = chromium.new_context(viewport={"width": width, "height": 900})
+    if claim:
+        context.set_extra_http_headers({SIGNED_IN_HEADER: claim})
     page = context.new_page()
     page.goto(hub.url + "hub/login")
     page.get_by_label("Username").fill(name)
@@ -139,9 +145,12 @@ def test_officers_see_and_change_only_their_councils_with_their_roles(
     assert THEIRS not in saved_councils(lead)
     lead.context.close()
 
-    # The viewer reads the council but cannot save it or manage its members.
-    viewer = signed_in_page(chromium, hub, VIEWER, width=390)
+    # The viewer reads the council but cannot save it or manage its members, even when
+    # the browser claims to be the administrator in the header the server sets.
+    viewer = signed_in_page(chromium, hub, VIEWER, width=390, claim=ADMIN)
+    assert saved_councils(viewer) == ["Choose a council", MINE]
     open_saved(viewer, MINE)
+    expect(viewer.get_by_text("You are a viewer of this council")).to_be_visible()
     expect(viewer.get_by_role("button", name="Save this version")).to_be_disabled()
     expect(viewer.get_by_role("heading", name="Members")).to_be_hidden()
     shoot(viewer, "viewer-390")
