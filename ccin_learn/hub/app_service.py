@@ -20,7 +20,6 @@ from ccin_learn.apps.launcher import voila_command, voila_environment
 from ccin_learn.errors import KitError
 from ccin_learn.settings import DB_URL_VAR, book_url
 
-SERVICE_NAME = "ccin-app"
 SERVICE_URL_VAR = "JUPYTERHUB_SERVICE_URL"
 PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
 

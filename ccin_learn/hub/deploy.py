@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ccin_learn import __version__
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import open_private_log
+from ccin_learn.selfassessment.access import NETWORK_ADMINS
 from ccin_learn.settings import HOST, HUB_PORT
 from ccin_learn.site.paths import KitPaths
 
@@ -50,7 +51,16 @@ HUB_API_PORT = 8081
 DB_URL_VAR = "CCIN_HUB_DB_URL"
 IDLE_TIMEOUT = 3600  # seconds
 # The self-assessment app's service (``ccin_learn.hub.app_service``), on localhost only.
+APP_SERVICE = "ccin-app"
 APP_SERVICE_PORT = 8870
+# What the app's token may do: read people's groups, and change councils' groups for a lead.
+APP_SERVICE_ROLE_SCOPES = (
+    "read:users:name",
+    "read:users:groups",
+    "list:groups",
+    "groups",
+    "admin:groups",
+)
 # A name that is both a hub account and a system account (LocalProcessSpawner).
 USER_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
 PROXY_BIN = Path(".bin") / "configurable-http-proxy"
@@ -272,6 +282,9 @@ def init_hub(
         "nbgrader_assignments": nbgrader_assignments_enabled(),
         "idle_timeout": IDLE_TIMEOUT,
         "app_port": settings.app_port,
+        "app_service": APP_SERVICE,
+        "app_scopes": list(APP_SERVICE_ROLE_SCOPES),
+        "network_admins": NETWORK_ADMINS,
         "app_db_url_file": absolute(settings.app_db_url_file),
     }
     env = templates()

@@ -196,3 +196,18 @@ def test_the_guide_is_in_the_book_with_the_sizing_tables() -> None:
     assert GUIDE in toc_docnames(ROOT)
     page = (ROOT / f"{GUIDE}.md").read_text(encoding="utf-8")
     assert sizing.markdown_tables() in page
+
+
+def test_the_app_signs_officers_in_with_the_same_roles_as_on_one_machine() -> None:
+    values = written(admin="it-lead")
+    hub = values["hub"]
+    app = hub["services"]["ccin-app"]
+    assert app["oauth_redirect_uri"] == f"https://{HOST}/services/ccin-app/oauth_callback"
+    assert app["oauth_no_confirm"] is True
+    roles = hub["loadRoles"]
+    assert roles["ccin-app"]["services"] == ["ccin-app"]
+    assert roles["user"]["scopes"] == ["self", "access:services!service=ccin-app"]
+    groups = hub["config"]["JupyterHub"]["load_groups"]
+    assert groups == {"network-admins": {"users": ["it-lead"]}}
+    template = (ROOT / "ccin_learn/hub/templates/jupyterhub_config.py.j2").read_text()
+    assert "{{ app_scopes }}" in template, "both take the scopes from APP_SERVICE_ROLE_SCOPES"
