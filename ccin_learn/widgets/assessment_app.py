@@ -237,7 +237,9 @@ class SelfAssessmentApp(widgets.VBox):
         self.workspace = widgets.VBox(layout=widgets.Layout(display="none"))
         self.build_workspace()
         title = widgets.HTML(render("assessment_title.html.j2"))
-        super().__init__([title, self.status, self.location, self.picker, self.workspace])
+        self.signed_in = widgets.HTML()  # on a hub: who the app works as, and Sign out
+        parts = [title, self.signed_in, self.status, self.location, self.picker, self.workspace]
+        super().__init__(parts)
         self.add_class("ccin-self-assessment")
 
     @classmethod
@@ -762,6 +764,10 @@ class SelfAssessmentApp(widgets.VBox):
             raise KitError("the app could not tell who you are: reload the page to sign in again")
         officer = self.directory.officer(name)
         self.store.sign_in(officer)
+        hub_base = os.environ.get("JUPYTERHUB_BASE_URL") or "/"
+        self.signed_in.value = render(
+            "assessment_signed_in.html.j2", person=name, logout=f"{hub_base.rstrip('/')}/hub/logout"
+        )
         show(self.picker.new_council, officer.network_admin)
         self.refresh_councils()
         if not self.store.councils():

@@ -100,9 +100,9 @@ def give_role(page: object, person: str, role: str) -> None:
     expect(members.get_by_role("row", name=f"{person} {role}")).to_be_visible()
 
 
-def shoot(page: object, name: str) -> None:
+def shoot(page: object, name: str, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def saved_councils(page: object) -> list[str]:
@@ -123,10 +123,13 @@ def test_officers_see_and_change_only_their_councils_with_their_roles(
 
     # The lead sees their council only, adds a colleague as viewer, and saves a version.
     lead = signed_in_page(chromium, hub, LEAD)
+    expect(lead.get_by_text(f"Signed in to the hub as {LEAD}.")).to_be_visible()
     assert saved_councils(lead) == ["Choose a council", MINE]
     expect(lead.get_by_label("Council name")).to_be_hidden()  # only admins start councils
     open_saved(lead, MINE)
     give_role(lead, VIEWER, "viewer")
+    lead.get_by_role("heading", name="Members").scroll_into_view_if_needed()
+    shoot(lead, "members-1280", full_page=False)
     lead.get_by_text(re.compile(r"^1 ")).first.click()
     lead.get_by_role("button", name="Save this version").click()
     expect(lead.get_by_text(f"Saved version 2 of {MINE}.")).to_be_visible()
@@ -148,13 +151,28 @@ def test_officers_see_and_change_only_their_councils_with_their_roles(
     # The viewer reads the council but cannot save it or manage its members, even when
     # the browser claims to be the administrator in the header the server sets.
     viewer = signed_in_page(chromium, hub, VIEWER, width=390, claim=ADMIN)
+    shoot(viewer, "viewer-picker-390", full_page=False)
     assert saved_councils(viewer) == ["Choose a council", MINE]
     open_saved(viewer, MINE)
     expect(viewer.get_by_text("You are a viewer of this council")).to_be_visible()
     expect(viewer.get_by_role("button", name="Save this version")).to_be_disabled()
     expect(viewer.get_by_role("heading", name="Members")).to_be_hidden()
     shoot(viewer, "viewer-390")
+
+    # Sign out: the app asks for the hub's sign-in again.
+    viewer.get_by_role("link", name="Sign out").click()
+    viewer.wait_for_url(re.compile(r"/hub/(login|logout)"))
+    viewer.goto(hub.url + APP, wait_until="commit")
+    expect(viewer.get_by_label("Username")).to_be_visible(timeout=FIRST_WIDGET_MS)
     viewer.context.close()
+
+    # The app's token for the hub's API reached it by environment: on no command line, in
+    # no log.
+    [app] = [p for p in hub.processes() if "ccin_learn.apps.server" in " ".join(p.cmdline())]
+    token = app.environ()["JUPYTERHUB_API_TOKEN"]
+    assert len(token) >= 32
+    assert not [p for p in hub.processes() if token in " ".join(p.cmdline())]
+    assert token not in (hub.folder / "jupyterhub.log").read_text()
 
     store = Store(f"sqlite:///{hub.folder / 'assessments.sqlite'}", person=ADMIN)
     [*_, latest] = store.history(MINE)

@@ -81,6 +81,8 @@ def hub_app(store: Store, checklist, monkeypatch: pytest.MonkeyPatch) -> Callabl
 
 def test_an_officer_works_as_themselves_on_their_councils_only(hub_app) -> None:
     app = hub_app("lee")
+    assert "Signed in to the hub as <strong>lee</strong>" in app.signed_in.value
+    assert 'href="/hub/logout"' in app.signed_in.value
     assert [value for _, value in app.picker.saved.options] == ["", MINE]
     assert app.picker.new_council.layout.display == "none", "only admins start councils"
     app.restore_place("council=Borsetshire+Council")
