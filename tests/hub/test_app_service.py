@@ -1,9 +1,10 @@
 """The self-assessment app as the hub's ``ccin-app`` service, in Chromium, as officers use it.
 
-A real hub (``hub init`` then ``hub start``) runs the app as its service. The network's
-administrator makes one officer the lead of a council in the app; that lead adds a
-colleague as a viewer; the lead saves a version that records their name and cannot
-open another council; the viewer can read but not save.
+A real hub (``hub init`` then ``hub start``) runs the app as its service, with the
+assessments in a real PostgreSQL database. The network's administrator makes one
+officer the lead of a council in the app; that lead adds a colleague as a viewer; the
+lead saves a version that records their name and cannot open another council; the
+viewer can read but not save, even with a forged header, and signs out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from playwright.sync_api import expect
 
 from ccin_learn.hub.deploy import HubSettings, init_hub
@@ -35,23 +37,35 @@ SHOTS = Path("/tmp/work/shots-app-service")
 
 
 @pytest.fixture
+def app_db_url(postgresql_database: Callable[[], str]) -> str:
+    """A new database on the test's PostgreSQL cluster, its URL with the password."""
+    return postgresql_database()
+
+
+@pytest.fixture
 def network_hub(
     tmp_path: Path,
     free_port: Callable[[], int],
     proxy: Path,
     singleuser: Path,
     monkeypatch: pytest.MonkeyPatch,
+    app_db_url: str,
 ) -> Iterator[Hub]:
-    """A hub whose app database already holds two councils, each with a version."""
+    """A hub whose app database (PostgreSQL, as a network's) already holds two councils,
+    each with a version; the database's URL reaches the hub in a 0600 file."""
+    url_file = tmp_path / "assessments-db-url"
+    url_file.touch(mode=0o600)
+    url_file.write_text(app_db_url, encoding="utf-8")
     settings = HubSettings(
         admin=ADMIN,
         port=free_port(),
         hub_port=free_port(),
         proxy_api_port=free_port(),
         app_port=free_port(),
+        app_db_url_file=url_file,
     )
     files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
-    store = Store(f"sqlite:///{files.folder / 'assessments.sqlite'}", person=ADMIN)
+    store = Store(app_db_url, person=ADMIN)
     for council in (MINE, THEIRS):
         Session.open(store, council, "unitary").save_version()
     store.engine.dispose()
@@ -111,7 +125,7 @@ def saved_councils(page: object) -> list[str]:
 
 
 def test_officers_see_and_change_only_their_councils_with_their_roles(
-    network_hub: Hub, chromium: object
+    network_hub: Hub, chromium: object, app_db_url: str
 ) -> None:
     hub = network_hub
     # The network's administrator sees every council, and makes an officer its lead.
@@ -174,6 +188,10 @@ def test_officers_see_and_change_only_their_councils_with_their_roles(
     assert not [p for p in hub.processes() if token in " ".join(p.cmdline())]
     assert token not in (hub.folder / "jupyterhub.log").read_text()
 
-    store = Store(f"sqlite:///{hub.folder / 'assessments.sqlite'}", person=ADMIN)
+    password = sqlalchemy.engine.make_url(app_db_url).password
+    assert password and password not in (hub.folder / "jupyterhub.log").read_text()
+    assert not (hub.folder / "assessments.sqlite").exists(), "the network's database only"
+    store = Store(app_db_url, person=ADMIN)
     [*_, latest] = store.history(MINE)
     assert (latest.version, latest.saved_by) == (2, LEAD)
+    store.engine.dispose()
