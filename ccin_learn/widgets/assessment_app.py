@@ -778,33 +778,32 @@ class SelfAssessmentApp(widgets.VBox):
 
     @near("members")
     def on_give_role(self, _button: object = None) -> None:
-        council, person = self.require_session().council, self.members.person.value.strip()
-        if not person:
-            raise KitError("type the hub user name of the person to add")
-        self.require_lead(council)
+        council, person, directory = self.member_change("add")
         role = Role.named(self.members.role.value)
-        assert self.directory is not None
-        self.directory.set_role(council, person, role)
-        self.refresh_members()
-        self.members.person.value = ""
-        self.say(f"{person} is now {role.word} of {council}.", "ok")
+        directory.set_role(council, person, role)
+        self.after_member_change(f"{person} is now {role.word} of {council}.")
 
     @near("members")
     def on_remove_member(self, _button: object = None) -> None:
+        council, person, directory = self.member_change("remove")
+        directory.remove(council, person)
+        self.after_member_change(f"{person} no longer belongs to {council}.")
+
+    def member_change(self, doing: str) -> tuple[str, str, Directory]:
+        """The open council, the person typed and the directory, once the officer is
+        known to lead the council (the store's rule, asked again: a page may forge a click)."""
         council, person = self.require_session().council, self.members.person.value.strip()
         if not person:
-            raise KitError("type the hub user name of the person to remove")
-        self.require_lead(council)
-        assert self.directory is not None
-        self.directory.remove(council, person)
-        self.refresh_members()
-        self.members.person.value = ""
-        self.say(f"{person} no longer belongs to {council}.", "ok")
-
-    def require_lead(self, council: str) -> None:
+            raise KitError(f"type the hub user name of the person to {doing}")
         if self.directory is None:
             raise KitError("members are managed on a network's hub, not on this computer")
         self.store.officer.require(council, Role.LEAD)
+        return council, person, self.directory
+
+    def after_member_change(self, words: str) -> None:
+        self.refresh_members()
+        self.members.person.value = ""
+        self.say(words, "ok")
 
     @guarded
     def refresh_councils(self) -> None:
