@@ -6,7 +6,7 @@ Prints:
 - sign-in: ``--users`` people (system accounts made for the run) sign in within
   ``--window`` seconds, evenly staggered, to a real hub (``hub init`` then ``hub start``
   on free ports of 127.0.0.1, through its forms, as browsers do); for each, the time
-  from posting the sign-in form to their own server answering ``/api/status``: median,
+  from opening the sign-in page to their own server answering ``/api/status``: median,
   p95, max, and how many failed and why;
 - officers: ``--officers`` officers across ``--councils`` councils (each an editor of
   one council, as the hub's groups make them) read their council's latest version,
@@ -121,7 +121,7 @@ def first_line(err: BaseException) -> str:
 
 @dataclass
 class SignIns:
-    """Seconds from posting the sign-in form to a running server, and what failed."""
+    """Seconds from opening the sign-in page to a running server, and what failed."""
 
     seconds: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -449,7 +449,7 @@ def report_saves(saves: Saves, officers: int, councils: int, seconds: float) -> 
         f"  saves accepted: {len(saves.accepted)}, refused as stale: {saves.stale}, "
         f"errors: {len(saves.errors)}, lost: {saves.lost}"
     )
-    print(f"  save latency: {spread(saves.latencies, 'ms', 1000.0)} ({attempts} saves)")
+    print(f"  save latency: {spread(saves.latencies, 'ms', 1000.0)} (all {attempts} saves)")
     print(f"  accepted saves per second: {len(saves.accepted) / saves.seconds:.1f}")
     for reason, times in Counter(saves.errors).most_common(5):
         print(f"  error x{times}: {reason}")
