@@ -226,7 +226,7 @@ def postgresql_databases() -> Iterator[Callable[[], str]]:
     folder = Path(tempfile.mkdtemp(prefix="ccin-pg-"))
     if os.geteuid() == 0:
         try:
-            user = pg_cluster.system_user(Path(tempfile.gettempdir()))
+            user = pg_cluster.system_user(folder)  # its lock goes with the folder
         except pytest.fail.Exception as err:
             shutil.rmtree(folder)
             raise CannotRun(str(err)) from None
