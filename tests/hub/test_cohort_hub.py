@@ -1,0 +1,213 @@
+"""Two cohorts side by side on a real hub: learners fetch and submit, a trainer grades.
+
+The hub is written by ``hub init``, its cohorts added with ``hub cohort add`` and run by
+``hub start``; the graders make their course folders with ``ccin-learn grade``, as
+themselves, in their private homes. People act through the hub's pages and the
+endpoints their browser uses (the Assignments tab's, the Admin page's).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pwd
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from ccin_learn.cli import cli
+from ccin_learn.hub.deploy import HubSettings, init_hub
+from tests.grading.cohorts import ANSWERS, make_assessments
+from tests.hub.driver import (
+    CannotRun,
+    Hub,
+    add_to_group,
+    approve,
+    kit_commands,
+    log_in,
+    open_folder_for_all,
+    run_as,
+    running_hub,
+    sign_up,
+    system_accounts,
+    wait_for_own_server,
+    xsrf_header,
+)
+
+ADMIN = "ccintest-admin"
+TRAINER = "ccintest-trainer"
+LEARNER1 = "ccintest-learner1"  # cohort A
+LEARNER2 = "ccintest-learner2"  # cohort B
+GRADERS = {"ccintest-a": "ccintest-grader-a", "ccintest-b": "ccintest-grader-b"}
+COURSE_A, COURSE_B = GRADERS
+ASSIGNMENT = "ps1"
+PASSWORD = "Cohort-pass-2468"
+
+
+@dataclass(frozen=True)
+class Machine:
+    """The accounts, the world-readable area (shared settings, exchange), the commands."""
+
+    accounts: dict[str, pwd.struct_passwd]
+    area: Path
+    commands: Path
+
+    def course_dir(self, course: str) -> Path:
+        return Path(self.accounts[GRADERS[course]].pw_dir) / course
+
+    def as_grader(self, course: str, *args: str) -> str:
+        account = self.accounts[GRADERS[course]]
+        return run_as(account, self.commands, "ccin-learn", *args).stdout
+
+
+@pytest.fixture
+def machine() -> Iterator[Machine]:
+    names = [TRAINER, LEARNER1, LEARNER2, *GRADERS.values()]
+    try:
+        with open_folder_for_all("ccintest-cohorts-") as area, system_accounts(*names) as found:
+            yield Machine(dict(zip(names, found, strict=True)), area, kit_commands(area))
+    except CannotRun as reason:
+        pytest.skip(str(reason))
+
+
+@pytest.fixture
+def hub(
+    machine: Machine, tmp_path: Path, free_port: Callable[[], int], proxy: Path, singleuser: Path
+) -> Iterator[Hub]:
+    """IT writes the hub and adds two cohorts; each grader makes and releases their course."""
+    settings = HubSettings(
+        admin=ADMIN,
+        port=free_port(),
+        hub_port=free_port(),
+        proxy_api_port=free_port(),
+        app_port=free_port(),
+        shared=str(machine.area / "shared"),
+        exchange=str(machine.area / "exchange"),
+    )
+    files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
+    for course, grader in GRADERS.items():
+        port = str(free_port())
+        added = CliRunner().invoke(
+            cli,
+            ["hub", "cohort", "add", str(files.folder), course, "--grader", grader, "--port", port],
+        )
+        assert added.exit_code == 0, added.output
+    source = make_assessments(machine.area / "assessments")
+    for path in [source, *source.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    for course in GRADERS:
+        folder = str(machine.course_dir(course))
+        machine.as_grader(
+            course, "grade", "init", folder, "--course-id", course,
+            "--exchange", settings.exchange, "--source", str(source),
+        )  # fmt: skip
+        machine.as_grader(course, "grade", "release", ASSIGNMENT, "--course", folder)
+    with running_hub(files, settings.port, tmp_path) as running:
+        yield running
+
+
+def signed_in(hub: Hub, name: str) -> requests.Session:
+    session, refused = log_in(hub, name, PASSWORD)
+    assert not refused, refused
+    return session
+
+
+def assignments(hub: Hub, session: requests.Session, name: str, course: str) -> list[dict]:
+    """The Assignments tab's list for ``course`` (nbgrader's assignment_list API)."""
+    page = session.get(f"{hub.url}user/{name}/assignments", params={"course_id": course})
+    page.raise_for_status()
+    answer = page.json()
+    assert answer["success"], answer
+    return list(answer["value"])
+
+
+def act(hub: Hub, session: requests.Session, name: str, action: str, course: str) -> None:
+    """Press the Assignments tab's Fetch or Submit button."""
+    headers = xsrf_header(session, f"{hub.url}user/{name}/tree")
+    done = session.post(
+        f"{hub.url}user/{name}/assignments/{action}",
+        data={"course_id": course, "assignment_id": ASSIGNMENT},
+        headers=headers,
+        timeout=60,
+    )
+    assert done.status_code == 200, done.text
+    answer = done.json()
+    assert answer["success"], answer
+
+
+def answer_and_save(hub: Hub, session: requests.Session, name: str, path: str) -> None:
+    """Type the right answers into the fetched notebook and save it (the contents API)."""
+    url = f"{hub.url}user/{name}/api/contents/{path}"
+    notebook = session.get(url, timeout=30).json()["content"]
+    for cell in notebook["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in ANSWERS["right"]:
+            cell["source"] = ANSWERS["right"][grade_id]
+    headers = xsrf_header(session, f"{hub.url}user/{name}/tree")
+    body = {"type": "notebook", "format": "json", "content": notebook}
+    saved = session.put(url, data=json.dumps(body), headers=headers, timeout=30)
+    assert saved.status_code == 200, saved.text
+
+
+@pytest.mark.slow
+def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
+    hub: Hub, machine: Machine
+) -> None:
+    for name in (ADMIN, TRAINER, LEARNER1, LEARNER2):
+        sign_up(hub, name, PASSWORD)
+    admin = signed_in(hub, ADMIN)
+    for name in (TRAINER, LEARNER1, LEARNER2):
+        approve(hub, admin, name)
+    # A hub account exists from its first sign-in; then the admin can put it in a group.
+    learner1, learner2, trainer = (signed_in(hub, n) for n in (LEARNER1, LEARNER2, TRAINER))
+    add_to_group(hub, admin, f"nbgrader-{COURSE_A}", LEARNER1)
+    add_to_group(hub, admin, f"nbgrader-{COURSE_B}", LEARNER2)
+    add_to_group(hub, admin, f"formgrade-{COURSE_A}", TRAINER)
+
+    # Each learner sees their own cohort's assignment only.
+    wait_for_own_server(hub, learner1, LEARNER1)
+    wait_for_own_server(hub, learner2, LEARNER2)
+    [released] = assignments(hub, learner1, LEARNER1, COURSE_A)
+    assert released["status"] == "released"
+    assert assignments(hub, learner2, LEARNER2, COURSE_A) == []
+    assert [a["course_id"] for a in assignments(hub, learner2, LEARNER2, COURSE_B)] == [COURSE_B]
+
+    # Learner 1 fetches, answers and submits.
+    act(hub, learner1, LEARNER1, "fetch", COURSE_A)
+    answer_and_save(hub, learner1, LEARNER1, f"{COURSE_A}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    act(hub, learner1, LEARNER1, "submit", COURSE_A)
+    statuses = {a["status"] for a in assignments(hub, learner1, LEARNER1, COURSE_A)}
+    assert "submitted" in statuses
+
+    # The trainer collects and autogrades as the cohort's grader, and sees the score.
+    folder = str(machine.course_dir(COURSE_A))
+    assert LEARNER1 in machine.as_grader(
+        COURSE_A, "grade", "collect", ASSIGNMENT, "--course", folder
+    )
+    machine.as_grader(
+        COURSE_A, "grade", "autograde", ASSIGNMENT, "--course", folder, "--workers", "1"
+    )
+    exported = machine.as_grader(COURSE_A, "grade", "export", "--course", folder)
+    [row] = csv.DictReader(io.StringIO(exported))
+    assert (row["learner"], row["score"], row["max_score"]) == (LEARNER1, "3", "5")
+    # ... and on the cohort's Formgrader, the service only its trainers may open.
+    formgrader = f"{hub.url}services/{COURSE_A}/formgrader"
+    page = trainer.get(formgrader, timeout=30)
+    assert page.status_code == 200 and "Manage Assignments" in page.text, page.status_code
+    api = trainer.get(f"{formgrader}/api/submissions/{ASSIGNMENT}", timeout=30)
+    [graded] = api.json()
+    assert (graded["student"], graded["score"], graded["autograded"]) == (LEARNER1, 3.0, True)
+
+    # Learners cannot open a Formgrader, another learner's server, or the gradebook.
+    refused = learner1.get(formgrader, timeout=30)
+    assert refused.status_code == 403, (refused.status_code, refused.url)
+    other = learner1.get(f"{hub.url}user/{LEARNER2}/tree", timeout=30)
+    assert other.status_code in (403, 404), (other.status_code, other.url)
+    gradebook = Path(folder) / "gradebook.db"
+    peek = run_as(machine.accounts[LEARNER1], machine.commands, "cat", str(gradebook), check=False)
+    assert peek.returncode != 0 and "Permission denied" in peek.stderr
