@@ -285,6 +285,8 @@ def groups(cohorts: CohortsFile) -> dict[str, dict[str, Any]]:
 
 def roles(cohorts: CohortsFile) -> list[dict[str, Any]]:
     """Trainers may open their cohort's Formgrader; servers may read their owner's groups."""
+    if not cohorts.cohorts:
+        return []  # JupyterHub's own server role, unchanged
     made: list[dict[str, Any]] = [
         {
             "name": "server",
