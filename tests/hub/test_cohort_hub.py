@@ -12,13 +12,16 @@ import csv
 import io
 import json
 import pwd
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from click.testing import CliRunner
+from playwright.sync_api import expect
 
 from ccin_learn.cli import cli
 from ccin_learn.hub.deploy import HubSettings, init_hub
@@ -47,6 +50,9 @@ GRADERS = {"ccintest-a": "ccintest-grader-a", "ccintest-b": "ccintest-grader-b"}
 COURSE_A, COURSE_B = GRADERS
 ASSIGNMENT = "ps1"
 PASSWORD = "Cohort-pass-2468"
+SHOTS = Path("/tmp/work/shots-cohorts")  # looked at by hand: the Assignments tab, Formgrader
+WIDE, NARROW = 1280, 390  # a laptop, a phone
+PATIENCE = 30_000  # ms for a page of the hub or a server to show something
 
 
 @dataclass(frozen=True)
@@ -154,9 +160,47 @@ def answer_and_save(hub: Hub, session: requests.Session, name: str, path: str) -
     assert saved.status_code == 200, saved.text
 
 
+def browser_signed_in(chromium: Any, hub: Hub, name: str, width: int) -> Any:
+    """A new browser window, ``width`` pixels wide, signed in through the hub's form."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(PATIENCE)
+    page = context.new_page()
+    page.goto(hub.url + "hub/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/hub/login" not in url)
+    return page
+
+
+def open_assignments(page: Any, hub: Hub, name: str) -> None:
+    """The learner's file browser, then its Assignments tab (nbgrader's assignment list)."""
+    page.goto(f"{hub.url}user/{name}/tree")
+    page.get_by_text("Nbgrader", exact=True).click()
+    menu = page.get_by_role("menu")
+    # A learner's menu has the assignment list only: no Formgrader, no course list.
+    expect(menu.get_by_text("Assignment List")).to_be_visible()
+    expect(menu.get_by_text("Formgrader")).to_have_count(0)
+    menu.get_by_text("Assignment List").click()
+    expect(page.get_by_text("Released assignments", exact=True)).to_be_visible()
+
+
+def shoot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def until(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + PATIENCE / 1000
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting: {what}"
+        time.sleep(0.3)
+
+
 @pytest.mark.slow
+@pytest.mark.browser
 def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
-    hub: Hub, machine: Machine
+    hub: Hub, machine: Machine, chromium: Any
 ) -> None:
     for name in (ADMIN, TRAINER, LEARNER1, LEARNER2):
         sign_up(hub, name, PASSWORD)
@@ -176,13 +220,33 @@ def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
     assert released["status"] == "released"
     assert assignments(hub, learner2, LEARNER2, COURSE_A) == []
     assert [a["course_id"] for a in assignments(hub, learner2, LEARNER2, COURSE_B)] == [COURSE_B]
+    for session, name, course in ((learner1, LEARNER1, COURSE_A), (learner2, LEARNER2, COURSE_B)):
+        courses = session.get(f"{hub.url}user/{name}/courses", timeout=30).json()
+        assert courses == {"success": True, "value": [course]}  # the tab's course chooser
 
-    # Learner 1 fetches, answers and submits.
-    act(hub, learner1, LEARNER1, "fetch", COURSE_A)
+    # Learner 2's cohort works the same, side by side (the Assignments tab's requests).
+    act(hub, learner2, LEARNER2, "fetch", COURSE_B)
+
+    # Learner 1 fetches in their server's Assignments tab, answers, and submits.
+    tab = browser_signed_in(chromium, hub, LEARNER1, WIDE)
+    open_assignments(tab, hub, LEARNER1)
+    expect(tab.get_by_text(COURSE_A).first).to_be_visible()
+    tab.get_by_role("button", name="Fetch").click()
+    expect(tab.get_by_role("button", name="Submit")).to_be_visible()
     answer_and_save(hub, learner1, LEARNER1, f"{COURSE_A}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
-    act(hub, learner1, LEARNER1, "submit", COURSE_A)
-    statuses = {a["status"] for a in assignments(hub, learner1, LEARNER1, COURSE_A)}
-    assert "submitted" in statuses
+    tab.get_by_role("button", name="Submit").click()
+    until(
+        lambda: (
+            "submitted" in {a["status"] for a in assignments(hub, learner1, LEARNER1, COURSE_A)}
+        ),
+        "learner 1's submission",
+    )
+    open_assignments(tab, hub, LEARNER1)
+    expect(tab.get_by_role("button", name="Fetch Feedback")).to_be_visible()  # submitted
+    shoot(tab, f"learner-assignments-{WIDE}")
+    phone = browser_signed_in(chromium, hub, LEARNER1, NARROW)
+    open_assignments(phone, hub, LEARNER1)
+    shoot(phone, f"learner-assignments-{NARROW}")
 
     # The trainer collects and autogrades as the cohort's grader, and sees the score.
     folder = str(machine.course_dir(COURSE_A))
@@ -202,12 +266,32 @@ def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
     api = trainer.get(f"{formgrader}/api/submissions/{ASSIGNMENT}", timeout=30)
     [graded] = api.json()
     assert (graded["student"], graded["score"], graded["autograded"]) == (LEARNER1, 3.0, True)
+    for width in (WIDE, NARROW):
+        grader = browser_signed_in(chromium, hub, TRAINER, width)
+        grader.goto(f"{formgrader}/manage_submissions/{ASSIGNMENT}")
+        expect(grader.get_by_text(LEARNER1).first).to_be_visible()
+        expect(grader.get_by_text("3 / 5").first).to_be_visible()
+        shoot(grader, f"trainer-formgrader-{width}")
 
     # Learners cannot open a Formgrader, another learner's server, or the gradebook.
     refused = learner1.get(formgrader, timeout=30)
     assert refused.status_code == 403, (refused.status_code, refused.url)
+    shown = tab.goto(formgrader)
+    assert shown is not None and shown.status == 403
+    shoot(tab, "learner-refused-formgrader")
+    # Their own server has no Formgrader either (only the assignment list is on).
+    assert learner1.get(f"{hub.url}user/{LEARNER1}/formgrader", timeout=30).status_code == 404
     other = learner1.get(f"{hub.url}user/{LEARNER2}/tree", timeout=30)
     assert other.status_code in (403, 404), (other.status_code, other.url)
     gradebook = Path(folder) / "gradebook.db"
     peek = run_as(machine.accounts[LEARNER1], machine.commands, "cat", str(gradebook), check=False)
     assert peek.returncode != 0 and "Permission denied" in peek.stderr
+    home = run_as(
+        machine.accounts[LEARNER1],
+        machine.commands,
+        "ls",
+        "-a",
+        machine.accounts[LEARNER2].pw_dir,
+        check=False,
+    )
+    assert home.returncode != 0 and "Permission denied" in home.stderr
