@@ -64,7 +64,7 @@ def hub() -> None:
 )
 @click.option(
     "--shared",
-    default="/srv/ccin-hub",
+    default="/srv/nbgrader/config",
     show_default=True,
     help="Cohorts: a folder every account can read, for the nbgrader settings of "
     "people's servers (written to cohorts.toml; the hub fills it at each start).",
@@ -171,9 +171,11 @@ def hub_start(folder: Path) -> None:
 
 def check_cohorts(folder: Path) -> None:
     """Stop on a mistake in cohorts.toml with its one line, before JupyterHub starts."""
-    from ccin_learn.hub.cohorts import COHORTS_NAME, check_machine, load_cohorts  # lazy
+    from ccin_learn.hub.cohorts import COHORTS_NAME, check_apart, check_machine, load_cohorts
 
-    check_machine(load_cohorts(folder / COHORTS_NAME))
+    cohorts = load_cohorts(folder / COHORTS_NAME)
+    check_apart(cohorts, folder)
+    check_machine(cohorts)
 
 
 @hub.group()

@@ -41,7 +41,7 @@ from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write, read_regular_file
 
 COHORTS_NAME = "cohorts.toml"
-DEFAULT_SHARED = "/srv/ccin-hub"
+DEFAULT_SHARED = "/srv/nbgrader/config"  # not the hub's own folder, which is private
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"
 FIRST_PORT = 9101
 LEARNERS_PREFIX = "nbgrader-"  # nbgrader's JupyterHubAuthPlugin reads these two prefixes
@@ -416,9 +416,23 @@ def make_exchange(exchange: Path) -> None:
         raise KitError(f"cannot make the exchange {exchange}: {err.strerror or err}") from err
 
 
+def check_apart(cohorts: CohortsFile, hub_folder: Path) -> None:
+    """The shared folder is opened to every account: never the hub's folder, nor around it."""
+    shared, hub = Path(cohorts.shared), hub_folder.resolve()
+    for opened in (Path(cohorts.shared), Path(cohorts.exchange)):
+        if opened == hub or hub in opened.parents or opened in hub.parents:
+            raise KitError(
+                f"{opened} would open the hub's private folder {hub} to every account: "
+                f"choose another folder in {COHORTS_NAME}"
+            )
+    if shared == Path(cohorts.exchange):
+        raise KitError(f"{COHORTS_NAME}: shared and exchange must be different folders")
+
+
 def prepare(path: Path, taken: dict[str, int]) -> CohortsFile:
     """What the configuration calls at each start: load, check, write the shared settings."""
     cohorts = load_cohorts(path)
+    check_apart(cohorts, path.parent)
     check_ports(cohorts, taken)
     check_machine(cohorts)
     write_shared(cohorts)

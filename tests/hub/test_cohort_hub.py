@@ -282,7 +282,7 @@ def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
     # Their own server has no Formgrader either (only the assignment list is on).
     assert learner1.get(f"{hub.url}user/{LEARNER1}/formgrader", timeout=30).status_code == 404
     other = learner1.get(f"{hub.url}user/{LEARNER2}/tree", timeout=30)
-    assert other.status_code in (403, 404), (other.status_code, other.url)
+    assert other.status_code == 403, (other.status_code, other.url)
     gradebook = Path(folder) / "gradebook.db"
     peek = run_as(machine.accounts[LEARNER1], machine.commands, "cat", str(gradebook), check=False)
     assert peek.returncode != 0 and "Permission denied" in peek.stderr

@@ -62,7 +62,7 @@ def test_hub_init_writes_a_commented_cohorts_file_without_a_cohort(hub_files: Hu
     assert "# [[cohorts]]" in text and "nbgrader-<course_id>" in text
     cohorts = setup.load_cohorts(hub_files.cohorts)
     assert cohorts.cohorts == ()
-    assert (cohorts.shared, cohorts.exchange) == ("/srv/ccin-hub", "/srv/nbgrader/exchange")
+    assert (cohorts.shared, cohorts.exchange) == ("/srv/nbgrader/config", "/srv/nbgrader/exchange")
 
 
 def test_a_hub_written_before_cohorts_has_none(tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ def test_each_formgrader_runs_the_kit_as_its_grader_in_its_course_folder() -> No
     assert a["command"] == ["/kit/bin/jupyterhub-singleuser"]
     assert a["oauth_no_confirm"] is True
     assert a["environment"] == {
-        "JUPYTER_CONFIG_PATH": "/srv/ccin-hub/trainer",
+        "JUPYTER_CONFIG_PATH": "/srv/nbgrader/config/trainer",
         "JUPYTERHUB_DEFAULT_URL": "/formgrader",
     }
 
@@ -221,6 +221,14 @@ def test_nothing_is_written_for_a_hub_without_cohorts(tmp_path: Path) -> None:
 def test_a_cohort_on_a_port_of_the_hub_is_refused() -> None:
     with pytest.raises(KitError, match="cohort b-1: port 9102 is the hub's app port"):
         setup.check_ports(two_cohorts(), {"public port": 8010, "app port": 9102})
+
+
+@pytest.mark.parametrize("where", ["hub", "hub/shared", "."])
+def test_the_shared_folder_may_not_open_the_hubs_own(tmp_path: Path, where: str) -> None:
+    shared = (tmp_path / where).resolve()
+    cohorts = setup.parse(f'shared = "{shared}"\n', "test")
+    with pytest.raises(KitError, match="would open the hub's private folder"):
+        setup.check_apart(cohorts, tmp_path / "hub")
 
 
 def test_the_machine_check_names_a_missing_account_folder_or_wrong_course(
@@ -325,3 +333,12 @@ def test_hub_start_stops_on_a_bad_cohorts_file_before_starting(
 def test_hub_init_refuses_a_relative_exchange(tmp_path: Path) -> None:
     assert main(["hub", "init", str(tmp_path / "hub"), "--exchange", "exchange"]) != 0
     assert not (tmp_path / "hub").exists()
+
+
+def test_the_readme_tells_it_how_to_add_a_cohort_and_its_people(hub_files: HubFiles) -> None:
+    text = hub_files.readme.read_text()
+    assert "## Cohorts: learners and trainers" in text
+    assert f"ccin-learn hub cohort add {hub_files.folder} anyshire-2026" in text
+    assert "--course-id anyshire-2026 --exchange /srv/nbgrader/exchange" in text
+    assert "`nbgrader-<course id>`" in text and "`formgrade-<course id>`" in text
+    assert "restarting never removes anyone" in text
