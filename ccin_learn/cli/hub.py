@@ -129,6 +129,7 @@ def hub_init(
     if files.kept_secrets:
         click.echo(f"Kept its secrets: {', '.join(p.name for p in files.kept_secrets)}")
     click.echo(f"What each file is, and how to add an administrator: {files.readme}")
+    click.echo(f"Cohorts of learners and trainers: ccin-learn hub cohort add {files.folder} ...")
     click.echo(f"Start it with: ccin-learn hub start {files.folder}")
     click.echo(f"Then sign up first as {admin} at http://{ip or 'localhost'}:{port}/hub/signup")
     click.echo(

@@ -14,6 +14,8 @@ import json
 import pwd
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from ccin_learn.cli import cli
-from ccin_learn.hub.deploy import HubSettings, init_hub
+from ccin_learn.hub.deploy import HubFiles, HubSettings, init_hub
 from tests.grading.cohorts import ANSWERS, make_assessments
 from tests.hub.driver import (
     CannotRun,
@@ -81,10 +83,22 @@ def machine() -> Iterator[Machine]:
         pytest.skip(str(reason))
 
 
+@dataclass(frozen=True)
+class WrittenHub:
+    """A hub folder ``hub init`` wrote, to start (and start again) with ``hub start``."""
+
+    files: HubFiles
+    port: int
+    work: Path
+
+    def start(self) -> AbstractContextManager[Hub]:
+        return running_hub(self.files, self.port, self.work)
+
+
 @pytest.fixture
-def hub(
+def written(
     machine: Machine, tmp_path: Path, free_port: Callable[[], int], proxy: Path, singleuser: Path
-) -> Iterator[Hub]:
+) -> WrittenHub:
     """IT writes the hub and adds two cohorts; each grader makes and releases their course."""
     settings = HubSettings(
         admin=ADMIN,
@@ -106,15 +120,18 @@ def hub(
     source = make_assessments(machine.area / "assessments")
     for path in [source, *source.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-    for course in GRADERS:
+
+    def make_course(course: str) -> None:
         folder = str(machine.course_dir(course))
         machine.as_grader(
             course, "grade", "init", folder, "--course-id", course,
             "--exchange", settings.exchange, "--source", str(source),
         )  # fmt: skip
         machine.as_grader(course, "grade", "release", ASSIGNMENT, "--course", folder)
-    with running_hub(files, settings.port, tmp_path) as running:
-        yield running
+
+    with ThreadPoolExecutor(len(GRADERS)) as graders:  # each grader at their own terminal
+        list(graders.map(make_course, GRADERS))
+    return WrittenHub(files, settings.port, tmp_path)
 
 
 def signed_in(hub: Hub, name: str) -> requests.Session:
@@ -200,8 +217,28 @@ def until(check: Callable[[], bool], what: str) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
-    hub: Hub, machine: Machine, chromium: Any
+    written: WrittenHub, machine: Machine, chromium: Any
 ) -> None:
+    with written.start() as hub:
+        learners_and_a_trainer_at_work(hub, machine, chromium)
+    # The groups the administrator filled are kept when the hub starts again.
+    with written.start() as hub:
+        admin = signed_in(hub, ADMIN)
+        headers = xsrf_header(admin, hub.url + "hub/admin")
+        groups = admin.get(f"{hub.url}hub/api/groups", headers=headers, timeout=30).json()
+        members = {group["name"]: group["users"] for group in groups}
+        assert members == {
+            "network-admins": [ADMIN],
+            f"nbgrader-{COURSE_A}": [LEARNER1],
+            f"formgrade-{COURSE_A}": [TRAINER],
+            f"nbgrader-{COURSE_B}": [LEARNER2],
+            f"formgrade-{COURSE_B}": [],
+        }
+
+
+def learners_and_a_trainer_at_work(hub: Hub, machine: Machine, chromium: Any) -> None:
+    """Sign-up to grade: the admin approves and groups people, learner 1 submits in
+    Chromium, the trainer grades, and the learners are kept out of what is not theirs."""
     for name in (ADMIN, TRAINER, LEARNER1, LEARNER2):
         sign_up(hub, name, PASSWORD)
     admin = signed_in(hub, ADMIN)
