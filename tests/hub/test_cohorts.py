@@ -342,3 +342,21 @@ def test_the_readme_tells_it_how_to_add_a_cohort_and_its_people(hub_files: HubFi
     assert "--course-id anyshire-2026 --exchange /srv/nbgrader/exchange" in text
     assert "`nbgrader-<course id>`" in text and "`formgrade-<course id>`" in text
     assert "restarting never removes anyone" in text
+
+
+def test_grade_init_gives_a_cohort_its_own_course_id(tmp_path: Path) -> None:
+    """Two cohorts of the same assessments on one exchange need two course ids."""
+    from ccin_learn.grading.cohort import init_cohort
+    from tests.grading.cohorts import make_assessments
+
+    source = make_assessments(tmp_path / "assessments")
+    exchange = tmp_path / "exchange"
+    exchange.mkdir(mode=0o1777)
+    exchange.chmod(0o1777)
+    with pytest.raises(KitError, match="course id 'Anyshire 2026': use lower-case"):
+        init_cohort(tmp_path / "bad", [], source, exchange=exchange, course_id="Anyshire 2026")
+    assert not (tmp_path / "bad").exists()
+    cohort = init_cohort(tmp_path / "a", [], source, exchange=exchange, course_id="anyshire-2026")
+    assert cohort.course.course_id == "anyshire-2026"
+    assert cohort.api().coursedir.course_id == "anyshire-2026"
+    assert mode(exchange) == 0o1777  # a hub's shared exchange is left as it is
