@@ -23,6 +23,7 @@ they are written at each start into a world-readable ``shared`` folder.
 from __future__ import annotations
 
 import json
+import os
 import pwd
 import tomllib
 from pathlib import Path, PurePosixPath
@@ -429,6 +430,32 @@ def check_apart(cohorts: CohortsFile, hub_folder: Path) -> None:
         raise KitError(f"{COHORTS_NAME}: shared and exchange must be different folders")
 
 
+def claim_exchange(cohorts: CohortsFile) -> None:
+    """Give each cohort's folder in the exchange to its grader before anyone else takes it.
+
+    The exchange is open to every account: a learner who made ``exchange/<course>``
+    first would own it, and nbgrader would then refuse to release there. Only root can
+    give a folder away, so a hub started by another account leaves this to nbgrader.
+    """
+    if os.geteuid() != 0:
+        return
+    for cohort in cohorts.cohorts:
+        folder = Path(cohorts.exchange) / cohort.course_id
+        account = pwd.getpwnam(cohort.grader)
+        try:
+            if not folder.exists():
+                folder.mkdir(mode=0o755)
+                os.chown(folder, account.pw_uid, account.pw_gid)
+            owner = folder.lstat().st_uid
+        except OSError as err:
+            raise KitError(f"cannot make {folder}: {err.strerror or err}") from err
+        if owner != account.pw_uid:
+            raise KitError(
+                f"cohort {cohort.course_id}: {folder} belongs to uid {owner}, not to "
+                f"{cohort.grader}: check what is in it, then remove it"
+            )
+
+
 def prepare(path: Path, taken: dict[str, int]) -> CohortsFile:
     """What the configuration calls at each start: load, check, write the shared settings."""
     cohorts = load_cohorts(path)
@@ -436,4 +463,5 @@ def prepare(path: Path, taken: dict[str, int]) -> CohortsFile:
     check_ports(cohorts, taken)
     check_machine(cohorts)
     write_shared(cohorts)
+    claim_exchange(cohorts)
     return cohorts

@@ -360,3 +360,17 @@ def test_grade_init_gives_a_cohort_its_own_course_id(tmp_path: Path) -> None:
     assert cohort.course.course_id == "anyshire-2026"
     assert cohort.api().coursedir.course_id == "anyshire-2026"
     assert mode(exchange) == 0o1777  # a hub's shared exchange is left as it is
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root gives a folder to another account")
+def test_each_cohorts_exchange_folder_is_its_graders_before_anyone_elses(tmp_path: Path) -> None:
+    text = f'shared = "{tmp_path}/shared"\nexchange = "{tmp_path}/exchange"\n'
+    cohorts = setup.parse(text + COHORT.replace("grader-a", "nobody") + "port = 9101\n", "t")
+    setup.make_exchange(tmp_path / "exchange")
+    setup.claim_exchange(cohorts)
+    claimed = tmp_path / "exchange" / "a-1"
+    assert claimed.stat().st_uid == pwd.getpwnam("nobody").pw_uid and mode(claimed) == 0o755
+    setup.claim_exchange(cohorts)  # at the next start: already the grader's
+    os.chown(claimed, 0, 0)  # as if someone else had made it first
+    with pytest.raises(KitError, match=r"cohort a-1: .*/exchange/a-1 belongs to uid 0, not to"):
+        setup.claim_exchange(cohorts)
