@@ -73,6 +73,7 @@ SERVER_SCOPES = (
 SHARED_DIR_MODE = 0o755
 SHARED_FILE_MODE = 0o644
 EXCHANGE_MODE = 0o1777  # anyone may add; only an owner may remove (nbgrader's docs)
+COURSE_EXCHANGE_MODE = 0o755  # a course's folder in it: its grader's
 
 EXAMPLE = """\
 # The hub's cohorts: learners and trainers of nbgrader courses (ccin-learn hub init).
@@ -203,9 +204,9 @@ def load_cohorts(path: Path) -> CohortsFile:
     return parse(read_text(path), str(path))
 
 
-def next_port(cohorts: CohortsFile, taken: frozenset[int] = frozenset()) -> int:
-    """The first port from FIRST_PORT that no cohort (nor ``taken``) uses."""
-    used = {c.port for c in cohorts.cohorts} | taken
+def next_port(cohorts: CohortsFile) -> int:
+    """The first port from FIRST_PORT that no cohort uses."""
+    used = {c.port for c in cohorts.cohorts}
     port = FIRST_PORT
     while port in used:
         port += 1
@@ -222,9 +223,10 @@ def add_cohort(
         f"\n[[cohorts]]\ncourse_id = {toml_string(course_id)}\ngrader = {toml_string(grader)}\n"
         f"course_dir = {toml_string(course_dir)}\nport = {port}\n"
     )
-    new = parse(text.rstrip("\n") + "\n" + block, str(path))
-    atomic_write(path, (text.rstrip("\n") + "\n" + block).encode("utf-8"))
-    return new.cohorts[-1]
+    text = text.rstrip("\n") + "\n" + block
+    added = parse(text, str(path)).cohorts[-1]  # the whole file checked before it is written
+    atomic_write(path, text.encode("utf-8"))
+    return added
 
 
 def grader_home(grader: str) -> Path:
@@ -444,7 +446,8 @@ def claim_exchange(cohorts: CohortsFile) -> None:
         account = pwd.getpwnam(cohort.grader)
         try:
             if not folder.exists():
-                folder.mkdir(mode=0o755)
+                folder.mkdir()
+                folder.chmod(COURSE_EXCHANGE_MODE)  # as nbgrader's release makes it
                 os.chown(folder, account.pw_uid, account.pw_gid)
             owner = folder.lstat().st_uid
         except OSError as err:
