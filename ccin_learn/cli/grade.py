@@ -64,12 +64,19 @@ def grade() -> None:
     help="The assessments to use: a folder with course.yaml and source/ "
     "(default: assessments/ of the kit checkout you are in).",
 )
+@click.option(
+    "--course-id",
+    default=None,
+    help="The cohort's nbgrader course id (default: course.yaml's); cohorts sharing "
+    "a hub's exchange each need their own.",
+)
 def init(
     directory: Path,
     roster: Path | None,
     db_url: str | None,
     exchange: Path | None,
     source: Path | None,
+    course_id: str | None,
 ) -> None:
     """Set up a cohort folder and gradebook from the kit's assessments."""
     from ccin_learn.grading.cohort import init_cohort  # lazy: start-up speed
@@ -77,7 +84,9 @@ def init(
 
     learners = load_roster(roster) if roster else []
     source = source or kit_assessments()
-    cohort = init_cohort(directory, learners, source, db_url=db_url, exchange=exchange)
+    cohort = init_cohort(
+        directory, learners, source, db_url=db_url, exchange=exchange, course_id=course_id
+    )
     click.echo(
         f"Cohort ready in {cohort.root}: {len(learners)} learner(s), assignments "
         f"{', '.join(cohort.assignments())}."

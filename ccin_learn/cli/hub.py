@@ -62,6 +62,19 @@ def hub() -> None:
     help="A file (mode 0600) holding the assessments' PostgreSQL URL, read at each start "
     "(default: $CCIN_DB_URL, else a SQLite file in FOLDER).",
 )
+@click.option(
+    "--shared",
+    default="/srv/nbgrader/config",
+    show_default=True,
+    help="Cohorts: a folder every account can read, for the nbgrader settings of "
+    "people's servers (written to cohorts.toml; the hub fills it at each start).",
+)
+@click.option(
+    "--exchange",
+    default="/srv/nbgrader/exchange",
+    show_default=True,
+    help="Cohorts: nbgrader's exchange folder (written to cohorts.toml).",
+)
 @click.option("--force", is_flag=True, help="Rewrite an existing configuration (secrets kept).")
 @click.option(
     "--root",
@@ -79,6 +92,8 @@ def hub_init(
     db_url_file: Path | None,
     app_port: int,
     app_db_url_file: Path | None,
+    shared: str,
+    exchange: str,
     force: bool,
     root: Path | None,
 ) -> None:
@@ -93,7 +108,16 @@ def hub_init(
     from ccin_learn.site.paths import find_root  # lazy: start-up speed
 
     settings = HubSettings(
-        admin, ip, port, hub_port, proxy_api_port, db_url_file, app_port, app_db_url_file
+        admin,
+        ip,
+        port,
+        hub_port,
+        proxy_api_port,
+        db_url_file,
+        app_port,
+        app_db_url_file,
+        shared,
+        exchange,
     )
     settings.check()
     singleuser = singleuser_command()
@@ -105,6 +129,7 @@ def hub_init(
     if files.kept_secrets:
         click.echo(f"Kept its secrets: {', '.join(p.name for p in files.kept_secrets)}")
     click.echo(f"What each file is, and how to add an administrator: {files.readme}")
+    click.echo(f"Cohorts of learners and trainers: ccin-learn hub cohort add {files.folder} ...")
     click.echo(f"Start it with: ccin-learn hub start {files.folder}")
     click.echo(f"Then sign up first as {admin} at http://{ip or 'localhost'}:{port}/hub/signup")
     click.echo(
@@ -129,6 +154,7 @@ def hub_start(folder: Path) -> None:
     from ccin_learn.hub.run import check_hub_folder, run_hub  # lazy: start-up speed
 
     folder = check_hub_folder(folder)
+    check_cohorts(folder)
     if os.geteuid() != 0:
         click.echo(
             "Note: not running as root, so the hub can start a server for this account only.",
@@ -142,6 +168,61 @@ def hub_start(folder: Path) -> None:
         raise KeyboardInterrupt
     if run.exit_code != 0:
         raise KitError(f"JupyterHub stopped with exit code {run.exit_code}: see {run.log}")
+
+
+def check_cohorts(folder: Path) -> None:
+    """Stop on a mistake in cohorts.toml with its one line, before JupyterHub starts."""
+    from ccin_learn.hub.cohorts import COHORTS_NAME, check_apart, check_machine, load_cohorts
+
+    cohorts = load_cohorts(folder / COHORTS_NAME)
+    check_apart(cohorts, folder)
+    check_machine(cohorts)
+
+
+@hub.group()
+def cohort() -> None:
+    """Cohorts on the hub: learners and trainers of an nbgrader course."""
+
+
+@cohort.command("add")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("course_id")
+@click.option("--grader", required=True, help="The system account that owns the course folder.")
+@click.option(
+    "--course-dir",
+    default=None,
+    help="The course folder (default: COURSE_ID in the grader's home).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65535),
+    default=None,
+    help="Port of its Formgrader, on localhost (default: the first free from 9101).",
+)
+def cohort_add(
+    folder: Path, course_id: str, grader: str, course_dir: str | None, port: int | None
+) -> None:
+    """Add a cohort to FOLDER's cohorts.toml (the hub then runs its Formgrader)."""
+    from ccin_learn.hub import cohorts as setup  # lazy: start-up speed
+
+    path = folder / setup.COHORTS_NAME
+    course_dir = course_dir or str(setup.grader_home(grader) / course_id)
+    added = setup.add_cohort(path, course_id, grader, course_dir, port)
+    exchange = setup.load_cohorts(path).exchange
+    if os.geteuid() == 0:  # the grader's `grade init` needs it; the hub makes it too
+        setup.make_exchange(Path(exchange))
+    click.echo(f"Added the cohort {added.course_id} to {path} (Formgrader port {added.port}).")
+    click.echo("Next:")
+    click.echo(f"  useradd --create-home --key HOME_MODE=0700 {grader}   (if it is new)")
+    click.echo(
+        f"  sudo -u {grader} -H ccin-learn grade init {added.course_dir} "
+        f"--course-id {added.course_id} --exchange {exchange}"
+    )
+    click.echo(
+        f"  restart the hub; on its Admin page add learners to the group {added.learners} "
+        f"and trainers to {added.trainers}"
+    )
+    click.echo(f"  trainers open /services/{added.service}/formgrader on the hub")
 
 
 @hub.command("helm-values")

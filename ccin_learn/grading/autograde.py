@@ -116,8 +116,9 @@ def quiet_kernels() -> None:
     Problems with a learner's notebook are reported through the outcome, so the
     trainer's screen shows progress and results, not every kernel's warnings.
     """
+    # One log per account: graders of cohorts sharing a machine cannot open each other's.
     log = os.open(
-        os.path.join(tempfile.gettempdir(), "ccin-grade-worker.log"),
+        os.path.join(tempfile.gettempdir(), f"ccin-grade-worker-{os.getuid()}.log"),
         os.O_WRONLY | os.O_CREAT | os.O_APPEND,
         0o600,
     )

@@ -29,6 +29,8 @@ from ccin_learn.grading.roster import Learner
 
 CONFIG_NAME = "nbgrader_config.py"
 CELL_TIMEOUT = 60
+COURSE_ID = r"[a-z0-9][a-z0-9-]*"  # as CourseConfig.course_id
+COURSE_ID_LINE = re.compile(r"^course_id:.*$", re.MULTILINE)
 BACKGROUND = re.compile(r"\s*\(Background on this error at: ")
 
 CONFIG_TEMPLATE = """\
@@ -126,21 +128,28 @@ def init_cohort(
     source: Path,
     db_url: str | None = None,
     exchange: Path | None = None,
+    course_id: str | None = None,
 ) -> Cohort:
-    """Create a cohort folder from the assessments in ``source``, and its gradebook."""
+    """Create a cohort folder from the assessments in ``source``, and its gradebook.
+
+    ``course_id`` replaces the one in ``course.yaml``: cohorts sharing a hub's exchange
+    each need their own.
+    """
     check_source(source)
     root = root.resolve()
     if (root / CONFIG_NAME).exists():
         raise KitError(f"{root} is already a cohort (it has {CONFIG_NAME}); use another folder")
     if root.exists() and any(root.iterdir()):
         raise KitError(f"{root} is not empty: give a new or empty folder for the cohort")
-    course = load_course(source / COURSE_NAME)
+    course_text = course_with_id(source / COURSE_NAME, course_id)
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source / "source", root / "source")
-    shutil.copy(source / COURSE_NAME, root / COURSE_NAME)
+    (root / COURSE_NAME).write_text(course_text, encoding="utf-8")
+    course = load_course(root / COURSE_NAME)
     exchange = (exchange or root / "exchange").resolve()
     exchange.mkdir(parents=True, exist_ok=True)
-    exchange.chmod(0o777)
+    if exchange.stat().st_mode & 0o777 != 0o777:  # a hub's shared exchange is already open
+        exchange.chmod(0o777)
     (root / CONFIG_NAME).write_text(
         CONFIG_TEMPLATE.format(
             root=str(root),
@@ -165,6 +174,20 @@ def init_cohort(
                 path.unlink()
         raise
     return cohort
+
+
+def course_with_id(path: Path, course_id: str | None) -> str:
+    """``course.yaml``'s text, its ``course_id`` replaced if one is given (comments kept)."""
+    course = load_course(path)  # the source must be valid before anything is written
+    text = path.read_text(encoding="utf-8")
+    if course_id is None or course_id == course.course_id:
+        return text
+    if not re.fullmatch(COURSE_ID, course_id):
+        raise KitError(
+            f"course id {course_id!r}: use lower-case letters, digits and '-', "
+            "starting with a letter or digit"
+        )
+    return COURSE_ID_LINE.sub(f"course_id: {course_id}", text, count=1)
 
 
 def add_learners(cohort: Cohort, learners: list[Learner]) -> None:

@@ -20,7 +20,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ccin_learn import __version__
 from ccin_learn.errors import KitError
-from ccin_learn.fileio import open_private_log
+from ccin_learn.fileio import atomic_write, open_private_log
+from ccin_learn.hub.cohorts import COHORTS_NAME, DEFAULT_EXCHANGE, DEFAULT_SHARED, example
 from ccin_learn.selfassessment.access import NETWORK_ADMINS
 from ccin_learn.settings import HOST, HUB_PORT
 from ccin_learn.site.paths import KitPaths
@@ -81,6 +82,10 @@ class HubSettings:
     db_url_file: Path | None = None
     app_port: int = APP_SERVICE_PORT
     app_db_url_file: Path | None = None
+    # Cohorts (cohorts.toml): the world-readable folder of learners' nbgrader settings,
+    # and nbgrader's exchange.
+    shared: str = DEFAULT_SHARED
+    exchange: str = DEFAULT_EXCHANGE
 
     @property
     def api_port(self) -> int:
@@ -104,6 +109,7 @@ class HubSettings:
         for secret in (self.db_url_file, self.app_db_url_file):
             if secret is not None:
                 check_private(secret)
+        example(self.shared, self.exchange)  # absolute paths, or a one-line error
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ class HubFiles:
     gitignore: Path
     secrets: tuple[Path, ...]
     kept_secrets: tuple[Path, ...]
+    cohorts: Path | None = None  # cohorts.toml (kept if it was there)
 
 
 def check_private(path: Path) -> None:
@@ -286,13 +293,17 @@ def init_hub(
         "app_scopes": list(APP_SERVICE_ROLE_SCOPES),
         "network_admins": NETWORK_ADMINS,
         "app_db_url_file": absolute(settings.app_db_url_file),
+        "cohorts_file": COHORTS_NAME,
     }
     env = templates()
     readme, gitignore = folder / README_NAME, folder / GITIGNORE_NAME
     config.write_text(env.get_template(f"{CONFIG_NAME}.j2").render(values), encoding="utf-8")
     readme.write_text(env.get_template(f"{README_NAME}.j2").render(values), encoding="utf-8")
     gitignore.write_text(GITIGNORE, encoding="utf-8")
-    return HubFiles(folder, config, readme, gitignore, all_secrets, kept)
+    cohorts = folder / COHORTS_NAME
+    if not cohorts.exists():  # people's data: a forced rewrite keeps it
+        atomic_write(cohorts, example(settings.shared, settings.exchange).encode("utf-8"))
+    return HubFiles(folder, config, readme, gitignore, all_secrets, kept, cohorts)
 
 
 def absolute(path: Path | None) -> Path | None:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import psutil
 import requests
@@ -37,7 +38,9 @@ LAUNCHER = """\
 # The kit's single-user server, started by a Python that every account can run (tests).
 import os, site, sys
 site.addsitedir({site_packages!r})
-os.environ.setdefault("JUPYTER_CONFIG_PATH", {prefix!r} + "/etc/jupyter")
+# After any folder the hub names (a cohort's nbgrader settings), the kit's own.
+found = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([*found, {prefix!r} + "/etc/jupyter"])
 os.environ.setdefault("JUPYTER_PATH", {prefix!r} + "/share/jupyter")
 from jupyterhub.singleuser import main
 sys.exit(main())
@@ -214,3 +217,98 @@ def wait_for_own_server(
     status = session.get(home + "api/status", timeout=10)
     status.raise_for_status()
     return dict(status.json())
+
+
+# ---- cohorts: graders, trainers and learners on the hub ---------------------------------
+
+KIT_COMMAND = """\
+#!{python}
+# {name} of the kit for another account (tests): the system's Python, the kit's packages
+# on PYTHONPATH (see account_environment).
+import sys
+from {module} import main
+sys.exit(main())
+"""
+
+
+@contextmanager
+def open_folder_for_all(prefix: str) -> Iterator[Path]:
+    """A new folder every account can enter (pytest's own folders are root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        folder.chmod(0o755)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def kit_commands(folder: Path) -> Path:
+    """``ccin-learn`` and ``alembic`` (nbgrader runs it by name) that any account can run,
+    in ``folder/bin``: what a grader types in a terminal of their Formgrader."""
+    python = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if blocked_for_others(python) is not None:
+        raise CannotRun(f"there is no {python} that other accounts can run")
+    commands = folder / "bin"
+    commands.mkdir(mode=0o755)
+    for name, module in (("ccin-learn", "ccin_learn.cli"), ("alembic", "alembic.config")):
+        path = commands / name
+        path.write_text(KIT_COMMAND.format(python=python, name=name, module=module))
+        path.chmod(0o755)
+    return commands
+
+
+def account_environment(account: pwd.struct_passwd, commands: Path) -> dict[str, str]:
+    """The environment of a login of ``account`` whose PATH starts with ``commands``."""
+    import ccin_learn
+
+    packages = [str(Path(ccin_learn.__file__).parents[1]), str(Path(psutil.__file__).parents[1])]
+    return {
+        "HOME": account.pw_dir,
+        "USER": account.pw_name,
+        "LOGNAME": account.pw_name,
+        "PATH": os.pathsep.join([str(commands), "/usr/bin", "/bin"]),
+        "PYTHONPATH": os.pathsep.join(packages),
+        "LANG": "C.UTF-8",
+    }
+
+
+def run_as(
+    account: pwd.struct_passwd, commands: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` as ``account``, in its home, as that person would in a terminal."""
+    done = subprocess.run(
+        list(args),
+        user=account.pw_uid,
+        group=account.pw_gid,
+        extra_groups=[],
+        env=account_environment(account, commands),
+        cwd=account.pw_dir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check:
+        assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
+    return done
+
+
+def xsrf_header(session: requests.Session, url: str) -> dict[str, str]:
+    """The header JupyterHub and Jupyter Server want on a POST made with a cookie: the
+    ``_xsrf`` cookie they set on a page, sent back (as the Admin page's script does)."""
+    session.get(url, timeout=30).raise_for_status()
+    path = urlparse(url).path
+    cookies = [c for c in session.cookies if c.name == "_xsrf" and path.startswith(c.path or "/")]
+    assert cookies, f"no _xsrf cookie from {url}"
+    return {"X-XSRFToken": str(max(cookies, key=lambda c: len(c.path or "")).value)}
+
+
+def add_to_group(hub: Hub, admin: requests.Session, group: str, *names: str) -> None:
+    """The administrator adds people to a group with the hub's REST API, as the Admin page."""
+    headers = xsrf_header(admin, hub.url + "hub/admin")
+    added = admin.post(
+        f"{hub.url}hub/api/groups/{group}/users",
+        json={"users": list(names)},
+        headers=headers,
+        timeout=30,
+    )
+    assert added.status_code == 200, (added.status_code, added.text)

@@ -38,7 +38,7 @@ def test_init_writes_the_config_the_readme_the_gitignore_and_the_secrets(
     hub_files: HubFiles,
 ) -> None:
     names = {path.name for path in hub_files.folder.iterdir()}
-    assert names == {"jupyterhub_config.py", "README.md", ".gitignore", "secrets"}
+    assert names == {"jupyterhub_config.py", "README.md", ".gitignore", "secrets", "cohorts.toml"}
     assert sorted(path.name for path in hub_files.secrets) == sorted(SECRET_FILES)
     assert hub_files.kept_secrets == ()
 
