@@ -172,7 +172,12 @@ def hub_start(folder: Path) -> None:
 
 def check_cohorts(folder: Path) -> None:
     """Stop on a mistake in cohorts.toml with its one line, before JupyterHub starts."""
-    from ccin_learn.hub.cohorts import COHORTS_NAME, check_apart, check_machine, load_cohorts
+    from ccin_learn.hub.cohorts import (  # lazy: start-up speed
+        COHORTS_NAME,
+        check_apart,
+        check_machine,
+        load_cohorts,
+    )
 
     cohorts = load_cohorts(folder / COHORTS_NAME)
     check_apart(cohorts, folder)

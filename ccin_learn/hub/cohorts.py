@@ -53,6 +53,8 @@ COURSE_ID = r"^[a-z0-9][a-z0-9-]*$"  # as course.yaml's course_id
 ACCOUNT = r"^[a-z_][a-z0-9_-]{0,31}$"
 LEARNER_DIR = "learner"
 TRAINER_DIR = "trainer"
+# Server extensions a Formgrader service does not need (language servers, Voila).
+TRAINER_SKIPS = ("jupyter_lsp", "voila.server_extension")
 FORMGRADER = "nbgrader.server_extensions.formgrader"
 ASSIGNMENT_LIST = "nbgrader.server_extensions.assignment_list"
 COURSE_LIST = "nbgrader.server_extensions.course_list"
@@ -356,17 +358,18 @@ def nbgrader_config(cohorts: CohortsFile, learner: bool) -> str:
 
 
 def server_config(learner: bool) -> dict[str, Any]:
-    """Learners get the assignment list only; the Formgrader service the grading tools."""
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {
-                FORMGRADER: not learner,
-                COURSE_LIST: False,
-                ASSIGNMENT_LIST: learner,
-                VALIDATE: True,
-            }
-        }
+    """Learners get the assignment list only; the Formgrader service the grading tools,
+    without the extensions it has no use for: JupyterHub gives a service it starts about
+    10 s to answer, or stops the whole hub, so a Formgrader must start quickly."""
+    extensions = {
+        FORMGRADER: not learner,
+        COURSE_LIST: False,
+        ASSIGNMENT_LIST: learner,
+        VALIDATE: True,
     }
+    if not learner:
+        extensions |= {extension: False for extension in TRAINER_SKIPS}
+    return {"ServerApp": {"jpserver_extensions": extensions}}
 
 
 def page_config(learner: bool) -> dict[str, Any]:

@@ -204,6 +204,8 @@ def test_the_shared_settings_are_readable_by_all_and_the_exchange_is_open(
     assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
     trainer = json.loads((tmp_path / "shared/trainer/jupyter_server_config.json").read_text())
     assert trainer["ServerApp"]["jpserver_extensions"][setup.FORMGRADER] is True
+    for unneeded in ("jupyter_lsp", "voila.server_extension"):  # a Formgrader starts quicker
+        assert trainer["ServerApp"]["jpserver_extensions"][unneeded] is False
     assert (
         "JupyterHubAuthPlugin" not in (tmp_path / "shared/trainer/nbgrader_config.py").read_text()
     )
@@ -259,7 +261,9 @@ def test_the_config_adds_the_cohorts_to_the_other_sections(
 ) -> None:
     config = load_config(with_cohorts)
     services = {s["name"]: s for s in config.JupyterHub.services}
-    assert list(services) == ["idle-culler", "ccin-app", "anyshire-2026", "otherby-2026"]
+    # The Formgraders start first, before the app warms its kernels (JupyterHub stops if a
+    # service it starts has not answered within about 10 s).
+    assert list(services) == ["anyshire-2026", "otherby-2026", "idle-culler", "ccin-app"]
     assert services["anyshire-2026"]["command"] == list(config.Spawner.cmd)
     assert services["anyshire-2026"]["user"] == ME
     roles = names(config.JupyterHub.load_roles)
