@@ -1,9 +1,11 @@
-"""Two cohorts side by side on a real hub: learners fetch and submit, a trainer grades.
+"""The network's hub walked end to end: two cohorts side by side, where learners fetch
+and submit and a trainer grades, and councils' officers in the self-assessment app.
 
 The hub is written by ``hub init``, its cohorts added with ``hub cohort add`` and run by
-``hub start``; the graders make their course folders with ``ccin-learn grade``, as
-themselves, in their private homes. People act through the hub's pages and the
-endpoints their browser uses (the Assignments tab's, the Admin page's).
+``hub start``, its own database and the assessments' in a real PostgreSQL; the graders
+make their course folders with ``ccin-learn grade``, as themselves, in their private
+homes. People act in Chromium, and through the endpoints their browser uses (the
+Assignments tab's, the Admin page's). ``tests/hub/officers.py`` has the officers' part.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from playwright.sync_api import expect
 
 from ccin_learn.cli import cli
 from ccin_learn.hub.deploy import HubFiles, HubSettings, init_hub
+from ccin_learn.selfassessment.access import short_name
 from tests.grading.cohorts import ANSWERS, make_assessments
 from tests.hub.driver import (
     CannotRun,
@@ -43,6 +46,7 @@ from tests.hub.driver import (
     wait_for_own_server,
     xsrf_header,
 )
+from tests.hub.officers import LEAD, MINE, VIEWER, officers_at_work, officers_join
 
 ADMIN = "ccintest-admin"
 TRAINER = "ccintest-trainer"
@@ -90,22 +94,40 @@ class WrittenHub:
     files: HubFiles
     port: int
     work: Path
+    app_db_url: str
 
     def start(self) -> AbstractContextManager[Hub]:
         return running_hub(self.files, self.port, self.work)
 
 
+def private_file(path: Path, text: str) -> Path:
+    path.touch(mode=0o600)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def written(
-    machine: Machine, tmp_path: Path, free_port: Callable[[], int], proxy: Path, singleuser: Path
+    machine: Machine,
+    tmp_path: Path,
+    free_port: Callable[[], int],
+    proxy: Path,
+    singleuser: Path,
+    postgresql_database: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> WrittenHub:
-    """IT writes the hub and adds two cohorts; each grader makes and releases their course."""
+    """IT writes the hub (its database and the assessments' in PostgreSQL, their URLs in
+    0600 files) and adds two cohorts; each grader makes and releases their course."""
+    app_db_url = postgresql_database()
+    monkeypatch.setenv("CCIN_KERNEL_POOL", "1")  # the app service preheats one kernel
     settings = HubSettings(
         admin=ADMIN,
         port=free_port(),
         hub_port=free_port(),
         proxy_api_port=free_port(),
+        db_url_file=private_file(tmp_path / "hub-db-url", postgresql_database()),
         app_port=free_port(),
+        app_db_url_file=private_file(tmp_path / "app-db-url", app_db_url),
         shared=str(machine.area / "shared"),
         exchange=str(machine.area / "exchange"),
     )
@@ -131,7 +153,7 @@ def written(
 
     with ThreadPoolExecutor(len(GRADERS)) as graders:  # each grader at their own terminal
         list(graders.map(make_course, GRADERS))
-    return WrittenHub(files, settings.port, tmp_path)
+    return WrittenHub(files, settings.port, tmp_path, app_db_url)
 
 
 def signed_in(hub: Hub, name: str) -> requests.Session:
@@ -216,11 +238,13 @@ def until(check: Callable[[], bool], what: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
+def test_the_network_at_work_learners_trainers_and_councils_officers(
     written: WrittenHub, machine: Machine, chromium: Any
 ) -> None:
     with written.start() as hub:
         learners_and_a_trainer_at_work(hub, machine, chromium)
+        officers_join(hub, signed_in(hub, ADMIN), written.app_db_url)
+        officers_at_work(hub, chromium, written.app_db_url, PASSWORD)
     # The groups the administrator filled are kept when the hub starts again.
     with written.start() as hub:
         admin = signed_in(hub, ADMIN)
@@ -233,6 +257,8 @@ def test_two_cohorts_learners_submit_a_trainer_grades_and_learners_are_kept_out(
             f"formgrade-{COURSE_A}": [TRAINER],
             f"nbgrader-{COURSE_B}": [LEARNER2],
             f"formgrade-{COURSE_B}": [],
+            f"council-{short_name(MINE)}-lead": [LEAD],
+            f"council-{short_name(MINE)}-viewer": [VIEWER],
         }
 
 

@@ -1,87 +1,57 @@
 """The self-assessment app as the hub's ``ccin-app`` service, in Chromium, as officers use it.
 
-A real hub (``hub init`` then ``hub start``) runs the app as its service, with the
-assessments in a real PostgreSQL database. The network's administrator makes one
-officer the lead of a council in the app; that lead adds a colleague as a viewer; the
-lead saves a version that records their name and cannot open another council; the
-viewer can read but not save, even with a forged header, and signs out.
+Part of the hub's walk (``test_cohort_hub``): with the assessments in a real PostgreSQL
+database, the network's administrator makes one officer the lead of a council in the
+app; that lead adds a colleague as a viewer; the lead saves a version that records
+their name and cannot open another council; the viewer can read but not save, even with
+a forged header, and signs out.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
+import requests
 import sqlalchemy
 from playwright.sync_api import expect
 
-from ccin_learn.hub.deploy import HubSettings, init_hub
 from ccin_learn.selfassessment.session import Session
 from ccin_learn.selfassessment.store import Store
 from ccin_learn.settings import SIGNED_IN_HEADER
 from ccin_learn.widgets.assessment_panels import MEMBER_ROLES
-from tests.hub.driver import Hub, approve, log_in, running_hub, sign_up
-
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+from tests.hub.driver import Hub, approve, log_in, sign_up
 
 ADMIN = "ccintest-admin"
 LEAD = "ccintest-officer-a"
 VIEWER = "ccintest-officer-b"
-PASSWORDS = {ADMIN: "Admin-pass-1234", LEAD: "Lead-pass-98765", VIEWER: "Viewer-pass-4321"}
+PASSWORDS = {LEAD: "Lead-pass-98765", VIEWER: "Viewer-pass-4321"}
 MINE, THEIRS = "Anyshire County", "Borsetshire Council"
 APP = "services/ccin-app/voila/render/self-assessment.ipynb"
 FIRST_WIDGET_MS = 90_000  # sign-in redirects, then Voila runs the app
 SHOTS = Path("/tmp/work/shots-app-service")
 
 
-@pytest.fixture
-def app_db_url(postgresql_database: Callable[[], str]) -> str:
-    """A new database on the test's PostgreSQL cluster, its URL with the password."""
-    return postgresql_database()
-
-
-@pytest.fixture
-def network_hub(
-    tmp_path: Path,
-    free_port: Callable[[], int],
-    proxy: Path,
-    singleuser: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    app_db_url: str,
-) -> Iterator[Hub]:
-    """A hub whose app database (PostgreSQL, as a network's) already holds two councils,
-    each with a version; the database's URL reaches the hub in a 0600 file."""
-    url_file = tmp_path / "assessments-db-url"
-    url_file.touch(mode=0o600)
-    url_file.write_text(app_db_url, encoding="utf-8")
-    settings = HubSettings(
-        admin=ADMIN,
-        port=free_port(),
-        hub_port=free_port(),
-        proxy_api_port=free_port(),
-        app_port=free_port(),
-        app_db_url_file=url_file,
-    )
-    files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
+def officers_join(hub: Hub, admin: requests.Session, app_db_url: str) -> None:
+    """Two councils with a version each in the app's database; two officers sign up, are
+    approved and sign in once (a hub account exists from its first sign-in)."""
     store = Store(app_db_url, person=ADMIN)
     for council in (MINE, THEIRS):
         Session.open(store, council, "unitary").save_version()
     store.engine.dispose()
-    monkeypatch.setenv("CCIN_KERNEL_POOL", "1")
-    with running_hub(files, settings.port, tmp_path) as hub:
-        for name in (ADMIN, LEAD, VIEWER):
-            sign_up(hub, name, PASSWORDS[name])
-        admin, _ = log_in(hub, ADMIN, PASSWORDS[ADMIN])
-        for name in (LEAD, VIEWER):
-            approve(hub, admin, name)
-            log_in(hub, name, PASSWORDS[name])  # a hub account exists from the first sign-in
-        yield hub
+    for name in (LEAD, VIEWER):
+        sign_up(hub, name, PASSWORDS[name])
+        approve(hub, admin, name)
+        log_in(hub, name, PASSWORDS[name])
 
 
 def signed_in_page(
-    chromium: object, hub: Hub, name: str, width: int = 1280, claim: str | None = None
+    chromium: object,
+    hub: Hub,
+    name: str,
+    password: str,
+    width: int = 1280,
+    claim: str | None = None,
 ) -> object:
     """A fresh browser context, signed in to the hub as ``name``, on the app; with
     ``claim``, every request also says it comes from that person, as a forger would."""
@@ -91,7 +61,7 @@ def signed_in_page(
     page = context.new_page()
     page.goto(hub.url + "hub/login")
     page.get_by_label("Username").fill(name)
-    page.get_by_label("Password").fill(PASSWORDS[name])
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name=re.compile("sign in", re.I)).click()
     page.wait_for_url(re.compile(r"/hub/(spawn|home|user|spawn-pending)"))
     page.goto(hub.url + APP, wait_until="commit", timeout=FIRST_WIDGET_MS)
@@ -124,19 +94,17 @@ def saved_councils(page: object) -> list[str]:
     return [" ".join(text.split()) for text in options]  # ipywidgets puts nbsp in options
 
 
-def test_officers_see_and_change_only_their_councils_with_their_roles(
-    network_hub: Hub, chromium: object, app_db_url: str
-) -> None:
-    hub = network_hub
+def officers_at_work(hub: Hub, chromium: object, app_db_url: str, admin_password: str) -> None:
+    """Councils' officers on the hub's app, each with their council's role."""
     # The network's administrator sees every council, and makes an officer its lead.
-    admin = signed_in_page(chromium, hub, ADMIN)
+    admin = signed_in_page(chromium, hub, ADMIN, admin_password)
     assert {MINE, THEIRS} <= set(saved_councils(admin))
     open_saved(admin, MINE)
     give_role(admin, LEAD, "lead")
     admin.context.close()
 
     # The lead sees their council only, adds a colleague as viewer, and saves a version.
-    lead = signed_in_page(chromium, hub, LEAD)
+    lead = signed_in_page(chromium, hub, LEAD, PASSWORDS[LEAD])
     expect(lead.get_by_text(f"Signed in to the hub as {LEAD}.")).to_be_visible()
     assert saved_councils(lead) == ["Choose a council", MINE]
     expect(lead.get_by_label("Council name")).to_be_hidden()  # only admins start councils
@@ -164,7 +132,7 @@ def test_officers_see_and_change_only_their_councils_with_their_roles(
 
     # The viewer reads the council but cannot save it or manage its members, even when
     # the browser claims to be the administrator in the header the server sets.
-    viewer = signed_in_page(chromium, hub, VIEWER, width=390, claim=ADMIN)
+    viewer = signed_in_page(chromium, hub, VIEWER, PASSWORDS[VIEWER], width=390, claim=ADMIN)
     shoot(viewer, "viewer-picker-390", full_page=False)
     assert saved_councils(viewer) == ["Choose a council", MINE]
     open_saved(viewer, MINE)
