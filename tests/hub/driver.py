@@ -312,3 +312,11 @@ def add_to_group(hub: Hub, admin: requests.Session, group: str, *names: str) -> 
         timeout=30,
     )
     assert added.status_code == 200, (added.status_code, added.text)
+
+
+def private_file(path: Path, text: str) -> Path:
+    """A file only its owner reads (0600 from the start), holding ``text``: how a
+    database URL with its password reaches the hub."""
+    path.touch(mode=0o600)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -39,6 +39,7 @@ from tests.hub.driver import (
     kit_commands,
     log_in,
     open_folder_for_all,
+    private_file,
     run_as,
     running_hub,
     sign_up,
@@ -98,12 +99,6 @@ class WrittenHub:
 
     def start(self) -> AbstractContextManager[Hub]:
         return running_hub(self.files, self.port, self.work)
-
-
-def private_file(path: Path, text: str) -> Path:
-    path.touch(mode=0o600)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.hub.driver import (
     Hub,
     approve,
     log_in,
+    private_file,
     running_hub,
     sign_up,
     system_accounts,
@@ -46,11 +47,7 @@ def hub_db_url_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path | No
     new database on the test cluster, its URL (with the password) in a 0600 file."""
     if getattr(request, "param", "sqlite") == "sqlite":
         return None
-    url = request.getfixturevalue("postgresql_database")()
-    path = tmp_path / "hub-db-url"
-    path.touch(mode=0o600)
-    path.write_text(url, encoding="utf-8")
-    return path
+    return private_file(tmp_path / "hub-db-url", request.getfixturevalue("postgresql_database")())
 
 
 @pytest.fixture
