@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import requests
+import sqlalchemy
 from click.testing import CliRunner
 from playwright.sync_api import expect
 
@@ -51,8 +52,8 @@ from tests.hub.officers import LEAD, MINE, VIEWER, officers_at_work, officers_jo
 
 ADMIN = "ccintest-admin"
 TRAINER = "ccintest-trainer"
-LEARNER1 = "ccintest-learner1"  # cohort A
-LEARNER2 = "ccintest-learner2"  # cohort B
+LEARNER1 = "ccintest-learner-a1"  # cohort A (test_run.py, maybe running alongside, has learner1)
+LEARNER2 = "ccintest-learner-b1"  # cohort B
 GRADERS = {"ccintest-a": "ccintest-grader-a", "ccintest-b": "ccintest-grader-b"}
 COURSE_A, COURSE_B = GRADERS
 ASSIGNMENT = "ps1"
@@ -96,6 +97,7 @@ class WrittenHub:
     port: int
     work: Path
     app_db_url: str
+    hub_db_url: str
 
     def start(self) -> AbstractContextManager[Hub]:
         return running_hub(self.files, self.port, self.work)
@@ -113,14 +115,14 @@ def written(
 ) -> WrittenHub:
     """IT writes the hub (its database and the assessments' in PostgreSQL, their URLs in
     0600 files) and adds two cohorts; each grader makes and releases their course."""
-    app_db_url = postgresql_database()
+    app_db_url, hub_db_url = postgresql_database(), postgresql_database()
     monkeypatch.setenv("CCIN_KERNEL_POOL", "1")  # the app service preheats one kernel
     settings = HubSettings(
         admin=ADMIN,
         port=free_port(),
         hub_port=free_port(),
         proxy_api_port=free_port(),
-        db_url_file=private_file(tmp_path / "hub-db-url", postgresql_database()),
+        db_url_file=private_file(tmp_path / "hub-db-url", hub_db_url),
         app_port=free_port(),
         app_db_url_file=private_file(tmp_path / "app-db-url", app_db_url),
         shared=str(machine.area / "shared"),
@@ -148,7 +150,7 @@ def written(
 
     with ThreadPoolExecutor(len(GRADERS)) as graders:  # each grader at their own terminal
         list(graders.map(make_course, GRADERS))
-    return WrittenHub(files, settings.port, tmp_path, app_db_url)
+    return WrittenHub(files, settings.port, tmp_path, app_db_url, hub_db_url)
 
 
 def signed_in(hub: Hub, name: str) -> requests.Session:
@@ -255,6 +257,23 @@ def test_the_network_at_work_learners_trainers_and_councils_officers(
             f"council-{short_name(MINE)}-lead": [LEAD],
             f"council-{short_name(MINE)}-viewer": [VIEWER],
         }
+    hub_keeps_its_people_in_postgresql(written)
+
+
+def hub_keeps_its_people_in_postgresql(written: WrittenHub) -> None:
+    """The hub's own database is the PostgreSQL one named in its 0600 file: everyone
+    is there, no SQLite file is beside it, and its password is in no log."""
+    engine = sqlalchemy.create_engine(written.hub_db_url)
+    try:
+        with engine.connect() as connection:
+            users = set(connection.execute(sqlalchemy.text("SELECT name FROM users")).scalars())
+    finally:
+        engine.dispose()
+    assert {ADMIN, TRAINER, LEARNER1, LEARNER2, LEAD, VIEWER} <= users
+    folder = written.files.folder
+    assert not (folder / "jupyterhub.sqlite").exists(), "no SQLite file beside it"
+    password = sqlalchemy.engine.make_url(written.hub_db_url).password
+    assert password and password not in (folder / "jupyterhub.log").read_text()
 
 
 def learners_and_a_trainer_at_work(hub: Hub, machine: Machine, chromium: Any) -> None:

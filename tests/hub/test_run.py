@@ -11,7 +11,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-import sqlalchemy
 
 from ccin_learn.hub.deploy import HubSettings, init_hub
 from tests.hub.driver import (
@@ -19,7 +18,6 @@ from tests.hub.driver import (
     Hub,
     approve,
     log_in,
-    private_file,
     running_hub,
     sign_up,
     system_accounts,
@@ -42,21 +40,11 @@ def learner_account() -> Iterator[pwd.struct_passwd]:
 
 
 @pytest.fixture
-def hub_db_url_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
-    """None: the hub's own SQLite file. ``postgresql`` (by indirect parametrisation): a
-    new database on the test cluster, its URL (with the password) in a 0600 file."""
-    if getattr(request, "param", "sqlite") == "sqlite":
-        return None
-    return private_file(tmp_path / "hub-db-url", request.getfixturevalue("postgresql_database")())
-
-
-@pytest.fixture
 def hub(
     tmp_path: Path,
     free_port: Callable[[], int],
     proxy: Path,
     singleuser: Path,
-    hub_db_url_file: Path | None,
 ) -> Iterator[Hub]:
     """``hub init`` then ``hub start`` on free ports; stopped with SIGTERM afterwards."""
     settings = HubSettings(
@@ -64,7 +52,7 @@ def hub(
         port=free_port(),
         hub_port=free_port(),
         proxy_api_port=free_port(),
-        db_url_file=hub_db_url_file,
+        app_port=free_port(),
     )
     files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
     with running_hub(files, settings.port, tmp_path) as running:
@@ -128,20 +116,3 @@ def test_a_signal_stops_the_hub_and_everything_it_started(hub: Hub, stop: signal
     _gone, alive = psutil.wait_procs(started, timeout=10)
     assert not alive, [p.cmdline() for p in alive]
     assert "Stopped." in hub.output.read_text()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("hub_db_url_file", ["postgresql"], indirect=True)
-def test_the_hub_keeps_its_people_in_postgresql(hub: Hub, hub_db_url_file: Path) -> None:
-    """A network's hub keeps its own database in PostgreSQL, its URL read from a file."""
-    assert "The signup was successful!" in sign_up(hub, ADMIN, PASSWORDS[ADMIN])
-    engine = sqlalchemy.create_engine(hub_db_url_file.read_text(encoding="utf-8"))
-    try:
-        with engine.connect() as connection:
-            users = connection.execute(sqlalchemy.text("SELECT name FROM users")).scalars()
-            assert ADMIN in set(users)
-    finally:
-        engine.dispose()
-    assert not (hub.folder / "jupyterhub.sqlite").exists(), "no SQLite file beside it"
-    password = sqlalchemy.engine.make_url(hub_db_url_file.read_text()).password
-    assert password and password not in (hub.folder / "jupyterhub.log").read_text()
