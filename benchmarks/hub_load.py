@@ -34,7 +34,6 @@ import queue
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -53,7 +52,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the kit and its tests
 
-from ccin_learn.hub.deploy import HubSettings, init_hub, kit_proxy
+from ccin_learn.hub.deploy import init_hub, kit_proxy
 from ccin_learn.selfassessment.access import Officer, Role, group_name
 from ccin_learn.selfassessment.assessment import Answer
 from ccin_learn.selfassessment.session import Session
@@ -63,6 +62,7 @@ from tests.hub.driver import (
     CannotRun,
     Hub,
     approve,
+    hub_settings,
     log_in,
     open_singleuser,
     running_hub,
@@ -128,12 +128,6 @@ class SignIns:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def sign_in_rush(users: int, window: float) -> SignIns:
     """A hub with ``users`` approved people, who then sign in within ``window`` seconds."""
     names = [f"{USER_PREFIX}-{n:02d}" for n in range(1, users + 1)]
@@ -144,13 +138,7 @@ def sign_in_rush(users: int, window: float) -> SignIns:
         open_singleuser() as singleuser,
         system_accounts(*names),
     ):
-        settings = HubSettings(
-            admin=ADMIN,
-            port=free_port(),
-            hub_port=free_port(),
-            proxy_api_port=free_port(),
-            app_port=free_port(),
-        )
+        settings = hub_settings(ADMIN)
         files = init_hub(Path(tmp) / "hub", settings, kit_proxy(KitPaths(ROOT)), singleuser)
         with running_hub(files, settings.port, Path(tmp)) as hub:
             for name in [ADMIN, *names]:

@@ -16,6 +16,14 @@ APP_PORT = 8866
 # The JupyterHub (`ccin-learn hub`): clear of the book, the live tools and the hub's
 # own internal API (8081).
 HUB_PORT = 8010
+# The self-assessment app as the hub's service (``ccin_learn.hub.app_service``), on
+# localhost only.
+HUB_APP_SERVICE = "ccin-app"
+HUB_APP_PORT = 8870
+# nbgrader's exchange on a hub (nbgrader's own default), and the folder every account
+# reads for the nbgrader settings of people's servers (``ccin_learn.hub.cohorts``).
+NBGRADER_EXCHANGE = "/srv/nbgrader/exchange"
+NBGRADER_SHARED = "/srv/nbgrader/config"
 
 BOOK_URL_VAR = "CCIN_BOOK_URL"
 DB_URL_VAR = "CCIN_DB_URL"
@@ -53,13 +61,19 @@ def app_url(app: str, base: str | None = None) -> str:
     return f"{(base or apps_url()).rstrip('/')}/voila/render/{app}.ipynb"
 
 
+def signed_in_name() -> str:
+    """The hub user this process works for ("" on a laptop): named by the app server
+    after the hub's sign-in, or by JupyterHub in a person's own server."""
+    return (os.environ.get(SIGNED_IN_VAR) or os.environ.get(HUB_USER_VAR, "")).strip()
+
+
 def current_person() -> str:
     """Who is working: the signed-in user on a JupyterHub, else this machine's user.
 
     Drafts belong to a person, so one officer's unsaved edits never reach another's
     screen or version. On a laptop everyone at the keyboard is the same person.
     """
-    hub_user = (os.environ.get(SIGNED_IN_VAR) or os.environ.get(HUB_USER_VAR, "")).strip()
+    hub_user = signed_in_name()
     if hub_user:
         return hub_user
     try:

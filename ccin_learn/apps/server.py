@@ -65,7 +65,6 @@ from ccin_learn.settings import SIGNED_IN_HEADER, book_url
 TEMPLATE_DIR = APPS_DIR / "jupyter" / "voila" / "templates" / "ccin"
 # Voila's handlers that expose the apps folder's files; the kit routes none of them.
 TREE_HANDLERS = (TornadoVoilaTreeHandler, VoilaContentsHandler)
-HUB_IDENTITY = "jupyterhub.singleuser.extension.JupyterHubIdentityProvider"
 
 
 @functools.cache

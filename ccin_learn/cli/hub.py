@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from ccin_learn.errors import KitError
-from ccin_learn.settings import HOST, HUB_PORT
+from ccin_learn.settings import (
+    HOST,
+    HUB_APP_PORT,
+    HUB_PORT,
+    NBGRADER_EXCHANGE,
+    NBGRADER_SHARED,
+)
 
 port_type = click.IntRange(1, 65535)
 
@@ -51,7 +57,7 @@ def hub() -> None:
 @click.option(
     "--app-port",
     type=port_type,
-    default=8870,
+    default=HUB_APP_PORT,
     show_default=True,
     help="Port of the self-assessment app's service (localhost only).",
 )
@@ -64,14 +70,14 @@ def hub() -> None:
 )
 @click.option(
     "--shared",
-    default="/srv/nbgrader/config",
+    default=NBGRADER_SHARED,
     show_default=True,
     help="Cohorts: a folder every account can read, for the nbgrader settings of "
     "people's servers (written to cohorts.toml; the hub fills it at each start).",
 )
 @click.option(
     "--exchange",
-    default="/srv/nbgrader/exchange",
+    default=NBGRADER_EXCHANGE,
     show_default=True,
     help="Cohorts: nbgrader's exchange folder (written to cohorts.toml).",
 )
@@ -108,16 +114,16 @@ def hub_init(
     from ccin_learn.site.paths import find_root  # lazy: start-up speed
 
     settings = HubSettings(
-        admin,
-        ip,
-        port,
-        hub_port,
-        proxy_api_port,
-        db_url_file,
-        app_port,
-        app_db_url_file,
-        shared,
-        exchange,
+        admin=admin,
+        ip=ip,
+        port=port,
+        hub_port=hub_port,
+        proxy_api_port=proxy_api_port,
+        db_url_file=db_url_file,
+        app_port=app_port,
+        app_db_url_file=app_db_url_file,
+        shared=shared,
+        exchange=exchange,
     )
     settings.check()
     singleuser = singleuser_command()

@@ -24,12 +24,11 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.errors import KitError, hidden, one_line, shown_url
-from ccin_learn.grading.course import COURSE_NAME, CourseConfig, load_course
+from ccin_learn.grading.course import COURSE_ID, COURSE_NAME, CourseConfig, load_course
 from ccin_learn.grading.roster import Learner
 
 CONFIG_NAME = "nbgrader_config.py"
 CELL_TIMEOUT = 60
-COURSE_ID = r"[a-z0-9][a-z0-9-]*"  # as CourseConfig.course_id
 COURSE_ID_LINE = re.compile(r"^course_id:.*$", re.MULTILINE)
 BACKGROUND = re.compile(r"\s*\(Background on this error at: ")
 

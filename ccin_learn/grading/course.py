@@ -14,6 +14,8 @@ from pydantic import Field
 from ccin_learn.datafile import DataModel, load_yaml_model
 
 COURSE_NAME = "course.yaml"
+# An nbgrader course id: also a hub service's and groups' name (ccin_learn.hub.cohorts).
+COURSE_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class AwardingBody(DataModel):
@@ -26,7 +28,7 @@ class AwardingBody(DataModel):
 class CourseConfig(DataModel):
     """A cohort's course: who awards its credentials and how to verify them."""
 
-    course_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    course_id: str = Field(pattern=COURSE_ID)
     course_title: str = Field(min_length=3)
     awarding_body: AwardingBody
     verification: str = Field(min_length=20)

@@ -40,16 +40,17 @@ from ccin_learn.datafile import (
 )
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write, read_regular_file
+from ccin_learn.grading.course import COURSE_ID
+from ccin_learn.settings import HUB_APP_SERVICE, NBGRADER_EXCHANGE, NBGRADER_SHARED
 
 COHORTS_NAME = "cohorts.toml"
-DEFAULT_SHARED = "/srv/nbgrader/config"  # not the hub's own folder, which is private
-DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"
 FIRST_PORT = 9101
 LEARNERS_PREFIX = "nbgrader-"  # nbgrader's JupyterHubAuthPlugin reads these two prefixes
 TRAINERS_PREFIX = "formgrade-"
 # Services the hub already runs: a course may not take their names.
-RESERVED_NAMES = frozenset({"idle-culler", "ccin-app"})
-COURSE_ID = r"^[a-z0-9][a-z0-9-]*$"  # as course.yaml's course_id
+IDLE_CULLER = "idle-culler"
+RESERVED_NAMES = frozenset({IDLE_CULLER, HUB_APP_SERVICE})
+# A name that is both a hub account and a system account (LocalProcessSpawner, graders).
 ACCOUNT = r"^[a-z_][a-z0-9_-]{0,31}$"
 LEARNER_DIR = "learner"
 TRAINER_DIR = "trainer"
@@ -137,8 +138,8 @@ class HubCohort(DataModel):
 class CohortsFile(DataModel):
     """The whole ``cohorts.toml``."""
 
-    shared: str = DEFAULT_SHARED
-    exchange: str = DEFAULT_EXCHANGE
+    shared: str = NBGRADER_SHARED
+    exchange: str = NBGRADER_EXCHANGE
     cohorts: tuple[HubCohort, ...] = Field(default=(), strict=False)
 
     @field_validator("shared", "exchange")
@@ -172,7 +173,7 @@ def toml_string(value: str) -> str:
     return json.dumps(value)
 
 
-def example(shared: str = DEFAULT_SHARED, exchange: str = DEFAULT_EXCHANGE) -> str:
+def example(shared: str = NBGRADER_SHARED, exchange: str = NBGRADER_EXCHANGE) -> str:
     """The ``cohorts.toml`` ``hub init`` writes: settings, a commented example, no cohort."""
     text = EXAMPLE.format(shared=toml_string(shared), exchange=toml_string(exchange))
     parse(text, COHORTS_NAME)  # the paths are checked as they will be at start

@@ -21,9 +21,20 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ccin_learn import __version__
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write, open_private_log
-from ccin_learn.hub.cohorts import COHORTS_NAME, DEFAULT_EXCHANGE, DEFAULT_SHARED, example
+from ccin_learn.hub.cohorts import (
+    ACCOUNT,
+    COHORTS_NAME,
+    example,
+)
 from ccin_learn.selfassessment.access import NETWORK_ADMINS
-from ccin_learn.settings import HOST, HUB_PORT
+from ccin_learn.settings import (
+    HOST,
+    HUB_APP_PORT,
+    HUB_APP_SERVICE,
+    HUB_PORT,
+    NBGRADER_EXCHANGE,
+    NBGRADER_SHARED,
+)
 from ccin_learn.site.paths import KitPaths
 
 CONFIG_NAME = "jupyterhub_config.py"
@@ -51,9 +62,6 @@ DEFAULT_ADMIN = "ccin-admin"
 HUB_API_PORT = 8081
 DB_URL_VAR = "CCIN_HUB_DB_URL"
 IDLE_TIMEOUT = 3600  # seconds
-# The self-assessment app's service (``ccin_learn.hub.app_service``), on localhost only.
-APP_SERVICE = "ccin-app"
-APP_SERVICE_PORT = 8870
 # What the app's token may do: read people's groups, and change councils' groups for a lead.
 APP_SERVICE_ROLE_SCOPES = (
     "read:users:name",
@@ -62,8 +70,7 @@ APP_SERVICE_ROLE_SCOPES = (
     "groups",
     "admin:groups",
 )
-# A name that is both a hub account and a system account (LocalProcessSpawner).
-USER_NAME = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
+USER_NAME = re.compile(ACCOUNT)
 PROXY_BIN = Path(".bin") / "configurable-http-proxy"
 NBGRADER_ASSIGNMENTS = "nbgrader.server_extensions.assignment_list"
 OWNER_ONLY_DIR = 0o700
@@ -80,12 +87,12 @@ class HubSettings:
     hub_port: int = HUB_API_PORT
     proxy_api_port: int | None = None  # default: port + 1
     db_url_file: Path | None = None
-    app_port: int = APP_SERVICE_PORT
+    app_port: int = HUB_APP_PORT
     app_db_url_file: Path | None = None
     # Cohorts (cohorts.toml): the world-readable folder of learners' nbgrader settings,
     # and nbgrader's exchange.
-    shared: str = DEFAULT_SHARED
-    exchange: str = DEFAULT_EXCHANGE
+    shared: str = NBGRADER_SHARED
+    exchange: str = NBGRADER_EXCHANGE
 
     @property
     def api_port(self) -> int:
@@ -289,7 +296,7 @@ def init_hub(
         "nbgrader_assignments": nbgrader_assignments_enabled(),
         "idle_timeout": IDLE_TIMEOUT,
         "app_port": settings.app_port,
-        "app_service": APP_SERVICE,
+        "app_service": HUB_APP_SERVICE,
         "app_scopes": list(APP_SERVICE_ROLE_SCOPES),
         "network_admins": NETWORK_ADMINS,
         "app_db_url_file": absolute(settings.app_db_url_file),

@@ -71,12 +71,19 @@ class HubDirectory:
             raise AccessError(f"the hub has no user {name!r}")
         return Officer.from_groups(name, user.get("groups") or [])
 
+    def council_groups(self, council: str) -> dict[Role, list[str] | None]:
+        """Each role's group of the council: its members, or None if it is not made yet."""
+        found = {}
+        for role in Role:
+            group = self.call("GET", f"/groups/{quote(group_name(council, role))}")
+            found[role] = None if group is None else list(group.get("users") or [])
+        return found
+
     def members(self, council: str) -> dict[str, Role]:
         """Everyone in the council's groups, with their highest role, by name."""
         members: dict[str, Role] = {}
-        for role in Role:
-            group = self.call("GET", f"/groups/{quote(group_name(council, role))}")
-            for person in (group or {}).get("users") or []:
+        for role, people in self.council_groups(council).items():
+            for person in people or []:
                 members[person] = max(role, members.get(person, role))
         return dict(sorted(members.items()))
 
@@ -89,22 +96,30 @@ class HubDirectory:
                 f"{person!r} has not signed in to this hub yet: they sign up, the network's "
                 "administrator approves them, they sign in once, and then you can add them"
             )
-        self.remove(council, person, keep=role)
-        group = group_name(council, role)
-        if self.call("GET", f"/groups/{quote(group)}") is None:
-            self.call("POST", f"/groups/{quote(group)}", {"users": [person]})
-        else:
-            self.call("POST", f"/groups/{quote(group)}/users", {"users": [person]})
+        groups = self.council_groups(council)
+        self.leave(council, person, groups, keep=role)
+        group = quote(group_name(council, role))
+        if groups[role] is None:
+            self.call("POST", f"/groups/{group}", {"users": [person]})
+        elif person not in (groups[role] or []):
+            self.call("POST", f"/groups/{group}/users", {"users": [person]})
 
     def remove(self, council: str, person: str, keep: Role | None = None) -> None:
         """Take ``person`` out of the council's groups (all but ``keep``'s)."""
-        for role in Role:
-            if role is keep:
-                continue
-            group = group_name(council, role)
-            found = self.call("GET", f"/groups/{quote(group)}")
-            if found and person in (found.get("users") or []):
-                self.call("DELETE", f"/groups/{quote(group)}/users", {"users": [person]})
+        self.leave(council, person, self.council_groups(council), keep)
+
+    def leave(
+        self,
+        council: str,
+        person: str,
+        groups: dict[Role, list[str] | None],
+        keep: Role | None = None,
+    ) -> None:
+        """Take ``person`` out of those of ``groups`` they are in, but ``keep``'s."""
+        for role, people in groups.items():
+            if role is not keep and person in (people or []):
+                group = quote(group_name(council, role))
+                self.call("DELETE", f"/groups/{group}/users", {"users": [person]})
 
 
 def quote(part: str) -> str:

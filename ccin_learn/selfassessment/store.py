@@ -348,9 +348,9 @@ class Store:
 
     def save_draft(self, assessment: Assessment, based_on: int) -> datetime:
         """Keep this person's unsaved edits, replacing their last draft; return when."""
-        self.officer.require(assessment.council.name, Role.EDITOR)
+        name = assessment.council.name
+        self.officer.require(name, Role.EDITOR)
         with self.transaction() as session:
-            name = assessment.council.name
             council = find_council(session, name) or self.new_council(session, name)
             draft = session.get(DraftRow, (council.id, self.person))
             if draft is None:

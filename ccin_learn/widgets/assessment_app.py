@@ -37,7 +37,7 @@ from ccin_learn.selfassessment.merge import Merge
 from ccin_learn.selfassessment.scoring import Priority, ScoreCard, principle_note
 from ccin_learn.selfassessment.session import Session, compare_versions, usable_reason
 from ccin_learn.selfassessment.store import ConflictError, Store
-from ccin_learn.settings import HUB_USER_VAR, SIGNED_IN_VAR, book_url
+from ccin_learn.settings import book_url, signed_in_name
 from ccin_learn.text import percent
 from ccin_learn.widgets.assessment_panels import (
     ConflictPanel,
@@ -755,26 +755,29 @@ class SelfAssessmentApp(widgets.VBox):
 
     @near(TOP)
     def sign_in(self) -> None:
-        """Work as whoever opened the page: on a hub, the name the server vouched for and
-        the councils the hub's groups give them; on a laptop, the owner of every council."""
-        if self.directory is None:
-            return
-        name = (os.environ.get(SIGNED_IN_VAR) or os.environ.get(HUB_USER_VAR) or "").strip()
+        """Work as whoever opened the page, and list the councils they may open: on a hub,
+        the name the server vouched for and the councils the hub's groups give them; on a
+        laptop, the owner of every council."""
+        if self.directory is not None:
+            self.sign_in_to_hub(self.directory)
+        councils = self.show_councils()
+        if self.directory is not None and not councils:
+            self.say(
+                f"Signed in as {self.store.person}. You are not a member of any council yet: "
+                "ask your council's lead or the network's administrator to add you, then reload."
+            )
+
+    def sign_in_to_hub(self, directory: Directory) -> None:
+        name = signed_in_name()
         if not name:
             raise KitError("the app could not tell who you are: reload the page to sign in again")
-        officer = self.directory.officer(name)
+        officer = directory.officer(name)
         self.store.sign_in(officer)
         hub_base = os.environ.get("JUPYTERHUB_BASE_URL") or "/"
         self.signed_in.value = render(
             "assessment_signed_in.html.j2", person=name, logout=f"{hub_base.rstrip('/')}/hub/logout"
         )
         show(self.picker.new_council, officer.network_admin)
-        self.refresh_councils()
-        if not self.store.councils():
-            self.say(
-                f"Signed in as {name}. You are not a member of any council yet: ask your "
-                "council's lead or the network's administrator to add you, then reload."
-            )
 
     @near("members")
     def on_give_role(self, _button: object = None) -> None:
@@ -808,9 +811,13 @@ class SelfAssessmentApp(widgets.VBox):
     @guarded
     def refresh_councils(self) -> None:
         """Re-read the saved councils (the page may have been prepared before others saved)."""
-        self.picker.saved.options = [("Choose a council", "")] + [
-            (n, n) for n in self.store.councils()
-        ]
+        self.show_councils()
+
+    def show_councils(self) -> list[str]:
+        """Put the councils the officer may open in the picker; their names."""
+        councils = self.store.councils()
+        self.picker.saved.options = [("Choose a council", "")] + [(n, n) for n in councils]
+        return councils
 
     @near(TOP)
     def on_switch_council(self, _button: object = None) -> None:

@@ -14,6 +14,7 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,12 +23,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import psutil
 import requests
 
-from ccin_learn.hub.deploy import HubFiles, blocked_for_others, singleuser_command
+from ccin_learn.hub.deploy import HubFiles, HubSettings, blocked_for_others, singleuser_command
 
 START_TIMEOUT = 30  # seconds for the hub to answer
 SPAWN_TIMEOUT = 45  # seconds for a person's server to answer
@@ -320,3 +322,22 @@ def private_file(path: Path, text: str) -> Path:
     path.touch(mode=0o600)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A localhost port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def hub_settings(admin: str, **more: Any) -> HubSettings:
+    """A hub's settings with all its ports free on this machine (tests run several)."""
+    return HubSettings(
+        admin=admin,
+        port=free_port(),
+        hub_port=free_port(),
+        proxy_api_port=free_port(),
+        app_port=free_port(),
+        **more,
+    )

@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from ccin_learn.cli import cli
-from ccin_learn.hub.deploy import HubFiles, HubSettings, init_hub
+from ccin_learn.hub.deploy import HubFiles, init_hub
 from ccin_learn.selfassessment.access import short_name
 from tests.grading.cohorts import ANSWERS, make_assessments
 from tests.hub.driver import (
@@ -37,6 +37,7 @@ from tests.hub.driver import (
     Hub,
     add_to_group,
     approve,
+    hub_settings,
     kit_commands,
     log_in,
     open_folder_for_all,
@@ -117,13 +118,9 @@ def written(
     0600 files) and adds two cohorts; each grader makes and releases their course."""
     app_db_url, hub_db_url = postgresql_database(), postgresql_database()
     monkeypatch.setenv("CCIN_KERNEL_POOL", "1")  # the app service preheats one kernel
-    settings = HubSettings(
-        admin=ADMIN,
-        port=free_port(),
-        hub_port=free_port(),
-        proxy_api_port=free_port(),
+    settings = hub_settings(
+        ADMIN,
         db_url_file=private_file(tmp_path / "hub-db-url", hub_db_url),
-        app_port=free_port(),
         app_db_url_file=private_file(tmp_path / "app-db-url", app_db_url),
         shared=str(machine.area / "shared"),
         exchange=str(machine.area / "exchange"),

@@ -20,6 +20,7 @@ from ccin_learn.errors import KitError
 from ccin_learn.grading.cohort import CONFIG_NAME
 from ccin_learn.hub import cohorts as setup
 from ccin_learn.hub.deploy import HubFiles
+from ccin_learn.settings import NBGRADER_EXCHANGE, NBGRADER_SHARED
 from tests.grading.cohorts import COURSE_YAML
 
 LoadConfig = Callable[[HubFiles], Config]
@@ -43,8 +44,8 @@ def course_folder(folder: Path, course_id: str) -> Path:
 def with_cohorts(tmp_path: Path, hub_files: HubFiles) -> HubFiles:
     """A written hub whose cohorts.toml lists two cohorts graded by this account."""
     text = hub_files.cohorts.read_text() if hub_files.cohorts else ""
-    text = text.replace(setup.DEFAULT_SHARED, str(tmp_path / "shared"))
-    text = text.replace(setup.DEFAULT_EXCHANGE, str(tmp_path / "exchange"))
+    text = text.replace(NBGRADER_SHARED, str(tmp_path / "shared"))
+    text = text.replace(NBGRADER_EXCHANGE, str(tmp_path / "exchange"))
     assert hub_files.cohorts is not None
     hub_files.cohorts.write_text(text)
     for course in ("anyshire-2026", "otherby-2026"):

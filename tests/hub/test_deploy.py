@@ -22,6 +22,7 @@ from ccin_learn.hub.deploy import (
     blocked_for_others,
     nbgrader_assignments_enabled,
 )
+from tests.hub.driver import private_file
 
 LoadConfig = Callable[[HubFiles], Config]
 
@@ -176,9 +177,9 @@ def test_the_database_url_comes_from_the_environment_at_start(
 def test_the_database_url_comes_from_a_private_file_at_start(
     write_hub: Callable[..., HubFiles], load_config: LoadConfig, tmp_path: Path
 ) -> None:
-    url_file = tmp_path / "hub-db-url"
-    url_file.write_text("postgresql+psycopg://hub:s3cret@db.example.org/hub\n")
-    url_file.chmod(0o600)
+    url_file = private_file(
+        tmp_path / "hub-db-url", "postgresql+psycopg://hub:s3cret@db.example.org/hub\n"
+    )
     files = write_hub(db_url_file=url_file)
     config = load_config(files)
     assert config.JupyterHub.db_url == "postgresql+psycopg://hub:s3cret@db.example.org/hub"
@@ -297,9 +298,8 @@ def test_the_app_is_a_service_every_officer_may_open(
 def test_the_app_reads_its_postgresql_url_from_a_private_file(
     write_hub: Callable[..., HubFiles], load_config: LoadConfig, tmp_path: Path
 ) -> None:
-    url_file = tmp_path / "assessments-url"
-    url_file.write_text("postgresql+psycopg://ccin:s3cret@db.example/assessments\n")
-    url_file.chmod(0o600)
+    url = "postgresql+psycopg://ccin:s3cret@db.example/assessments\n"
+    url_file = private_file(tmp_path / "assessments-url", url)
     files = write_hub(app_db_url_file=url_file)
     assert "s3cret" not in files.config.read_text()
     app = services_of(load_config(files))["ccin-app"]

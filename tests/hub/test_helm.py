@@ -16,6 +16,7 @@ import yaml
 from ccin_learn.errors import KitError
 from ccin_learn.hub import helm, sizing
 from ccin_learn.hub.helm import HelmSettings, render
+from ccin_learn.settings import NBGRADER_EXCHANGE
 from ccin_learn.site.toc import toc_docnames
 from tests.conftest import CliResult
 
@@ -143,9 +144,9 @@ def test_the_exchange_choice_switches_blocks() -> None:
     )
     assert "ngshare" not in volume["hub"]["services"]
     mounts = volume["singleuser"]["storage"]["extraVolumeMounts"]
-    assert mounts == [{"name": "nbgrader-exchange", "mountPath": helm.EXCHANGE_ROOT}]
+    assert mounts == [{"name": "nbgrader-exchange", "mountPath": NBGRADER_EXCHANGE}]
     config = volume["singleuser"]["extraFiles"]["nbgrader-config"]["stringData"]
-    assert f'c.Exchange.root = "{helm.EXCHANGE_ROOT}"' in config
+    assert f'c.Exchange.root = "{NBGRADER_EXCHANGE}"' in config
 
 
 def test_https_culling_and_sizes_come_from_the_settings() -> None:

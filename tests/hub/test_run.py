@@ -6,17 +6,18 @@ from __future__ import annotations
 import pwd
 import signal
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 
-from ccin_learn.hub.deploy import HubSettings, init_hub
+from ccin_learn.hub.deploy import init_hub
 from tests.hub.driver import (
     CannotRun,
     Hub,
     approve,
+    hub_settings,
     log_in,
     running_hub,
     sign_up,
@@ -42,18 +43,11 @@ def learner_account() -> Iterator[pwd.struct_passwd]:
 @pytest.fixture
 def hub(
     tmp_path: Path,
-    free_port: Callable[[], int],
     proxy: Path,
     singleuser: Path,
 ) -> Iterator[Hub]:
     """``hub init`` then ``hub start`` on free ports; stopped with SIGTERM afterwards."""
-    settings = HubSettings(
-        admin=ADMIN,
-        port=free_port(),
-        hub_port=free_port(),
-        proxy_api_port=free_port(),
-        app_port=free_port(),
-    )
+    settings = hub_settings(ADMIN)
     files = init_hub(tmp_path / "hub", settings, proxy, singleuser)
     with running_hub(files, settings.port, tmp_path) as running:
         yield running
