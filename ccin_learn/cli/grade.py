@@ -13,6 +13,7 @@ from ccin_learn.errors import KitError
 from ccin_learn.site.paths import find_root
 
 if TYPE_CHECKING:
+    from ccin_learn.grading.autograde import AutogradeReport
     from ccin_learn.grading.cohort import Cohort
 
 course_option = click.option(
@@ -153,15 +154,39 @@ def collect(assignment: str, course_dir: Path, zip_dir: Path | None) -> None:
     help="Memory limit of each learner's kernel.",
 )
 @click.option(
+    "--changed-source",
+    is_flag=True,
+    help="Also regrade unchanged submissions last graded against a different master "
+    "copy (after fixing a test in source/ and 'grade release --force'); hand marks "
+    "stand where their question and points did not change.",
+)
+@click.option(
     "--force",
     is_flag=True,
-    help="Grade unchanged submissions again too (nbgrader "
-    "then asks for hand-graded answers to be reviewed again).",
+    help="Grade every submission again, unchanged ones too; hand marks stand where "
+    "their question and points did not change.",
 )
 def autograde(
-    assignment: str, course_dir: Path, workers: int | None, memory_mb: int, force: bool
+    assignment: str,
+    course_dir: Path,
+    workers: int | None,
+    memory_mb: int,
+    changed_source: bool,
+    force: bool,
 ) -> int:
-    """Autograde new and changed submissions in parallel; the scores are nbgrader's own."""
+    """Autograde new and changed submissions in parallel; the scores are nbgrader's own.
+
+    Every submission stays submitted: one nbgrader cannot grade as it is (a renamed
+    notebook) is recorded as submitted and needing review, with the cause and the fix,
+    and 'grade status' and 'grade export' show it.
+
+    To fix an unfair test: correct it in source/ASSIGNMENT/, run 'grade release
+    ASSIGNMENT --force', then 'grade autograde ASSIGNMENT --changed-source'. Learners
+    graded against the old test are regraded; their hand marks stand unless the question
+    or points of that answer changed, in which case the answer goes back to
+    hand-grading. Re-confirm the rest in Formgrader's 'Manage Submissions' (each
+    regraded learner's notebook shows the new test's output).
+    """
     from ccin_learn.grading.autograde import autograde as run  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
@@ -172,18 +197,50 @@ def autograde(
             workers,
             memory_mb,
             force=force,
+            changed_source=changed_source,
             progress=lambda o, n, total: update(f"{n} of {total}", 100 * n // total),
         )
-    fresh = len(report.graded) - len(report.unchanged)
-    click.echo(
-        f"Autograded {fresh} submission(s) of {assignment} in {report.seconds:.0f} s "
-        f"with {report.workers} worker(s); {len(report.unchanged)} unchanged since "
-        f"last time; {len(report.failed)} could not be graded."
-    )
+    for line in autograde_summary(report):
+        click.echo(line)
     for outcome in report.outcomes:
         for problem in outcome.problems:
             click.echo(f"  {outcome.learner}: {problem}")
     return 1 if report.failed else 0
+
+
+def autograde_summary(report: AutogradeReport) -> list[str]:
+    """What a run did, in the trainer's words: graded, regraded, kept, left for review."""
+    fresh = [o for o in report.graded if not o.unchanged and not o.regraded]
+    lines = [
+        f"Autograded {len(fresh)} new or changed submission(s) of {report.assignment} in "
+        f"{report.seconds:.0f} s with {report.workers} worker(s); "
+        f"{len(report.unchanged)} unchanged since last time; {len(report.failed)} could "
+        "not be graded" + (" (kept as submitted, needing review)." if report.failed else ".")
+    ]
+    if report.regraded:
+        tests = ", ".join(n.split("/")[-1] for n in report.changed_cells)
+        remark = sum(len(o.remark) for o in report.regraded)
+        lines.append(
+            f"Regraded {len(report.regraded)} submission(s) "
+            + (f"whose tests changed ({tests})" if tests else "graded before (--force)")
+            + f"; kept {sum(o.kept_marks for o in report.regraded)} hand mark(s)"
+            + (
+                f"; {remark} written answer(s) need re-marking because their question "
+                "or points changed."
+                if remark
+                else "."
+            )
+        )
+    if report.stale:
+        lines.append(
+            f"The master copy of {report.assignment} changed since {len(report.stale)} "
+            f"submission(s) were graded: run autograde {report.assignment} --changed-source."
+        )
+    if report.in_review:
+        lines.append(
+            f"{len(report.in_review)} submission(s) need review (see below, and 'grade status')."
+        )
+    return lines
 
 
 @grade.command()
@@ -230,7 +287,11 @@ def export(course_dir: Path, output: Path | None, per_question: bool) -> None:
 @grade.command()
 @course_option
 def status(course_dir: Path) -> None:
-    """Per learner: who submitted, who awaits hand-grading, who passed."""
+    """Per learner and released assessment: submitted, awaiting hand-grading, passed.
+
+    A result that needs review says why and what to do (a renamed notebook, a check
+    that failed for a reason the learner did not cause), as autograde found it.
+    """
     from ccin_learn.credentials.catalogue import pass_marks  # lazy: start-up speed
     from ccin_learn.grading.results import results
 
@@ -238,7 +299,9 @@ def status(course_dir: Path) -> None:
     marks = pass_marks()
     rows = results(cohort)
     if not rows:
-        raise KitError("no learners or assignments in this cohort yet")
+        raise KitError(
+            "no learners or released assignments in this cohort yet: run 'grade release'"
+        )
     for r in rows:
         if not r.submitted:
             state = "not submitted"
@@ -248,6 +311,8 @@ def status(course_dir: Path) -> None:
             mark = marks.get(r.assignment)
             verdict = "graded" if mark is None else ("passed" if r.passed(mark) else "not passed")
             state = f"{verdict}: {r.percent:g}%"
+        if r.review:
+            state += f"; needs review: {'; '.join(r.review)}"
         click.echo(f"{r.learner:<16} {r.assignment:<28} {state}")
 
 

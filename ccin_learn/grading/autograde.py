@@ -21,6 +21,7 @@ again, so re-running is idempotent and keeps a trainer's hand-grades.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -40,16 +41,31 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 
 from ccin_learn.errors import KitError, hidden, one_line
+from ccin_learn.fileio import atomic_write
 from ccin_learn.grading.cohort import Cohort, open_cohort
 from ccin_learn.grading.limited_kernel import write_kernelspec
+from ccin_learn.grading.review import (
+    MANIFESTS,
+    Note,
+    keep_last_of_duplicates,
+    output_notes,
+    submission_notes,
+    write_review,
+)
 
-MANIFESTS = ".ccin-graded"
 DEFAULT_MEMORY_MB = 1024
 
 
 @dataclass
 class Outcome:
-    """What happened to one learner's submission."""
+    """What happened to one learner's submission.
+
+    ``problems`` is every note for the trainer; ``review`` the ones that mean the
+    result needs a look (stored for ``grade status`` and ``grade export``).
+    ``stale`` marks an unchanged submission graded against an older master copy;
+    ``kept_marks`` and ``remark`` count the hand marks a regrade kept, and name the
+    ones it sent back to hand-grading because their question or points changed.
+    """
 
     learner: str
     graded: bool
@@ -57,10 +73,17 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
     scratch: str = ""
+    review: list[str] = field(default_factory=list)
+    stale: bool = False
+    regraded: bool = False
+    kept_marks: int = 0
+    remark: list[str] = field(default_factory=list)
 
 
 @dataclass
 class AutogradeReport:
+    """One autograde run: each learner's outcome, and the master cells that had changed."""
+
     assignment: str
     outcomes: list[Outcome]
     workers: int
@@ -74,9 +97,25 @@ class AutogradeReport:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.graded]
 
+    changed_cells: list[str] = field(default_factory=list)
+
     @property
     def unchanged(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.unchanged]
+        return [o for o in self.outcomes if o.unchanged and not o.stale]
+
+    @property
+    def stale(self) -> list[Outcome]:
+        """Unchanged submissions graded against an older master copy, not regraded."""
+        return [o for o in self.outcomes if o.stale]
+
+    @property
+    def regraded(self) -> list[Outcome]:
+        """Unchanged submissions graded again because the master copy changed (or --force)."""
+        return [o for o in self.outcomes if o.regraded and o.graded]
+
+    @property
+    def in_review(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.review]
 
 
 # ---- phase 1: one worker process --------------------------------------------------------
@@ -132,6 +171,9 @@ def scratch_config(cohort: Cohort, scratch: Path):
     config.CourseDirectory.root = str(scratch)
     config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     config.Exchange.root = str(scratch / "exchange")
+    # A deleted check would otherwise leave its learner awaiting hand-grading for ever:
+    # Formgrader has no box for a cell that is not there. nbgrader restores it instead.
+    config.OverwriteCells.add_missing_cells = True
     return config
 
 
@@ -146,17 +188,22 @@ def grade_in_worker(learner: str) -> Outcome:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(submitted, target)
     outcome = Outcome(learner, graded=False)
+    notes: list[Note] = []
     try:
-        tampered = edited_locked_cells(cohort.root / "release" / assignment, submitted)
+        notes = submission_notes(cohort.root / "release" / assignment, submitted, learner)
+        keep_last_of_duplicates(target)
         run_autograde(scratch, learner)
         executed = scratch / "autograded" / learner / assignment
         if not any(executed.glob("*.ipynb")):
             raise KitError("nbgrader produced no graded notebook")
         outcome.graded = True
         outcome.scratch = str(scratch)
-        outcome.problems = tampered + run_problems(executed)
+        notes += output_notes(executed, submitted)
+        notes += [Note(p, review=False) for p in run_problems(executed)]
     except Exception as err:  # one learner's failure must not stop the others
-        outcome.problems = [f"could not be graded: {' '.join(str(err).split())[:300]}"]
+        notes = failure_notes(notes, err, assignment, learner)
+    outcome.problems = [n.text for n in notes]
+    outcome.review = [n.text for n in notes if n.review]
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -170,40 +217,23 @@ def run_autograde(scratch: Path, learner: str) -> None:
     Autograde(coursedir=CourseDirectory(config=config), config=config).start()
 
 
-def locked_cells(path: Path) -> dict[str, str]:
-    """The source of each locked nbgrader cell, by grade id."""
-    cells = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        info = cell.get("metadata", {}).get("nbgrader", {})
-        if info.get("locked") and info.get("grade_id"):
-            cells[info["grade_id"]] = cell.source.strip()
-    return cells
+def failure_notes(notes: list[Note], err: Exception, assignment: str, learner: str) -> list[Note]:
+    """Why nbgrader could not grade a submission, in words that say what to do.
 
-
-def edited_locked_cells(released: Path, submitted: Path) -> list[str]:
-    """Locked cells (tests, questions) that a learner changed or deleted.
-
-    nbgrader grades with the master copy of these cells whatever the learner
-    did; the trainer is told, because editing a test is worth a conversation.
+    When a note already names the cause (a renamed notebook), nbgrader's own message
+    ("No notebooks found, did you forget to run 'nbgrader generate_assignment'?") would
+    only mislead; its "see the above traceback" refers to a log the trainer never saw.
     """
-    notes = []
-    for original in sorted(released.glob("*.ipynb")):
-        copy = submitted / original.name
-        if not copy.is_file():
-            continue
-        theirs = locked_cells(copy)
-        for grade_id, source in locked_cells(original).items():
-            if grade_id not in theirs:
-                notes.append(
-                    f"deleted the locked cell {grade_id!r} in {original.name}; "
-                    "nbgrader graded with the master copy"
-                )
-            elif theirs[grade_id] != source:
-                notes.append(
-                    f"edited the locked cell {grade_id!r} in {original.name}; "
-                    "nbgrader graded with the master copy"
-                )
-    return notes
+    if any(n.review for n in notes):
+        return notes
+    message = " ".join(str(err).split())[:300]
+    if "traceback" in message or "error log" in message:
+        log = os.path.join(tempfile.gettempdir(), f"ccin-grade-worker-{os.getuid()}.log")
+        message = (
+            f"nbgrader stopped with an error: its log is in {log} (look for "
+            f"'{assignment}' and '{learner}')"
+        )
+    return [*notes, Note(f"could not be graded: {message}")]
 
 
 def run_problems(executed: Path) -> list[str]:
@@ -227,11 +257,15 @@ class Recorder:
     """Copies learners' nbgrader results from the workers' scratch courses into the cohort.
 
     It keeps one gradebook session for the cohort and one per worker for the
-    whole run: opening a gradebook costs more than recording a learner.
+    whole run: opening a gradebook costs more than recording a learner. ``keep``
+    names, per learner, the graded cells whose hand marks stand after a regrade.
     """
 
-    def __init__(self, cohort: Cohort, assignment: str) -> None:
+    def __init__(
+        self, cohort: Cohort, assignment: str, keep: dict[str, set[str]] | None = None
+    ) -> None:
         self.cohort, self.assignment = cohort, assignment
+        self.keep = keep or {}
         self.sources: dict[str, Gradebook] = {}
         self.target: Gradebook | None = None
 
@@ -251,38 +285,83 @@ class Recorder:
             )
         return self.sources[key]
 
+    def gradebook(self) -> Gradebook:
+        if self.target is None:
+            self.target = self.cohort.gradebook()
+        return self.target
+
     def record(self, outcome: Outcome) -> None:
         scratch = Path(outcome.scratch)
         graded = self.cohort.root / "autograded" / outcome.learner / self.assignment
         shutil.rmtree(graded, ignore_errors=True)
         shutil.copytree(scratch / "autograded" / outcome.learner / self.assignment, graded)
-        if self.target is None:
-            self.target = self.cohort.gradebook()
+        target = self.gradebook()
         source = self.source(scratch)
         source.db.expire_all()  # the worker has written since we last looked
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session warnings
-            copy_submission(source, self.target, self.assignment, outcome.learner)
+            kept, remark = copy_submission(
+                source,
+                target,
+                self.assignment,
+                outcome.learner,
+                self.keep.get(outcome.learner, set()),
+            )
+        outcome.kept_marks, outcome.remark = kept, remark
+
+    def record_submitted(self, outcome: Outcome) -> None:
+        """A submission nbgrader could not grade stays submitted, as plain nbgrader keeps it.
+
+        nbgrader creates the submission before it finds no notebook to grade, so its
+        gradebook shows the learner as submitted, every cell awaiting hand-grading; the
+        kit's did not, and the learner read as "has not submitted".
+        """
+        folder = self.cohort.root / "submitted" / outcome.learner / self.assignment
+        timestamp = self.cohort.api().coursedir.get_existing_timestamp(str(folder))
+        target = self.gradebook()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            target.update_or_create_student(outcome.learner)
+            target.update_or_create_submission(
+                self.assignment, outcome.learner, **({"timestamp": timestamp} if timestamp else {})
+            )
+            target.db.commit()
 
 
-def copy_submission(source, target, assignment: str, learner: str) -> None:
-    """nbgrader's scores, comments and late penalties for one submission, in one commit."""
+def copy_submission(
+    source, target, assignment: str, learner: str, keep: set[str] | frozenset[str] = frozenset()
+) -> tuple[int, list[str]]:
+    """nbgrader's scores, comments and late penalties for one submission, in one commit.
+
+    A hand mark (manual score and comment, which this never overwrites) stands when its
+    cell is in ``keep`` (``notebook/grade id``); any other is sent back for review, as
+    nbgrader's ``SaveAutoGrades`` does. Returns how many hand marks stood, and the
+    cells whose hand marks need re-marking.
+    """
     done = source.find_submission(assignment, learner)
     target.update_or_create_student(learner)
     target.update_or_create_submission(assignment, learner, timestamp=done.timestamp)
+    kept, remark = 0, []
     for notebook in done.notebooks:
         into = target.find_submission_notebook(notebook.name, assignment, learner)
         into.late_submission_penalty = notebook.late_submission_penalty
         for grade in notebook.grades:
             cell = target.find_grade(grade.name, notebook.name, assignment, learner)
             cell.auto_score = grade.auto_score
-            # nbgrader's SaveAutoGrades rule: a hand-graded or unscored cell needs review
-            cell.needs_manual_grade = cell.manual_score is not None or grade.auto_score is None
+            if cell.manual_score is None:  # nbgrader's rule: an unscored cell needs grading
+                cell.needs_manual_grade = grade.auto_score is None
+            elif f"{notebook.name}/{grade.name}" in keep:
+                cell.needs_manual_grade = False
+                kept += 1
+            else:
+                cell.needs_manual_grade = True
+                remark.append(grade.name)
         for comment in notebook.comments:
             target.find_comment(
                 comment.name, notebook.name, assignment, learner
             ).auto_comment = comment.auto_comment
     target.db.commit()
+    return kept, remark
 
 
 def submitted_learners(cohort: Cohort, assignment: str) -> list[str]:
@@ -308,12 +387,117 @@ def manifest(cohort: Cohort, learner: str, assignment: str) -> Path:
     return cohort.root / MANIFESTS / learner / f"{assignment}.sha256"
 
 
+def master_manifest(cohort: Cohort, learner: str, assignment: str) -> Path:
+    """The master copy's graded cells a learner was last graded against (``master_cells``)."""
+    return cohort.root / MANIFESTS / learner / f"{assignment}.master.json"
+
+
 def already_graded(cohort: Cohort, learner: str, assignment: str) -> bool:
     """True when this exact submission was autograded before (its scores stand)."""
     record = manifest(cohort, learner, assignment)
     graded = cohort.root / "autograded" / learner / assignment
     current = submission_digest(cohort.root / "submitted" / learner / assignment)
     return record.is_file() and graded.is_dir() and record.read_text().strip() == current
+
+
+def master_cells(cohort: Cohort, assignment: str) -> dict[str, dict]:
+    """Each graded cell of the master copy nbgrader grades with: a digest, points, kind.
+
+    Read from the gradebook, where ``generate_assignment`` (``grade release``) stores
+    the master cells that nbgrader's ``OverwriteCells`` puts back into every submission,
+    hidden tests included. A cell's digest covers its type, source and points, and the
+    locked cells just above it (its question, where a written answer's rubric is), so a
+    fixed test or a changed rubric shows as a changed digest. Keys: ``notebook/grade id``.
+    """
+    cells: dict[str, dict] = {}
+    with cohort.gradebook() as gradebook:
+        for notebook in gradebook.find_assignment(assignment).notebooks:
+            graded = {c.name: c for c in notebook.grade_cells}
+            written = {c.name for c in notebook.solution_cells}
+            above: list[str] = []
+            for cell in notebook.source_cells:  # in the notebook's order
+                if cell.name not in graded:
+                    above = [*above, cell.source] if cell.locked else []
+                    continue
+                points = float(graded[cell.name].max_score)
+                text = json.dumps([cell.cell_type, cell.source, points, above])
+                cells[f"{notebook.name}/{cell.name}"] = {
+                    "digest": hashlib.sha256(text.encode()).hexdigest(),
+                    "points": points,
+                    "written": cell.name in written,
+                }
+                above = []
+    return cells
+
+
+def graded_master(cohort: Cohort, learner: str, assignment: str) -> dict[str, dict] | None:
+    """The master cells recorded when the learner was last graded; None if never recorded."""
+    path = master_manifest(cohort, learner, assignment)
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError) as err:
+        raise KitError(f"cannot read {path} ({one_line(err)}): run autograde --force") from err
+
+
+def changed_cells(before: dict[str, dict] | None, now: dict[str, dict]) -> list[str]:
+    """The master cells added, removed or changed since ``before`` (none if unknown)."""
+    if before is None:
+        return []
+    names = set(before) | set(now)
+    return sorted(
+        n for n in names if (before.get(n) or {}).get("digest") != (now.get(n) or {}).get("digest")
+    )
+
+
+@dataclass
+class Plan:
+    """Who autograde grades, and which hand marks stand after it."""
+
+    to_grade: list[str]
+    outcomes: list[Outcome]
+    keep: dict[str, set[str]]
+    changed: list[str]
+
+
+def plan(
+    cohort: Cohort,
+    assignment: str,
+    learners: list[str],
+    master: dict[str, dict],
+    force: bool,
+    changed_source: bool,
+) -> Plan:
+    """New and changed submissions; with ``changed_source`` or ``force``, regrades too.
+
+    An unchanged submission graded against an older master copy is stale: regraded
+    with ``changed_source``, else reported. A regraded submission's hand marks stand
+    for every cell whose master copy is unchanged (or unknown: graded before the kit
+    recorded master copies).
+    """
+    result = Plan([], [], {}, [])
+    changed: set[str] = set()
+    for learner in learners:
+        if not already_graded(cohort, learner, assignment):
+            result.to_grade.append(learner)
+            continue
+        differ = changed_cells(graded_master(cohort, learner, assignment), master)
+        if force or (changed_source and differ):
+            result.to_grade.append(learner)
+            result.keep[learner] = {n for n in master if n not in differ}
+            changed.update(differ)
+            continue
+        outcome = Outcome(learner, graded=True, unchanged=True, stale=bool(differ))
+        if differ:
+            outcome.problems.append(
+                f"the master copy of {assignment} changed since {learner} was graded "
+                f"({', '.join(n.split('/')[-1] for n in differ)}): run autograde "
+                f"{assignment} --changed-source"
+            )
+        result.outcomes.append(outcome)
+    result.changed = sorted(changed)
+    return result
 
 
 def autograde(
@@ -323,35 +507,68 @@ def autograde(
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress: Callable[[Outcome, int, int], None] | None = None,
     force: bool = False,
+    changed_source: bool = False,
 ) -> AutogradeReport:
     """Autograde new or changed submissions; one learner's failure never stops the rest.
 
     A submission graded before and unchanged since keeps its scores and its
-    hand-grading review state (``force`` grades everything again, as nbgrader would,
-    which asks for hand-graded cells to be reviewed again).
+    hand-grading review state. ``changed_source`` also regrades unchanged submissions
+    last graded against a different master copy (a test fixed in ``source/`` and
+    released again with ``grade release --force``); ``force`` regrades everything.
+    Either way a hand mark stands where its cell's master copy did not change, and goes
+    back to hand-grading where it did. Every submission nbgrader keeps as submitted
+    stays submitted, and the reasons a result needs review are stored for
+    ``grade status`` and ``grade export``.
     """
     started = time.monotonic()
     cohort.check_assignment(assignment)
     learners = submitted_learners(cohort, assignment)
     if not learners:
         raise KitError(f"nobody has submitted {assignment} yet: run 'collect' first")
-    unchanged = [] if force else [lr for lr in learners if already_graded(cohort, lr, assignment)]
-    to_grade = [lr for lr in learners if lr not in unchanged]
-    outcomes = [Outcome(lr, graded=True, unchanged=True) for lr in unchanged]
-    workers = max(1, min(workers or default_workers(), len(to_grade) or 1))
-    if to_grade:
-        graded = run_workers(cohort, assignment, to_grade, workers, memory_mb, progress)
-        record_graded(cohort, assignment, [o.learner for o in graded if o.graded])
+    master = master_cells(cohort, assignment)
+    chosen = plan(cohort, assignment, learners, master, force, changed_source)
+    outcomes = chosen.outcomes
+    workers = max(1, min(workers or default_workers(), len(chosen.to_grade) or 1))
+    if chosen.to_grade:
+        graded = run_workers(
+            cohort, assignment, chosen.to_grade, workers, memory_mb, progress, chosen.keep
+        )
+        for outcome in graded:
+            outcome.regraded = outcome.learner in chosen.keep
+            if outcome.regraded and outcome.remark:
+                outcome.problems.append(
+                    f"hand mark(s) of {', '.join(outcome.remark)} need re-marking in "
+                    "Formgrader: the question or its points changed"
+                )
+        record_graded(cohort, assignment, graded, master)
         outcomes += graded
     outcomes.sort(key=lambda o: o.learner)
-    return AutogradeReport(assignment, outcomes, workers, time.monotonic() - started)
+    report = AutogradeReport(assignment, outcomes, workers, time.monotonic() - started)
+    report.changed_cells = chosen.changed
+    return report
 
 
-def record_graded(cohort: Cohort, assignment: str, learners: list[str]) -> None:
-    for learner in learners:
-        record = manifest(cohort, learner, assignment)
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(submission_digest(cohort.root / "submitted" / learner / assignment))
+def record_graded(
+    cohort: Cohort, assignment: str, outcomes: list[Outcome], master: dict[str, dict]
+) -> None:
+    """Each learner's review reasons; for a graded one, what was graded against what.
+
+    The master manifest is written before the submission digest, so an interrupted run
+    leaves a learner to be graded again, never marked as graded against the wrong copy.
+    """
+    for outcome in outcomes:
+        write_review(cohort.root, outcome.learner, assignment, outcome.review)
+        if not outcome.graded:
+            continue
+        folder = cohort.root / "submitted" / outcome.learner / assignment
+        atomic_write(
+            master_manifest(cohort, outcome.learner, assignment),
+            json.dumps({"cells": master}, indent=1, sort_keys=True).encode("utf-8"),
+        )
+        atomic_write(
+            manifest(cohort, outcome.learner, assignment),
+            submission_digest(folder).encode("utf-8"),
+        )
 
 
 def run_workers(
@@ -361,6 +578,7 @@ def run_workers(
     workers: int,
     memory_mb: int,
     progress: Callable[[Outcome, int, int], None] | None,
+    keep: dict[str, set[str]] | None = None,
 ) -> list[Outcome]:
     # Workers fork from this process, which has loaded nbgrader once and has no kernel or
     # event loop of its own yet; "spawn" would import nbgrader again in every worker.
@@ -377,18 +595,22 @@ def run_workers(
             initializer=start_worker,
             initargs=(str(cohort.root), assignment, memory_mb, scratch_root),
         ) as pool,
-        Recorder(cohort, assignment) as recorder,
+        Recorder(cohort, assignment, keep) as recorder,
     ):
         futures = [pool.submit(grade_in_worker, learner) for learner in learners]
         for future in as_completed(futures):
             outcome = future.result()
-            if outcome.graded:
-                try:
+            try:
+                if outcome.graded:
                     recorder.record(outcome)
-                except Exception as err:  # the gradebook refused: report, go on
-                    outcome.graded = False
-                    detail = one_line(getattr(err, "orig", None) or err)
-                    outcome.problems.append(f"could not be recorded: {hidden(detail, main_db)}")
+                else:
+                    recorder.record_submitted(outcome)
+            except Exception as err:  # the gradebook refused: report, go on
+                outcome.graded = False
+                detail = one_line(getattr(err, "orig", None) or err)
+                note = f"could not be recorded: {hidden(detail, main_db)}"
+                outcome.problems.append(note)
+                outcome.review.append(note)
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome, len(outcomes), len(learners))

@@ -10,7 +10,11 @@ from ccin_learn.grading.results import Result, question_scores, results
 
 
 def grades_csv(cohort: Cohort, pass_marks: Mapping[str, float]) -> str:
-    """One row per learner and assignment; ``pass_marks`` by assignment (the credentials')."""
+    """One row per learner and released assignment; ``pass_marks`` by assignment.
+
+    ``review`` holds why a result needs the trainer's look (a renamed notebook, a check
+    that failed for a reason the learner did not cause), blank when none.
+    """
     return csv_text(
         [
             "learner",
@@ -21,6 +25,7 @@ def grades_csv(cohort: Cohort, pass_marks: Mapping[str, float]) -> str:
             "percent",
             "awaiting_hand_grading",
             "passed",
+            "review",
         ],
         (
             [
@@ -32,6 +37,7 @@ def grades_csv(cohort: Cohort, pass_marks: Mapping[str, float]) -> str:
                 f"{r.percent:g}",
                 yes(r.needs_hand_grading),
                 passed_text(r, pass_marks.get(r.assignment)),
+                "; ".join(r.review),
             ]
             for r in results(cohort)
         ),

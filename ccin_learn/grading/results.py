@@ -1,12 +1,20 @@
-"""What the gradebook says about each learner: submitted, scores, hand-grading, passed."""
+"""What the gradebook says about each learner: submitted, scores, hand-grading, passed.
+
+Only released assessments are listed: an assignment counts as released when the
+cohort has ``release/<assignment>/``, the folder nbgrader's ``generate_assignment``
+writes and ``grade release`` makes. Until then every learner would show as not
+submitted against a maximum score of 0, which says nothing. The reasons a result
+needs the trainer's review come from autograde (``ccin_learn.grading.review``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nbgrader.api import MissingEntry
 
 from ccin_learn.grading.cohort import Cohort
+from ccin_learn.grading.review import read_review
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,7 @@ class Result:
     score: float
     max_score: float
     needs_hand_grading: bool
+    review: tuple[str, ...] = ()
 
     @property
     def percent(self) -> float:
@@ -58,14 +67,20 @@ def results(cohort: Cohort) -> list[Result]:
     found = []
     with cohort.gradebook() as gradebook:
         learners = sorted(student.id for student in gradebook.students)
-        for assignment in cohort.assignments():
+        for assignment in released(cohort):
             try:
                 max_score = gradebook.find_assignment(assignment).max_score
             except MissingEntry:
                 continue
             for learner in learners:
-                found.append(one_result(gradebook, learner, assignment, max_score))
+                result = one_result(gradebook, learner, assignment, max_score)
+                found.append(replace(result, review=read_review(cohort.root, learner, assignment)))
     return found
+
+
+def released(cohort: Cohort) -> list[str]:
+    """The cohort's assignments that have been released to learners, in course order."""
+    return [a for a in cohort.assignments() if (cohort.root / "release" / a).is_dir()]
 
 
 def one_result(gradebook, learner: str, assignment: str, max_score: float) -> Result:
@@ -87,7 +102,7 @@ def question_scores(cohort: Cohort) -> list[QuestionScore]:
     """Each learner's score on each graded cell, for a per-question export."""
     found = []
     with cohort.gradebook() as gradebook:
-        for assignment in cohort.assignments():
+        for assignment in released(cohort):
             for submission in gradebook.assignment_submissions(assignment):
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
