@@ -222,7 +222,11 @@ def autograde_summary(report: AutogradeReport) -> list[str]:
         remark = sum(len(o.remark) for o in report.regraded)
         lines.append(
             f"Regraded {len(report.regraded)} submission(s) "
-            + (f"whose tests changed ({tests})" if tests else "graded before (--force)")
+            + (
+                f"whose tests or questions changed ({tests})"
+                if tests
+                else "graded before (--force)"
+            )
             + f"; kept {sum(o.kept_marks for o in report.regraded)} hand mark(s)"
             + (
                 f"; {remark} written answer(s) need re-marking because their question "

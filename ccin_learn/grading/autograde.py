@@ -334,7 +334,8 @@ def copy_submission(
     """nbgrader's scores, comments and late penalties for one submission, in one commit.
 
     A hand mark (manual score and comment, which this never overwrites) stands when its
-    cell is in ``keep`` (``notebook/grade id``); any other is sent back for review, as
+    cell is in ``keep`` (``notebook/grade id``) and the trainer had confirmed it (not
+    awaiting re-marking from an earlier regrade); any other is sent back for review, as
     nbgrader's ``SaveAutoGrades`` does. Returns how many hand marks stood, and the
     cells whose hand marks need re-marking.
     """
@@ -351,8 +352,7 @@ def copy_submission(
             if cell.manual_score is None:  # nbgrader's rule: an unscored cell needs grading
                 cell.needs_manual_grade = grade.auto_score is None
             elif f"{notebook.name}/{grade.name}" in keep:
-                cell.needs_manual_grade = False
-                kept += 1
+                kept += not cell.needs_manual_grade  # a mark awaiting re-marking still does
             else:
                 cell.needs_manual_grade = True
                 remark.append(grade.name)
@@ -442,13 +442,12 @@ def graded_master(cohort: Cohort, learner: str, assignment: str) -> dict[str, di
 
 
 def changed_cells(before: dict[str, dict] | None, now: dict[str, dict]) -> list[str]:
-    """The master cells added, removed or changed since ``before`` (none if unknown)."""
+    """The master cells changed or added since ``before``, then those removed, in
+    notebook order; none when ``before`` is unknown."""
     if before is None:
         return []
-    names = set(before) | set(now)
-    return sorted(
-        n for n in names if (before.get(n) or {}).get("digest") != (now.get(n) or {}).get("digest")
-    )
+    changed = [n for n in now if (before.get(n) or {}).get("digest") != now[n]["digest"]]
+    return changed + [n for n in before if n not in now]
 
 
 @dataclass
@@ -496,7 +495,7 @@ def plan(
                 f"{assignment} --changed-source"
             )
         result.outcomes.append(outcome)
-    result.changed = sorted(changed)
+    result.changed = [n for n in master if n in changed] + sorted(changed - set(master))
     return result
 
 
