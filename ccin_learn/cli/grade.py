@@ -226,6 +226,8 @@ def autograde_summary(report: AutogradeReport) -> list[str]:
                 f"whose tests or questions changed ({tests})"
                 if tests
                 else "graded before (--force)"
+                if report.forced
+                else "graded before the kit recorded their master copy"
             )
             + f"; kept {sum(o.kept_marks for o in report.regraded)} hand mark(s)"
             + (

@@ -98,6 +98,7 @@ class AutogradeReport:
         return [o for o in self.outcomes if not o.graded]
 
     changed_cells: list[str] = field(default_factory=list)
+    forced: bool = False
 
     @property
     def unchanged(self) -> list[Outcome]:
@@ -471,9 +472,10 @@ def plan(
     """New and changed submissions; with ``changed_source`` or ``force``, regrades too.
 
     An unchanged submission graded against an older master copy is stale: regraded
-    with ``changed_source``, else reported. A regraded submission's hand marks stand
-    for every cell whose master copy is unchanged (or unknown: graded before the kit
-    recorded master copies).
+    with ``changed_source``, else reported. One graded before the kit recorded master
+    copies cannot be compared, so ``changed_source`` regrades it too. A regraded
+    submission's hand marks stand for every cell whose master copy is unchanged (or
+    unknown).
     """
     result = Plan([], [], {}, [])
     changed: set[str] = set()
@@ -481,8 +483,9 @@ def plan(
         if not already_graded(cohort, learner, assignment):
             result.to_grade.append(learner)
             continue
-        differ = changed_cells(graded_master(cohort, learner, assignment), master)
-        if force or (changed_source and differ):
+        before = graded_master(cohort, learner, assignment)
+        differ = changed_cells(before, master)
+        if force or (changed_source and (differ or before is None)):
             result.to_grade.append(learner)
             result.keep[learner] = {n for n in master if n not in differ}
             changed.update(differ)
@@ -543,7 +546,7 @@ def autograde(
         outcomes += graded
     outcomes.sort(key=lambda o: o.learner)
     report = AutogradeReport(assignment, outcomes, workers, time.monotonic() - started)
-    report.changed_cells = chosen.changed
+    report.changed_cells, report.forced = chosen.changed, force
     return report
 
 
