@@ -16,6 +16,14 @@ gradebook allows one writer. So grading runs in two phases:
 
 The scores are therefore nbgrader's own. Unchanged submissions are not graded
 again, so re-running is idempotent and keeps a trainer's hand-grades.
+
+Every submission is accounted for: one nbgrader cannot grade as it is (a renamed
+notebook) is recorded as submitted, as plain nbgrader records it, and the reasons a
+result needs the trainer's review are stored per learner (``review.py``). Each
+learner's manifest records the submission and the master copy's graded cells it was
+graded against, so a test fixed in ``source/`` and released again is noticed, and
+``changed_source`` regrades exactly the learners it affects, keeping hand marks
+whose question and points did not change.
 """
 
 from __future__ import annotations
