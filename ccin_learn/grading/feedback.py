@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import GetGrades
+from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
@@ -58,7 +58,7 @@ class FeedbackReport:
         return sorted(self.released + self.kept)
 
 
-class HideHiddenTests(Preprocessor):
+class HideHiddenTests(NbGraderPreprocessor):  # enabled by default, unlike nbconvert's
     """Remove hidden tests from test cells, and the tracebacks that would quote them.
 
     A failed test's traceback shows the failing line, so in a cell that had hidden tests an
