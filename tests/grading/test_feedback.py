@@ -33,7 +33,7 @@ from ccin_learn.grading.cohort import Cohort, feedback, init_cohort, release
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
 from ccin_learn.grading.zipcollect import collect_zips
-from tests.grading.cohorts import answered
+from tests.grading.cohorts import answered, copy_cohort
 
 pytestmark = [
     pytest.mark.slow,
@@ -231,6 +231,20 @@ def test_feedback_zips_refuse_a_file_as_the_folder(run_cli, every_assessment, fi
     )
     assert "is a file" in result.err
     assert (tmp_path / "out").read_text() == "not a folder"
+
+
+def test_a_learner_whose_feedback_fails_is_named_and_the_rest_get_theirs(
+    run_cli, every_assessment, first, tmp_path
+):
+    cohort = copy_cohort(every_assessment.root, tmp_path / "cohort")
+    (cohort / "autograded" / "bea02" / first / f"{first}.ipynb").write_text("{not json")
+
+    result = run_cli(["grade", "feedback", first, "--course", cohort], exit_code=1, one_line=False)
+
+    assert f"Feedback for {first}: 3 learner(s)" in result.out
+    assert "2 kept there only (not submitted through the exchange) (model, wrong)." in result.out
+    assert re.search(r"^  no feedback for bea02: generating feedback failed: .+$", result.out, re.M)
+    assert (cohort / "feedback" / "ada01" / first / f"{first}.html").is_file()
 
 
 def test_every_assessment_has_hidden_tests_and_the_wrong_answers_fail_them(every_assessment):
