@@ -115,11 +115,16 @@ def collect_zips(
         report.refused += refused
     budget = [limits.per_collect]
     for unit in without_duplicates(units, report):
+        notes = ZipReport()  # a refused zip's notes are not worth reading
         try:
-            collect_unit(cohort, assignment, unit, notebooks, limits, budget, report, roster)
-            report.collected.append(unit.learner)
+            collect_unit(cohort, assignment, unit, notebooks, limits, budget, notes, roster)
         except Refused as err:
             report.refused.append(f"{unit.label}: {err}")
+        except OSError as err:  # e.g. the disk is full: this learner is not collected
+            report.refused.append(f"{unit.label}: cannot unpack it: {err.strerror or err}")
+        else:
+            report.collected.append(unit.learner)
+            report.notes += notes.notes
     report.collected.sort()
     return report
 

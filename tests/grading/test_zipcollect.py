@@ -171,6 +171,26 @@ def test_a_zip_of_nobody_is_refused_by_name_and_the_rest_collected(
     assert students(cohort) == [lr.id for lr in ROSTER]  # no "ghost", no "ps1"
 
 
+def test_a_learner_twice_in_one_download_is_refused_not_guessed(
+    cohort, downloads, notebook, collect_zips
+):
+    make_zip(downloads / "ada01.zip", {"ps1.ipynb": notebook("right")})
+    make_zip(downloads / "all.zip", {"ada01_7_assignsubmission_file_/ps1.ipynb": notebook("blank")})
+    make_zip(downloads / "bea02.zip", {"notes.txt": b"I forgot the notebook"})
+
+    out = collect_zips(1)
+
+    assert "Collected ps1: 0 submission(s)" in out
+    assert (
+        "ada01 has more than one submission in this download "
+        "(ada01.zip; all.zip: ada01_7_assignsubmission_file_): keep one and collect again"
+    ) in out
+    assert "bea02.zip: holds no notebook (looked for ps1.ipynb)" in out
+    assert not (cohort.root / "submitted").exists() or not any(
+        (cohort.root / "submitted").iterdir()
+    )
+
+
 def test_modes_are_fixed_and_paths_cannot_leave_the_learners_folder(
     cohort, downloads, notebook, collect_zips, tmp_path
 ):
