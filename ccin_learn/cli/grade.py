@@ -217,9 +217,7 @@ def feedback(assignment: str, course_dir: Path, zip_out: Path | None) -> int:
     from ccin_learn.grading.cohort import feedback as make_feedback  # lazy: start-up speed
     from ccin_learn.grading.feedback import feedback_zips
 
-    cohort = cohort_at(course_dir)
-    if zip_out is not None and zip_out.exists() and not zip_out.is_dir():
-        raise KitError(f"{zip_out} is a file: give a folder for the feedback zips")
+    cohort = cohort_at(course_dir)  # click has refused a --zip that is a file
     with progress_bar(f"Feedback for {assignment}") as update:
         update("generating and releasing", 50)
         report = make_feedback(cohort, assignment)
