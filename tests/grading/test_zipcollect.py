@@ -115,13 +115,13 @@ def test_any_layout_named_by_id_or_full_name_is_collected(
             "ps1/.DS_Store": b"junk",
         },
     )
-    make_zip(  # Moodle's all-submissions zip: folders by full name, or by id
+    make_zip(  # Moodle's all-submissions zip in a wrapper folder: folders by full name or id
         downloads / "ps1-all-submissions.zip",
         {
-            "Bea Fictional_4411_assignsubmission_file_/Submission/week 3/ps1.ipynb": notebook(
-                "partial"
+            "PS1 (all)/Bea Fictional_4411_assignsubmission_file_/Submission/week 3/ps1.ipynb": (
+                notebook("partial")
             ),
-            "cal03_assignsubmission_file_/ps1.ipynb": notebook("blank"),
+            "PS1 (all)/cal03_assignsubmission_file_/ps1.ipynb": notebook("blank"),
         },
     )
     make_zip(downloads / "dan04-ps1.zip", {"my answers (1).ipynb": notebook("right")})
