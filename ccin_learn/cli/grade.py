@@ -117,24 +117,38 @@ def release(assignment: str, course_dir: Path) -> None:
     "zip_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="A folder of zip files downloaded from a learning platform; each zip or "
-    "folder name starts with the learner's id.",
+    help="A folder of zip files downloaded from a learning platform: one zip per learner "
+    "named by their id (ada01.zip, ada01_anything.zip), or an all-submissions zip with a "
+    "folder per learner named by their id or full name.",
 )
-def collect(assignment: str, course_dir: Path, zip_dir: Path | None) -> None:
-    """Collect submissions from nbgrader's exchange, or from downloaded zip files."""
+@click.option(
+    "--max-mb",
+    type=click.IntRange(1, 10240),
+    default=50,
+    show_default=True,
+    help="With --zip: the most one learner's zip may unpack to.",
+)
+def collect(assignment: str, course_dir: Path, zip_dir: Path | None, max_mb: int) -> int:
+    """Collect submissions from nbgrader's exchange, or from downloaded zip files.
+
+    With --zip, a zip that matches no learner on the roster, or is unsafe, is refused by
+    name, the others are still collected, and the command exits with 1.
+    """
     from ccin_learn.grading.cohort import collect as collect_exchange  # lazy: start-up speed
-    from ccin_learn.grading.zipcollect import collect_zips
+    from ccin_learn.grading.zipcollect import MB, ZipLimits, collect_zips, format_report
 
     cohort = cohort_at(course_dir)
-    learners = (
-        collect_zips(cohort, assignment, zip_dir)
-        if zip_dir
-        else collect_exchange(cohort, assignment)
-    )
-    click.echo(
-        f"Collected {assignment}: {len(learners)} submission(s)"
-        + (f" ({', '.join(learners)})" if learners else "")
-    )
+    if zip_dir is None:
+        learners = collect_exchange(cohort, assignment)
+        click.echo(
+            f"Collected {assignment}: {len(learners)} submission(s)"
+            + (f" ({', '.join(learners)})" if learners else "")
+        )
+        return 0
+    report = collect_zips(cohort, assignment, zip_dir, ZipLimits(per_learner=max_mb * MB))
+    for line in format_report(assignment, report):
+        click.echo(line)
+    return 1 if report.refused else 0
 
 
 @grade.command()
@@ -252,15 +266,38 @@ def autograde_summary(report: AutogradeReport) -> list[str]:
 @grade.command()
 @assignment_argument
 @course_option
-def feedback(assignment: str, course_dir: Path) -> None:
-    """Generate each learner's feedback and release it through the exchange."""
-    from ccin_learn.grading.cohort import feedback as release_feedback  # lazy: start-up speed
+@click.option(
+    "--zip",
+    "zip_out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write OUT/<learner>-<assignment>-feedback.zip for each learner, "
+    "to upload to a learning platform.",
+)
+def feedback(assignment: str, course_dir: Path, zip_out: Path | None) -> int:
+    """Generate each learner's feedback: released through the exchange to those who
+    submitted there, kept in the cohort's feedback/ folder for those collected from zips."""
+    from ccin_learn.grading.cohort import feedback as make_feedback  # lazy: start-up speed
+    from ccin_learn.grading.feedback import feedback_zips
 
-    cohort = cohort_at(course_dir)
+    cohort = cohort_at(course_dir)  # click has refused a --zip that is a file
     with progress_bar(f"Feedback for {assignment}") as update:
         update("generating and releasing", 50)
-        release_feedback(cohort, assignment)
-    click.echo(f"Released feedback for {assignment}.")
+        report = make_feedback(cohort, assignment)
+    click.echo(
+        f"Feedback for {assignment}: {len(report.made)} learner(s) in {report.folder}; "
+        f"{len(report.released)} released through the exchange"
+        + (f" ({', '.join(report.released)})" if report.released else "")
+        + f", {len(report.kept)} kept there only (not submitted through the exchange)"
+        + (f" ({', '.join(report.kept)})" if report.kept else "")
+        + "."
+    )
+    if zip_out is not None:
+        written = feedback_zips(cohort, report, zip_out)
+        click.echo(f"Wrote {len(written)} feedback zip(s) to {zip_out}.")
+    for learner, reason in sorted(report.failed.items()):
+        click.echo(f"  no feedback for {learner}: {reason}")
+    return 1 if report.failed else 0
 
 
 @grade.command()

@@ -14,7 +14,7 @@ import shutil
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
@@ -26,6 +26,9 @@ from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.errors import KitError, hidden, one_line, shown_url
 from ccin_learn.grading.course import COURSE_ID, COURSE_NAME, CourseConfig, load_course
 from ccin_learn.grading.roster import Learner
+
+if TYPE_CHECKING:
+    from ccin_learn.grading.feedback import FeedbackReport
 
 CONFIG_NAME = "nbgrader_config.py"
 CELL_TIMEOUT = 60
@@ -237,14 +240,13 @@ def collect(cohort: Cohort, assignment: str) -> list[str]:
     return sorted(api.get_submitted_students(assignment))
 
 
-def feedback(cohort: Cohort, assignment: str) -> None:
-    """Generate feedback for every graded learner and release it through the exchange."""
-    api = cohort.api()
-    run_step(
-        api.generate_feedback(cohort.check_assignment(assignment)),
-        f"generating feedback for {assignment}",
-    )
-    run_step(api.release_feedback(assignment), f"releasing feedback for {assignment}")
+def feedback(cohort: Cohort, assignment: str) -> FeedbackReport:
+    """Feedback for every graded learner: released through the exchange to those who
+    submitted there, kept in ``feedback/`` for those collected from zips; hidden tests
+    never shown. One learner's failure is reported and the rest still get theirs."""
+    from ccin_learn.grading.feedback import make_feedback  # it builds on this module
+
+    return make_feedback(cohort, assignment)
 
 
 def put_scripts_on_path() -> None:
