@@ -41,6 +41,7 @@ BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 SHORTEST_TELLING_LINE = 10
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")  # what `nbgrader submit` writes
 TAGS = re.compile(r"<[^>]*>")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours in a traceback's text
 
 
 @dataclass
@@ -62,18 +63,25 @@ class HideHiddenTests(NbGraderPreprocessor):  # enabled by default, unlike nbcon
     """Remove hidden tests from test cells, and the tracebacks that would quote them.
 
     A failed test's traceback shows the failing line, so in a cell that had hidden tests an
-    error is shown only as its name and message (the author's words to the learner).
+    error is shown only as its name and message (the author's words to the learner), and
+    when the failing line was itself a hidden test, not even its message: an assertion's
+    message there is part of the hidden test.
     """
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         if cell.cell_type != "code" or BEGIN_HIDDEN not in cell.source:
             return cell, resources
+        secret = hidden_block_lines(cell.source)
         cell.source = without_hidden(cell.source)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                output["traceback"] = [
-                    f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
-                ]
+                name = output.get("ename", "Error")
+                if any(
+                    line in ANSI.sub("", "\n".join(output.get("traceback", []))) for line in secret
+                ):
+                    # the failing line was a hidden test: its message would tell the test too
+                    output["evalue"] = "one of the hidden checks did not pass"
+                output["traceback"] = [f"{name}: {output.get('evalue', '')}"]
         return cell, resources
 
 
@@ -89,18 +97,25 @@ def without_hidden(source: str) -> str:
     return "\n".join(kept)
 
 
+def hidden_block_lines(source: str) -> set[str]:
+    """Every telling line of a cell's hidden-test blocks, stripped."""
+    found: set[str] = set()
+    inside = False
+    for line in source.splitlines():
+        if BEGIN_HIDDEN in line:
+            inside = True
+        elif END_HIDDEN in line:
+            inside = False
+        elif inside and len(line.strip()) >= SHORTEST_TELLING_LINE:
+            found.add(line.strip())
+    return found
+
+
 def hidden_lines(notebook: Path) -> set[str]:
     """Every telling line of every hidden-test block in a source notebook, stripped."""
     found: set[str] = set()
     for cell in nbformat.read(notebook, as_version=4).cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if BEGIN_HIDDEN in line:
-                inside = True
-            elif END_HIDDEN in line:
-                inside = False
-            elif inside and len(line.strip()) >= SHORTEST_TELLING_LINE:
-                found.add(line.strip())
+        found |= hidden_block_lines(cell.source)
     return found
 
 

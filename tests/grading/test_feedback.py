@@ -258,6 +258,8 @@ def test_every_assessment_has_hidden_tests_and_the_wrong_answers_fail_them(every
             every_assessment.root / "feedback" / "wrong" / assignment / f"{assignment}.html"
         )
         assert "AssertionError" in wrong, f"{assignment}: no failed test in the wrong answers"
+        # a failed hidden check is named, but its message (which states the answer) is not
+        assert "AssertionError: one of the hidden checks did not pass" in wrong, assignment
 
 
 def test_no_hidden_test_line_reaches_feedback_or_the_release(every_assessment):
