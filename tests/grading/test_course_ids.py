@@ -28,7 +28,7 @@ COHORTS = {"North Shields": "ada01", "south_2027": "bea02"}  # folder: its one l
 IDS = {"North Shields": "north-shields", "south_2027": "south-2027"}
 
 
-def run(args: list[str]) -> Result:
+def run(args: list[object]) -> Result:
     """``ccin-learn grade ARGS``; a KitError is left in ``result.exception``."""
     return CliRunner().invoke(grade, [str(a) for a in args])
 
