@@ -3,11 +3,12 @@
 Each command of the guide's ``bash`` blocks runs in order with ``bash -c``, exactly as
 written: HOME is a new folder, the kit's environment comes first on PATH (the guide's
 "after ``source .venv/bin/activate``"), the folder is the kit checkout this test is in,
-until the guide says ``cd``. Between commands the test does what the guide asks a person
-to do in words: it saves the roster the guide shows, names the trainer's organisation in
-course.yaml, corrects a test before releasing again, lets two learners fetch and submit
-with the commands ``grade release`` printed (one with the model answers, one blank),
-and marks the written answer as Formgrader does, through nbgrader's gradebook. After the
+until the guide says ``cd`` (run with ``&& pwd`` added, to learn where it went).
+Between commands the test does what the guide asks a person to do in words: it saves
+the roster the guide shows, names the trainer's organisation in course.yaml, corrects a
+test before releasing again, lets two learners fetch and submit with the commands
+``grade release`` printed (one with the model answers, one blank), and marks the
+written answer as Formgrader does, through nbgrader's gradebook. After the
 key commands it checks what the trainer sees: the printed learners' commands against
 the guide's example, the autograde line, the status lines, the CSV files, the issued
 credential and its verification, and Formgrader's list of assessments.
