@@ -68,8 +68,8 @@ def grade() -> None:
 @click.option(
     "--course-id",
     default=None,
-    help="The cohort's nbgrader course id (default: course.yaml's); cohorts sharing "
-    "a hub's exchange each need their own.",
+    help="The cohort's nbgrader course id, which learners type (default: made from the "
+    "folder's name, e.g. spring-2027); cohorts sharing an exchange each need their own.",
 )
 def init(
     directory: Path,
@@ -92,21 +92,40 @@ def init(
         f"Cohort ready in {cohort.root}: {len(learners)} learner(s), assignments "
         f"{', '.join(cohort.assignments())}."
     )
+    click.echo(f"Course id: {cohort.course.course_id} (learners give it as --course).")
+    tell_learners(cohort, "ASSIGNMENT")
     click.echo(f"Next: ccin-learn grade release ASSIGNMENT --course {cohort.root}")
+
+
+def tell_learners(cohort: Cohort, assignment: str) -> None:
+    """Print the learners' own commands: without the course id nbgrader cannot fetch."""
+    from ccin_learn.grading.cohort import learner_commands  # lazy: nbgrader is slow to import
+
+    click.echo(f"Learners fetch and submit {assignment} with:")
+    for command in learner_commands(cohort, assignment):
+        click.echo(f"  {command}")
 
 
 @grade.command()
 @assignment_argument
 @course_option
-def release(assignment: str, course_dir: Path) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Release again, after fixing the assignment's source: learners who fetched it "
+    "keep their copy, which autograde marks with the fixed tests.",
+)
+def release(assignment: str, course_dir: Path, force: bool) -> None:
     """Generate the learners' version of an assignment and release it."""
     from ccin_learn.grading.cohort import release as release_assignment  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
     with progress_bar(f"Releasing {assignment}") as update:
         update("generating and releasing", 50)
-        release_assignment(cohort, assignment)
-    click.echo(f"Released {assignment}: learners can fetch it from the exchange.")
+        release_assignment(cohort, assignment, force=force)
+    again = " again" if force else ""
+    click.echo(f"Released {assignment}{again} to course {cohort.course.course_id}.")
+    tell_learners(cohort, assignment)
 
 
 @grade.command()

@@ -23,8 +23,10 @@ from ccin_learn.credentials.badge import Award, sign
 from ccin_learn.credentials.catalogue import Credential, load_credentials
 from ccin_learn.credentials.certificate import certificate_pdf
 from ccin_learn.credentials.keys import did_key
+from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
 from ccin_learn.grading.cohort import Cohort
+from ccin_learn.grading.course import COURSE_NAME, kit_example_fields
 from ccin_learn.grading.results import Result, results
 
 REGISTER = "register.csv"
@@ -95,6 +97,7 @@ def issue_credentials(
     now: datetime | None = None,
 ) -> list[Decision]:
     """Issue every credential that has been earned and not yet issued."""
+    check_awarding_body(cohort)
     credentials = credentials or load_credentials()
     out.mkdir(parents=True, exist_ok=True)
     register = read_register(out / REGISTER)
@@ -122,6 +125,22 @@ def issue_credentials(
             held.add(credential.id)
             decisions.append(Decision(learner, credential.id, True, "issued"))
     return decisions
+
+
+def check_awarding_body(cohort: Cohort) -> None:
+    """Refuse, before writing anything, while course.yaml names the kit's example body.
+
+    ``grade init`` copies the kit's course.yaml, which names the network as the awarding
+    body; a credential signed from it would say the network certifies the learner.
+    """
+    same = kit_example_fields(cohort.course)
+    if same:
+        shipped = ", ".join(str(getattr(cohort.course.awarding_body, field)) for field in same)
+        raise KitError(
+            f"{COURSE_NAME} in {cohort.root} still names the kit's example awarding body "
+            f"({shipped}): put your organisation's name, web address, email and country "
+            "there before issuing credentials"
+        )
 
 
 def write_award(out: Path, award: Award, cohort: Cohort, key: Ed25519PrivateKey) -> dict[str, str]:

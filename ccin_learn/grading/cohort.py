@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import sysconfig
 from dataclasses import dataclass
@@ -20,11 +21,18 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.errors import KitError, hidden, one_line, shown_url
-from ccin_learn.grading.course import COURSE_ID, COURSE_NAME, CourseConfig, load_course
+from ccin_learn.grading.course import (
+    COURSE_ID,
+    COURSE_NAME,
+    CourseConfig,
+    course_id_from_folder,
+    load_course,
+)
 from ccin_learn.grading.roster import Learner
 
 if TYPE_CHECKING:
@@ -33,6 +41,8 @@ if TYPE_CHECKING:
 CONFIG_NAME = "nbgrader_config.py"
 CELL_TIMEOUT = 60
 COURSE_ID_LINE = re.compile(r"^course_id:.*$", re.MULTILINE)
+# Where a learner's nbgrader looks when told nothing (nbgrader's Exchange.root default).
+NBGRADER_EXCHANGE = "/srv/nbgrader/exchange"
 BACKGROUND = re.compile(r"\s*\(Background on this error at: ")
 
 CONFIG_TEMPLATE = """\
@@ -134,11 +144,13 @@ def init_cohort(
 ) -> Cohort:
     """Create a cohort folder from the assessments in ``source``, and its gradebook.
 
-    ``course_id`` replaces the one in ``course.yaml``: cohorts sharing a hub's exchange
-    each need their own.
+    The cohort's course id is ``course_id``, or else one made from the folder's name
+    (``course_id_from_folder``), never course.yaml's shared one: cohorts on one
+    exchange must each have their own, or each collects the other's submissions.
     """
     check_source(source)
     root = root.resolve()
+    course_id = course_id or course_id_from_folder(root)
     if (root / CONFIG_NAME).exists():
         raise KitError(f"{root} is already a cohort (it has {CONFIG_NAME}); use another folder")
     if root.exists() and any(root.iterdir()):
@@ -178,11 +190,11 @@ def init_cohort(
     return cohort
 
 
-def course_with_id(path: Path, course_id: str | None) -> str:
-    """``course.yaml``'s text, its ``course_id`` replaced if one is given (comments kept)."""
+def course_with_id(path: Path, course_id: str) -> str:
+    """``course.yaml``'s text with the cohort's ``course_id`` (comments kept)."""
     course = load_course(path)  # the source must be valid before anything is written
     text = path.read_text(encoding="utf-8")
-    if course_id is None or course_id == course.course_id:
+    if course_id == course.course_id:
         return text
     if not re.fullmatch(COURSE_ID, course_id):
         raise KitError(
@@ -224,13 +236,49 @@ def run_step(result: dict[str, Any], what: str) -> str:
     return result.get("log", "")
 
 
-def release(cohort: Cohort, assignment: str) -> None:
-    """Generate the learners' version (no solutions, no hidden tests) and release it."""
+def release(cohort: Cohort, assignment: str, force: bool = False) -> None:
+    """Generate the learners' version (no solutions, no hidden tests) and release it.
+
+    Releasing again is refused unless ``force``: a trainer who fixed a test or a question
+    in the source releases the fixed version with it. nbgrader then regenerates the
+    learners' version and the gradebook's copy of every cell (autograde's master copy
+    of the tests) and replaces the version in the exchange; learners who fetched it
+    already keep their copy, which autograde marks with the fixed tests.
+    """
+    cohort.check_assignment(assignment)
+    if not force and is_released(cohort, assignment):
+        raise KitError(
+            f"{assignment} is already released: to release it again after fixing its "
+            "source, add --force (learners who fetched it keep their copy, and autograde "
+            "marks it with the fixed tests)"
+        )
     api = cohort.api()
-    run_step(
-        api.generate_assignment(cohort.check_assignment(assignment)), f"generating {assignment}"
-    )
+    run_step(api.generate_assignment(assignment, force=True), f"generating {assignment}")
+    api.update_config(Config({"ExchangeReleaseAssignment": {"force": force}}))
     run_step(api.release_assignment(assignment), f"releasing {assignment}")
+
+
+def exchange_root(cohort: Cohort) -> Path:
+    return Path(cohort.nbgrader_config().Exchange.root)
+
+
+def is_released(cohort: Cohort, assignment: str) -> bool:
+    """Whether learners can fetch ``assignment``: nbgrader's outbound folder has it."""
+    outbound = exchange_root(cohort) / cohort.course.course_id / "outbound"
+    return (outbound / assignment).is_dir()
+
+
+def learner_commands(cohort: Cohort, assignment: str = "ASSIGNMENT") -> list[str]:
+    """The commands a learner runs to fetch and submit ``assignment``, exactly as typed.
+
+    nbgrader stops at "No course id specified" without ``--course``; and a learner's
+    nbgrader looks for the exchange in its default folder unless told another.
+    """
+    exchange = str(exchange_root(cohort))
+    where = "" if exchange == NBGRADER_EXCHANGE else f" --Exchange.root={shlex.quote(exchange)}"
+    course = f"--course {cohort.course.course_id}{where}"
+    step = assignment if assignment == "ASSIGNMENT" else shlex.quote(assignment)
+    return [f"nbgrader {verb} {step} {course}" for verb in ("fetch_assignment", "submit")]
 
 
 def collect(cohort: Cohort, assignment: str) -> list[str]:

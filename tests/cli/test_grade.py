@@ -72,8 +72,11 @@ def test_init_from_anywhere_with_source(tmp_path, assessments, monkeypatch, run_
     """An installed kit has no checkout around it: --source names the assessments."""
     monkeypatch.chdir(tmp_path)
     cohort = tmp_path / "cohort"
-    run_cli(["grade", "init", cohort, "--source", assessments])
-    assert (cohort / "course.yaml").read_bytes() == (assessments / "course.yaml").read_bytes()
+    out = run_cli(["grade", "init", cohort, "--source", assessments]).out
+    assert "Course id: cohort (learners give it as --course)." in out  # the folder's name
+    shipped = (assessments / "course.yaml").read_text(encoding="utf-8")
+    expected = shipped.replace("course_id: ccin-coop-option", "course_id: cohort")
+    assert (cohort / "course.yaml").read_text(encoding="utf-8") == expected
     assert sorted(p.name for p in (cohort / "source").iterdir()) == sorted(
         p.name for p in (assessments / "source").iterdir()
     )

@@ -86,7 +86,7 @@ def hand_graded(graded: Cohort) -> Cohort:
 
 def test_init_writes_the_config_and_the_gradebook(new_cohort: Cohort) -> None:
     config = new_cohort.config_file.read_text(encoding="utf-8")
-    assert "c.CourseDirectory.course_id = 'ccin-test-cohort'" in config
+    assert "c.CourseDirectory.course_id = 'cohort'" in config  # the folder's name
     assert new_cohort.assignments() == ["ps1"]
     with new_cohort.gradebook() as gradebook:
         assert sorted(s.id for s in gradebook.students) == sorted(LEARNERS)
