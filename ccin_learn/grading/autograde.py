@@ -55,6 +55,7 @@ from ccin_learn.grading.limited_kernel import write_kernelspec
 from ccin_learn.grading.review import (
     MANIFESTS,
     Note,
+    earlier_releases,
     keep_last_of_duplicates,
     output_notes,
     submission_notes,
@@ -199,7 +200,12 @@ def grade_in_worker(learner: str) -> Outcome:
     outcome = Outcome(learner, graded=False)
     notes: list[Note] = []
     try:
-        notes = submission_notes(cohort.root / "release" / assignment, submitted, learner)
+        notes = submission_notes(
+            cohort.root / "release" / assignment,
+            submitted,
+            learner,
+            earlier_releases(cohort.root, assignment),
+        )
         keep_last_of_duplicates(target)
         run_autograde(scratch, learner)
         executed = scratch / "autograded" / learner / assignment

@@ -33,6 +33,7 @@ from ccin_learn.grading.course import (
     course_id_from_folder,
     load_course,
 )
+from ccin_learn.grading.review import remember_release
 from ccin_learn.grading.roster import Learner
 
 if TYPE_CHECKING:
@@ -252,6 +253,8 @@ def release(cohort: Cohort, assignment: str, force: bool = False) -> None:
             "source, add --force (learners who fetched it keep their copy, and autograde "
             "marks it with the fixed tests)"
         )
+    if (cohort.root / "release" / assignment).is_dir():
+        remember_release(cohort.root, assignment)  # what learners who fetched it have
     api = cohort.api()
     run_step(api.generate_assignment(assignment, force=True), f"generating {assignment}")
     api.update_config(Config({"ExchangeReleaseAssignment": {"force": force}}))

@@ -48,14 +48,20 @@ def nbgrader_cells(path: Path) -> list[tuple[str, dict, nbformat.NotebookNode]]:
 # ---- before grading: the files and cells the learner handed in ---------------------------
 
 
-def submission_notes(released: Path, submitted: Path, learner: str) -> list[Note]:
-    """Everything about the submitted files and cells that nbgrader treats specially."""
+def submission_notes(
+    released: Path, submitted: Path, learner: str, earlier: dict[str, set[str]] | None = None
+) -> list[Note]:
+    """Everything about the submitted files and cells that nbgrader treats specially.
+
+    ``earlier`` holds the locked cells of versions released before a ``release --force``
+    (``earlier_releases``): a learner who fetched before the fix has those, not edits.
+    """
     expected = sorted(p.name for p in released.glob("*.ipynb"))
     handed_in = sorted(p.name for p in submitted.glob("*.ipynb"))
     notes = file_notes(expected, handed_in, f"submitted/{learner}/{released.name}/")
     for name in expected:
         if name in handed_in:
-            notes += cell_notes(released / name, submitted / name)
+            notes += cell_notes(released / name, submitted / name, earlier or {})
     return notes
 
 
@@ -91,7 +97,7 @@ def file_notes(expected: list[str], handed_in: list[str], folder: str) -> list[N
     return notes
 
 
-def cell_notes(released: Path, submitted: Path) -> list[Note]:
+def cell_notes(released: Path, submitted: Path, earlier: dict[str, set[str]]) -> list[Note]:
     """Duplicate grade ids, changed cell types, and locked cells edited or deleted."""
     name = released.name
     theirs = nbgrader_cells(submitted)
@@ -117,12 +123,13 @@ def cell_notes(released: Path, submitted: Path) -> list[Note]:
                 )
             )
         if info.get("locked"):
-            notes += locked_cell_note(grade_id, info, cell, mine, name)
+            before = earlier.get(f"{name}/{grade_id}", set())
+            notes += locked_cell_note(grade_id, info, cell, mine, name, before)
     return notes
 
 
 def locked_cell_note(
-    grade_id: str, info: dict, cell: nbformat.NotebookNode, mine, name: str
+    grade_id: str, info: dict, cell: nbformat.NotebookNode, mine, name: str, before: set[str]
 ) -> list[Note]:
     """A locked cell (a check or a question) the learner deleted or edited.
 
@@ -137,6 +144,15 @@ def locked_cell_note(
             else ("it is not graded")
         )
         return [Note(f"deleted the locked cell {grade_id!r} in {name}; {done}", review=False)]
+    if mine.source.strip() != cell.source.strip() and mine.source.strip() in before:
+        return [
+            Note(
+                f"has the locked cell {grade_id!r} in {name} as released before it was "
+                "fixed (fetched before 'release --force'); it was graded with the fixed "
+                "master copy",
+                review=False,
+            )
+        ]
     if mine.source.strip() != cell.source.strip():
         return [
             Note(
@@ -219,6 +235,34 @@ def check_notes(grade_id: str, outputs: list, submitted: Path) -> list[Note]:
 
 
 # ---- stored per learner and assignment -------------------------------------------------
+
+
+def release_history(root: Path, assignment: str) -> Path:
+    return root / MANIFESTS / "releases" / f"{assignment}.json"
+
+
+def earlier_releases(root: Path, assignment: str) -> dict[str, set[str]]:
+    """The locked cells of every version of ``assignment`` replaced by ``release --force``,
+    by ``notebook/grade id``."""
+    path = release_history(root, assignment)
+    if not path.is_file():
+        return {}
+    return {key: set(sources) for key, sources in json.loads(path.read_text()).items()}
+
+
+def remember_release(root: Path, assignment: str) -> None:
+    """Keep the locked cells of the version learners may have fetched, before a
+    ``release --force`` replaces it, so a learner who fetched it is not said to have
+    edited a test the trainer fixed since."""
+    history = earlier_releases(root, assignment)
+    for notebook in sorted((root / "release" / assignment).glob("*.ipynb")):
+        for grade_id, info, cell in nbgrader_cells(notebook):
+            if info.get("locked"):
+                history.setdefault(f"{notebook.name}/{grade_id}", set()).add(cell.source.strip())
+    text = json.dumps({key: sorted(v) for key, v in history.items()}, indent=1, sort_keys=True)
+    path = release_history(root, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text.encode("utf-8"))
 
 
 def review_file(root: Path, learner: str, assignment: str) -> Path:

@@ -3,10 +3,8 @@
 The trainer grades ps1, hand-marks both written answers of two learners, then finds
 that the hidden check of ``choice`` wrongly refuses "a" and that the second written
 answer deserves 2 points, not 1. They fix both in ``source/ps1/``, release again, and
-run ``grade autograde ps1 --changed-source``. ``grade release --force`` is Helper D's:
-until it lands, the release is redone through nbgrader's API
-(``generate_assignment(force=True)``, ``unrelease``, ``release_assignment``), which is
-what it runs.
+run ``grade autograde ps1 --changed-source``. The learners had fetched ps1 before the
+fix, so their copies hold the old test: that is not an edit of theirs.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ccin_learn.cli.grade import grade
-from ccin_learn.grading.cohort import Cohort, init_cohort, release, run_step
+from ccin_learn.grading.cohort import Cohort, init_cohort, release
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
 from tests.grading.cohorts import ANSWERS, answered, make_assessments, meta
@@ -120,14 +118,13 @@ def fixed(marked: Cohort) -> dict:
     for cell in notebook.cells:
         info = cell.metadata["nbgrader"]
         if info["grade_id"] == "test_choice":
-            cell.source = cell.source.replace('choice == "b"', 'choice in ("a", "b")')
+            cell.source = cell.source.replace('choice == "b"', 'choice in ("a", "b")').replace(
+                "set choice to a, b or c", "choice must be one of a, b or c"
+            )
         if info["grade_id"] == "reason":
             info["points"] = 2
     nbformat.write(notebook, path)
-    api = marked.api()
-    run_step(api.generate_assignment("ps1", force=True), "generating ps1 again")
-    run_step(api.unrelease("ps1"), "unreleasing ps1")
-    run_step(api.release_assignment("ps1"), "releasing ps1 again")
+    release(marked, "ps1", force=True)
     before = (auto_scores(marked), hand_marks(marked))
     plain = autograde(marked)
     return {"before": before, "plain": plain, "after": (auto_scores(marked), hand_marks(marked))}
@@ -171,6 +168,11 @@ def test_changed_source_tells_the_trainer_what_it_did(regraded):
         "or points changed."
     ) in regraded.stdout
     assert "ada: hand mark(s) of reason need re-marking in Formgrader" in regraded.stdout
+    # their copies hold the test as released before the fix: said so, not called an edit
+    assert "ada: has the locked cell 'test_choice' in ps1.ipynb as released before" in (
+        regraded.stdout
+    )
+    assert "edited the locked cell" not in regraded.stdout
 
 
 def test_force_after_re_marking_keeps_every_hand_mark(regraded, marked):
