@@ -38,6 +38,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,7 +63,8 @@ FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>\S*)\s*$")
 SYNTAX_ONLY = {"Run the course for many learners on JupyterHub", "Keep the gradebook in PostgreSQL"}
 GUIDE_HOME = "/home/trainer"  # the trainer's home folder in the guide's printed example
 ASSIGNMENT = "coop-option"
-LEARNERS = {"ada01": "model", "bea02": "blank"}
+LEARNERS = {"ada01": "model", "bea02": "blank"}  # through the exchange
+ZIP_LEARNER = "cal03"  # through a learning platform: blank answers, in a folder in a zip
 WRITTEN = "q5-answer"  # the assessment's written answer, marked by hand
 ORGANISATION = "Anyshire Council"
 
@@ -180,14 +182,14 @@ def printed_as_the_guide_shows(trainer: Trainer, out: str, guide: list[Block]) -
     assert out == example.text.replace(GUIDE_HOME, str(trainer.home)) + "\n"
 
 
-def correct_a_test(trainer: Trainer) -> None:
+def correct_a_test(trainer: Trainer, mark: str = "(corrected)") -> None:
     """Step 3 in words: a mistake in a test, corrected in the cohort's copy."""
     source = trainer.cohort / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     notebook = nbformat.read(source, as_version=4)
     check = next(
         c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1a"
     )
-    check.source = check.source.replace("then run that cell.", "then run that cell (corrected).")
+    check.source = re.sub(r"then run that cell[^.]*\.", f"then run that cell {mark}.", check.source)
     nbformat.write(notebook, source)
 
 
@@ -225,8 +227,32 @@ def collected(trainer: Trainer, out: str) -> None:
     assert out == f"Collected {ASSIGNMENT}: 2 submission(s) (ada01, bea02)\n"
 
 
+def a_learner_hands_in_by_zip(trainer: Trainer) -> None:
+    """Step 5 in words: the platform's download, a zip per learner, saved in ~/Downloads."""
+    released = trainer.cohort / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    downloads = trainer.home / "Downloads" / ASSIGNMENT
+    downloads.mkdir(parents=True)
+    with zipfile.ZipFile(downloads / f"{ZIP_LEARNER}.zip", "w") as archive:
+        notebook = nbformat.writes(answered(released, ANSWERS["blank"]))
+        archive.writestr(f"Coop option/{ASSIGNMENT}.ipynb", notebook)
+
+
+def collected_from_zips(trainer: Trainer, out: str) -> None:
+    assert out == f"Collected {ASSIGNMENT}: 1 submission(s) ({ZIP_LEARNER})\n", out
+
+
 def autograded(trainer: Trainer, out: str) -> None:
-    assert out.startswith(f"Autograded 2 submission(s) of {ASSIGNMENT} in "), out
+    assert out.startswith(f"Autograded 3 new or changed submission(s) of {ASSIGNMENT} in "), out
+
+
+def a_test_corrected_after_marking(trainer: Trainer) -> None:
+    """Step 6 in words: a test corrected after marking, and released again (step 3)."""
+    correct_a_test(trainer, "(corrected after marking)")
+    trainer.run(f"ccin-learn grade release {ASSIGNMENT} --course ~/cohorts/spring --force")
+
+
+def regraded(trainer: Trainer, out: str) -> None:
+    assert "Regraded 3 submission(s) whose tests or questions changed (q1a)" in out, out
 
 
 def mark_in_formgrader(trainer: Trainer) -> None:
@@ -240,8 +266,19 @@ def mark_in_formgrader(trainer: Trainer) -> None:
 
 
 def feedback_written(trainer: Trainer, out: str) -> None:
-    for learner in LEARNERS:
+    for learner in [*LEARNERS, ZIP_LEARNER]:
         assert (trainer.cohort / "feedback" / learner / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()
+    assert "2 released through the exchange (ada01, bea02)" in out, out
+    assert f"1 kept there only (not submitted through the exchange) ({ZIP_LEARNER})" in out
+
+
+def feedback_zipped(trainer: Trainer, out: str) -> None:
+    for learner in [*LEARNERS, ZIP_LEARNER]:
+        path = trainer.home / "feedback-zips" / f"{learner}-{ASSIGNMENT}-feedback.zip"
+        with zipfile.ZipFile(path) as archive:
+            page = archive.read(f"{ASSIGNMENT}.html").decode("utf-8")
+        kept = trainer.cohort / "feedback" / learner / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert page == kept.read_text(encoding="utf-8"), f"{path.name} is not {learner}'s"
 
 
 def status_shown(trainer: Trainer, out: str) -> None:
@@ -346,9 +383,19 @@ STEPS: dict[str, Step] = {
     f"ccin-learn grade collect {ASSIGNMENT} --course ~/cohorts/spring": Step(
         before=learners_fetch_and_submit, after=collected
     ),
+    f"ccin-learn grade collect {ASSIGNMENT} --course ~/cohorts/spring "
+    f"--zip ~/Downloads/{ASSIGNMENT}": Step(
+        before=a_learner_hands_in_by_zip, after=collected_from_zips
+    ),
     f"ccin-learn grade autograde {ASSIGNMENT} --course ~/cohorts/spring": Step(after=autograded),
+    f"ccin-learn grade autograde {ASSIGNMENT} --course ~/cohorts/spring --changed-source": Step(
+        before=a_test_corrected_after_marking, after=regraded
+    ),
     f"ccin-learn grade feedback {ASSIGNMENT} --course ~/cohorts/spring": Step(
         before=mark_in_formgrader, after=feedback_written
+    ),
+    f"ccin-learn grade feedback {ASSIGNMENT} --course ~/cohorts/spring --zip ~/feedback-zips": Step(
+        after=feedback_zipped
     ),
     "ccin-learn grade status --course ~/cohorts/spring": Step(after=status_shown),
     "ccin-learn grade export --course ~/cohorts/spring -o ~/cohorts/spring/grades.csv": Step(
