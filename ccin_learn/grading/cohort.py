@@ -59,7 +59,15 @@ c.Exchange.path_includes_course = True
 # Each cell of a learner's notebook may run this many seconds before it is stopped.
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
+# Feedback, from the command line or Formgrader's button, shows no hidden tests.
+c.GenerateFeedback.preprocessors = {feedback!r}
 """
+# nbgrader's feedback steps with ccin-learn's HideHiddenTests (nbgrader issue #917).
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "ccin_learn.grading.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,7 @@ def init_cohort(
             db_url=db_url or f"sqlite:///{root / 'gradebook.db'}",
             exchange=str(exchange),
             timeout=CELL_TIMEOUT,
+            feedback=FEEDBACK_PREPROCESSORS,
         ),
         encoding="utf-8",
     )

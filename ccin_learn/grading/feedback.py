@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
-from ccin_learn.grading.cohort import Cohort, run_step
+from ccin_learn.grading.cohort import FEEDBACK_PREPROCESSORS, Cohort, run_step
 
 BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 # Lines shorter than this (")", "pass", "else:") say nothing about a test.
@@ -137,13 +136,10 @@ def page_text(page: Path) -> str:
 
 
 def feedback_api(cohort: Cohort) -> Any:
-    """nbgrader's API for the cohort, its feedback hiding hidden tests."""
+    """nbgrader's API for the cohort, its feedback hiding hidden tests (also in the config
+    of cohorts made since, so that Formgrader's feedback button hides them too)."""
     config = cohort.nbgrader_config()
-    config.GenerateFeedback.preprocessors = [
-        GetGrades,
-        HideHiddenTests,
-        CSSHTMLHeaderPreprocessor,
-    ]
+    config.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS  # cohorts made before it
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

@@ -87,6 +87,9 @@ def hand_graded(graded: Cohort) -> Cohort:
 def test_init_writes_the_config_and_the_gradebook(new_cohort: Cohort) -> None:
     config = new_cohort.config_file.read_text(encoding="utf-8")
     assert "c.CourseDirectory.course_id = 'cohort'" in config  # the folder's name
+    # Formgrader's feedback button, which reads this file, hides hidden tests too
+    steps = new_cohort.nbgrader_config().GenerateFeedback.preprocessors
+    assert "ccin_learn.grading.feedback.HideHiddenTests" in steps
     assert new_cohort.assignments() == ["ps1"]
     with new_cohort.gradebook() as gradebook:
         assert sorted(s.id for s in gradebook.students) == sorted(LEARNERS)
