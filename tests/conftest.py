@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import functools
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -27,12 +28,13 @@ from ccin_learn.selfassessment.assessment import (
 )
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.store import Store
-from ccin_learn.site.build import build_book
 from ccin_learn.site.paths import KitPaths
+from tests.book_once import build_once, start_early
 
 pytest_plugins = ["tests.pg_cluster"]  # a throwaway PostgreSQL for the store's tests
 
 ROOT = Path(__file__).resolve().parent.parent
+EARLY_BUILD = pytest.StashKey["subprocess.Popen[bytes]"]()
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -90,17 +92,41 @@ def shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path
 
 @pytest.fixture(scope="session")
 def built_site(kit: KitPaths, shared_dir: Path) -> Path:
-    """The book, built once per test run with warnings as errors, whichever worker asks first.
-
-    The others wait on the lock and then read the same pages; no test rebuilds them.
-    """
-    with (shared_dir / "book-build.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared_dir / "book-built"
-        if not done.exists():
-            build_book(kit, strict=True)
-            done.write_text("built\n", encoding="utf-8")
+    """The book, built once per test run with warnings as errors (tests/book_once.py)."""
+    build_once(kit.root, shared_dir)
     return kit.html_dir
+
+
+def wants_the_book(config: pytest.Config) -> bool:
+    """Whether this run will need the built book: a whole run, or one naming the browser or
+    site tests, and not one that deselects the browser tests (the quick run)."""
+    if "not browser" in (config.option.markexpr or ""):
+        return False
+    named = [str(arg).split("::")[0].rstrip("/") for arg in config.args]
+    return not named or any(
+        Path(arg).resolve() == ROOT
+        or Path(arg).resolve() == ROOT / "tests"
+        or any(part in arg for part in ("tests/browser", "tests/site"))
+        for arg in named
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the book's build as the run begins, in the controller only (tests/book_once.py)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not wants_the_book(config):
+        return
+    shared = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]  # the workers' shared_dir
+    config.stash[EARLY_BUILD] = start_early(ROOT, shared)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An early build still running when the run ends (all its tests deselected) is stopped."""
+    build = session.config.stash.get(EARLY_BUILD, None)
+    if build is not None and build.poll() is None:
+        os.killpg(build.pid, signal.SIGTERM)
+        build.wait()
 
 
 @pytest.fixture(scope="session")
