@@ -296,8 +296,7 @@ def autograde_summary(report: AutogradeReport) -> list[str]:
 def feedback(assignment: str, course_dir: Path, zip_out: Path | None) -> int:
     """Generate each learner's feedback: released through the exchange to those who
     submitted there, kept in the cohort's feedback/ folder for those collected from zips."""
-    from ccin_learn.grading.cohort import feedback as make_feedback  # lazy: start-up speed
-    from ccin_learn.grading.feedback import feedback_zips
+    from ccin_learn.grading.feedback import feedback_zips, make_feedback  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)  # click has refused a --zip that is a file
     with progress_bar(f"Feedback for {assignment}") as update:

@@ -15,7 +15,7 @@ import shutil
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
@@ -35,9 +35,6 @@ from ccin_learn.grading.course import (
 )
 from ccin_learn.grading.review import remember_release
 from ccin_learn.grading.roster import Learner
-
-if TYPE_CHECKING:
-    from ccin_learn.grading.feedback import FeedbackReport
 
 CONFIG_NAME = "nbgrader_config.py"
 CELL_TIMEOUT = 60
@@ -298,15 +295,6 @@ def collect(cohort: Cohort, assignment: str) -> list[str]:
     api = cohort.api()
     run_step(api.collect(cohort.check_assignment(assignment)), f"collecting {assignment}")
     return sorted(api.get_submitted_students(assignment))
-
-
-def feedback(cohort: Cohort, assignment: str) -> FeedbackReport:
-    """Feedback for every graded learner: released through the exchange to those who
-    submitted there, kept in ``feedback/`` for those collected from zips; hidden tests
-    never shown. One learner's failure is reported and the rest still get theirs."""
-    from ccin_learn.grading.feedback import make_feedback  # it builds on this module
-
-    return make_feedback(cohort, assignment)
 
 
 def put_scripts_on_path() -> None:

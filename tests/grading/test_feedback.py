@@ -29,7 +29,8 @@ from nbgrader.exchange.default.fetch_feedback import ExchangeFetchFeedback
 from nbgrader.exchange.default.submit import ExchangeSubmit
 
 from ccin_learn.grading.autograde import autograde
-from ccin_learn.grading.cohort import Cohort, feedback, init_cohort, release
+from ccin_learn.grading.cohort import Cohort, init_cohort, release
+from ccin_learn.grading.feedback import make_feedback as feedback
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
 from ccin_learn.grading.zipcollect import collect_zips

@@ -21,8 +21,9 @@ import nbformat
 import pytest
 
 from ccin_learn.grading.autograde import autograde
-from ccin_learn.grading.cohort import Cohort, collect, feedback, init_cohort, release
+from ccin_learn.grading.cohort import Cohort, collect, init_cohort, release
 from ccin_learn.grading.export import grades_csv
+from ccin_learn.grading.feedback import make_feedback as feedback
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
 from tests.grading.cohorts import make_assessments, submit

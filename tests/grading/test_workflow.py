@@ -22,8 +22,9 @@ from ccin_learn.credentials.catalogue import Credential, pass_marks
 from ccin_learn.credentials.issue import issue_credentials, read_register
 from ccin_learn.credentials.keys import generate_key, load_private_key
 from ccin_learn.grading.autograde import autograde
-from ccin_learn.grading.cohort import collect, feedback, init_cohort, open_cohort, release
+from ccin_learn.grading.cohort import collect, init_cohort, open_cohort, release
 from ccin_learn.grading.export import grades_csv, questions_csv
+from ccin_learn.grading.feedback import make_feedback as feedback
 from ccin_learn.grading.results import question_scores, results
 from ccin_learn.grading.roster import Learner
 from tests.grading.cohorts import copy_cohort, make_assessments, submit
