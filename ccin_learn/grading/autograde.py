@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import secrets as random_secrets
 import shutil
 import tempfile
 import time
@@ -37,11 +38,15 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
 
 from ccin_learn.errors import KitError, hidden, one_line
+from ccin_learn.grading import guard
 from ccin_learn.grading.cohort import Cohort, open_cohort
-from ccin_learn.grading.limited_kernel import write_kernelspec
+from ccin_learn.grading.guard import GuardedExecute
+from ccin_learn.grading.limited_kernel import WATCHDOG, write_kernelspec
+from ccin_learn.grading.sandbox import Cgroup, Limits, probe_bwrap, usable_cgroup
 
 MANIFESTS = ".ccin-graded"
 DEFAULT_MEMORY_MB = 1024
@@ -57,6 +62,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
     scratch: str = ""
+    contained: str = ""  # how the kernel was sandboxed and limited, and what was left
 
 
 @dataclass
@@ -84,23 +90,58 @@ class AutogradeReport:
 _worker: dict[str, object] = {}
 
 
-def start_worker(cohort_root: str, assignment: str, memory_mb: int, scratch_root: str) -> None:
-    """Prepare this worker's scratch course and its memory-limited kernel."""
+def start_worker(
+    cohort_root: str,
+    assignment: str,
+    memory_mb: int,
+    scratch_root: str,
+    sandbox: bool = True,
+    secrets: tuple[str, str] = ("", ""),
+) -> None:
+    """Prepare this worker's scratch course and its sandboxed, limited kernel.
+
+    ``secrets`` are the run's snapshot-module name and guard nonce (see guard.py).
+    The limits are a cgroup's when one is writable here, else the watchdog's.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="worker-", dir=scratch_root))
-    quiet_kernels()
-    write_kernelspec(scratch / "jupyter", memory_mb)
+    quiet_kernels(scratch)
+    runtime = scratch / "runtime"  # connection files and the kernel's IPC sockets
+    runtime.mkdir(mode=0o700)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    limits = Limits(memory_mb)
+    cgroup = f"ccin-grade-{os.getpid()}"
+    group = usable_cgroup(cgroup, limits)
+    mechanism = group.mechanism if group is not None else WATCHDOG
+    write_kernelspec(
+        scratch / "jupyter",
+        limits,
+        sandbox=sandbox,
+        mechanism=mechanism,
+        cgroup=cgroup,
+        allowed=scratch / "autograded",
+        runtime=runtime,
+        stash=secrets[0],
+    )
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(scratch / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p
     )
     cohort = open_cohort(Path(cohort_root))
     shutil.copytree(cohort.root / "source" / assignment, scratch / "source" / assignment)
-    config = scratch_config(cohort, scratch)
+    config = scratch_config(cohort, scratch, secrets)
     main_db = cohort.nbgrader_config().CourseDirectory.db_url
     if main_db.startswith("sqlite:///"):
         shutil.copy(main_db.removeprefix("sqlite:///"), scratch / "gradebook.db")
     else:  # a server database: build the same assignment from the same source
         generate_in_scratch(config, assignment)
-    _worker.update(cohort=cohort, scratch=scratch, config=config, assignment=assignment)
+    where = "bubblewrap" if sandbox else "no sandbox"
+    _worker.update(
+        cohort=cohort,
+        scratch=scratch,
+        config=config,
+        assignment=assignment,
+        group=group,
+        contained=f"{where}, {mechanism} ({limits.describe()})",
+    )
 
 
 def generate_in_scratch(config, assignment: str) -> None:
@@ -110,28 +151,38 @@ def generate_in_scratch(config, assignment: str) -> None:
         raise KitError(f"could not prepare a grading worker: {result.get('error')}")
 
 
-def quiet_kernels() -> None:
+def quiet_kernels(scratch: Path) -> None:
     """Send this worker's stderr (and its kernels' start-up chatter) to a log file.
 
     Problems with a learner's notebook are reported through the outcome, so the
-    trainer's screen shows progress and results, not every kernel's warnings.
+    trainer's screen shows progress and results, not every kernel's warnings. The
+    log is in the worker's private scratch folder: a file at a predictable shared
+    path could be created first by anyone on the machine.
     """
-    # One log per account: graders of cohorts sharing a machine cannot open each other's.
-    log = os.open(
-        os.path.join(tempfile.gettempdir(), f"ccin-grade-worker-{os.getuid()}.log"),
-        os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-        0o600,
-    )
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    log = os.open(scratch / "worker.log", flags, 0o600)
     os.dup2(log, 2)
     os.close(log)
 
 
-def scratch_config(cohort: Cohort, scratch: Path):
-    """The cohort's nbgrader config, pointed at a private scratch course."""
+def scratch_config(cohort: Cohort, scratch: Path, secrets: tuple[str, str] = ("", "")):
+    """The cohort's nbgrader config, pointed at a private scratch course.
+
+    Kernels talk to the grader over IPC sockets in the worker's runtime folder
+    (the sandbox has no network, not even loopback), and nbgrader's Execute is
+    replaced by GuardedExecute (the guard and the output cap).
+    """
     config = cohort.nbgrader_config()
     config.CourseDirectory.root = str(scratch)
     config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     config.Exchange.root = str(scratch / "exchange")
+    config.KernelManager.transport = "ipc"  # one kernel at a time per worker:
+    config.KernelManager.connection_file = str(scratch / "runtime" / "kernel.json")
+    config.Autograde.autograde_preprocessors = [
+        GuardedExecute if p is Execute else p
+        for p in Autograde.class_traits()["autograde_preprocessors"].default()
+    ]
+    config.GuardedExecute.stash, config.GuardedExecute.nonce = secrets
     return config
 
 
@@ -144,21 +195,52 @@ def grade_in_worker(learner: str) -> Outcome:
     submitted = cohort.root / "submitted" / learner / assignment
     target = scratch / "submitted" / learner / assignment
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(submitted, target)
-    outcome = Outcome(learner, graded=False)
+    shutil.copytree(submitted, target, symlinks=True)
+    outcome = Outcome(learner, graded=False, contained=str(_worker["contained"]))
+    guard.FINDINGS.clear()
     try:
         tampered = edited_locked_cells(cohort.root / "release" / assignment, submitted)
+        tampered += [n for p in sorted(target.glob("*.ipynb")) for n in guard.static_findings(p)]
         run_autograde(scratch, learner)
         executed = scratch / "autograded" / learner / assignment
         if not any(executed.glob("*.ipynb")):
             raise KitError("nbgrader produced no graded notebook")
+        drop_links(executed)
         outcome.graded = True
         outcome.scratch = str(scratch)
-        outcome.problems = tampered + run_problems(executed)
+        outcome.problems = tampered + guard.FINDINGS + run_problems(executed)
     except Exception as err:  # one learner's failure must not stop the others
         outcome.problems = [f"could not be graded: {' '.join(str(err).split())[:300]}"]
+    outcome.problems += contain(outcome)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def drop_links(folder: Path) -> None:
+    """Remove anything but plain files and folders the kernel left in its working folder.
+
+    A symlink made inside the sandbox may name a file outside it (the trainer's
+    key); copying the folder into the cohort would follow it with the grader's rights.
+    """
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            path.unlink()
+
+
+def contain(outcome: Outcome) -> list[str]:
+    """Check that no process of this learner's kernel is left; stop any that is."""
+    group: Cgroup | None = _worker.get("group")  # type: ignore[assignment]
+    if group is None:
+        outcome.contained += "; the sandbox's processes ended with its pid namespace"
+        return []
+    try:
+        left = group.remove(grace=1.0)
+    except KitError as err:
+        return [f"processes of this submission would not stop: {err}"]
+    outcome.contained += "; no process left after grading"
+    if left:
+        return [f"left {left} process(es) running after grading; they were stopped"]
+    return []
 
 
 def run_autograde(scratch: Path, learner: str) -> None:
@@ -292,6 +374,10 @@ def submitted_learners(cohort: Cohort, assignment: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
 
 
+def secrets_token() -> str:
+    return random_secrets.token_hex(12)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
@@ -323,12 +409,14 @@ def autograde(
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress: Callable[[Outcome, int, int], None] | None = None,
     force: bool = False,
+    sandbox: bool = True,
 ) -> AutogradeReport:
     """Autograde new or changed submissions; one learner's failure never stops the rest.
 
     A submission graded before and unchanged since keeps its scores and its
     hand-grading review state (``force`` grades everything again, as nbgrader would,
-    which asks for hand-graded cells to be reviewed again).
+    which asks for hand-graded cells to be reviewed again). ``sandbox`` False runs
+    learners' code with the trainer's rights (only when bubblewrap cannot run).
     """
     started = time.monotonic()
     cohort.check_assignment(assignment)
@@ -340,7 +428,7 @@ def autograde(
     outcomes = [Outcome(lr, graded=True, unchanged=True) for lr in unchanged]
     workers = max(1, min(workers or default_workers(), len(to_grade) or 1))
     if to_grade:
-        graded = run_workers(cohort, assignment, to_grade, workers, memory_mb, progress)
+        graded = run_workers(cohort, assignment, to_grade, workers, memory_mb, progress, sandbox)
         record_graded(cohort, assignment, [o.learner for o in graded if o.graded])
         outcomes += graded
     outcomes.sort(key=lambda o: o.learner)
@@ -361,21 +449,27 @@ def run_workers(
     workers: int,
     memory_mb: int,
     progress: Callable[[Outcome, int, int], None] | None,
+    sandbox: bool = True,
 ) -> list[Outcome]:
     # Workers fork from this process, which has loaded nbgrader once and has no kernel or
     # event loop of its own yet; "spawn" would import nbgrader again in every worker.
     import nbgrader.converters  # noqa: F401  lazy: loaded before forking, shared by the workers
 
     context = multiprocessing.get_context("fork")
+    if sandbox:  # once per run: refuse before any learner's code runs unsandboxed
+        with tempfile.TemporaryDirectory(prefix="ccin-probe-") as probe:
+            probe_bwrap(Limits(memory_mb), Path(probe))
     main_db = cohort.nbgrader_config().CourseDirectory.db_url
     outcomes: list[Outcome] = []
+    # per run: the kernels' snapshot-module name and the nonce the guard answers with
+    secrets = (f"_{secrets_token()}", secrets_token())
     with (
         tempfile.TemporaryDirectory(prefix="ccin-grade-") as scratch_root,
         ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=start_worker,
-            initargs=(str(cohort.root), assignment, memory_mb, scratch_root),
+            initargs=(str(cohort.root), assignment, memory_mb, scratch_root, sandbox, secrets),
         ) as pool,
         Recorder(cohort, assignment) as recorder,
     ):
