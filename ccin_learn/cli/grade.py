@@ -158,13 +158,34 @@ def collect(assignment: str, course_dir: Path, zip_dir: Path | None) -> None:
     help="Grade unchanged submissions again too (nbgrader "
     "then asks for hand-graded answers to be reviewed again).",
 )
+@click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="Run learners' code without the bubblewrap sandbox, with your rights "
+    "(only where bubblewrap cannot run).",
+)
 def autograde(
-    assignment: str, course_dir: Path, workers: int | None, memory_mb: int, force: bool
+    assignment: str,
+    course_dir: Path,
+    workers: int | None,
+    memory_mb: int,
+    force: bool,
+    no_sandbox: bool,
 ) -> int:
-    """Autograde new and changed submissions in parallel; the scores are nbgrader's own."""
+    """Autograde new and changed submissions in parallel; the scores are nbgrader's own.
+
+    Each learner's code runs in a bubblewrap sandbox: no network, nothing of yours
+    readable or writable but its own copy, and limits on all its processes together.
+    """
     from ccin_learn.grading.autograde import autograde as run  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
+    if no_sandbox:
+        click.echo(
+            "Warning: grading without a sandbox: learners' code runs with your rights "
+            "(it can read your files, your keys and other learners' work).",
+            err=True,
+        )
     with progress_bar(f"Autograding {assignment}") as update:
         report = run(
             cohort,
@@ -173,6 +194,7 @@ def autograde(
             memory_mb,
             force=force,
             progress=lambda o, n, total: update(f"{n} of {total}", 100 * n // total),
+            sandbox=not no_sandbox,
         )
     fresh = len(report.graded) - len(report.unchanged)
     click.echo(

@@ -233,14 +233,30 @@ def contain(outcome: Outcome) -> list[str]:
     if group is None:
         outcome.contained += "; the sandbox's processes ended with its pid namespace"
         return []
+    notes = limit_notes(group.hits(), group.limits)
     try:
         left = group.remove(grace=1.0)
     except KitError as err:
-        return [f"processes of this submission would not stop: {err}"]
+        return [*notes, f"processes of this submission would not stop: {err}"]
     outcome.contained += "; no process left after grading"
     if left:
-        return [f"left {left} process(es) running after grading; they were stopped"]
-    return []
+        notes.append(f"left {left} process(es) running after grading; they were stopped")
+    return notes
+
+
+def limit_notes(hits: dict[str, int], limits: Limits) -> list[str]:
+    """Plain words for the limits the submission ran into, all its processes together."""
+    notes = []
+    if hits["memory"]:
+        notes.append(
+            f"ran out of memory: {hits['memory']} process(es) stopped at the "
+            f"{limits.memory_mb} MB limit for all its processes together"
+        )
+    if hits["processes"]:
+        notes.append(
+            f"tried to start more than {limits.processes} processes ({hits['processes']} refused)"
+        )
+    return notes
 
 
 def run_autograde(scratch: Path, learner: str) -> None:

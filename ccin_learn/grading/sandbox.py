@@ -226,6 +226,7 @@ class Cgroup:
 
     def __init__(self, folders: list[Path], version: int) -> None:
         self.folders, self.version = folders, version
+        self.limits = Limits(memory_mb=0)  # set by create()
 
     @classmethod
     def named(cls, name: str) -> Cgroup | None:
@@ -251,6 +252,7 @@ class Cgroup:
 
     def create(self, limits: Limits) -> None:
         """Make the folders and set the limits (raises OSError when not allowed)."""
+        self.limits = limits
         if self.version == 2:
             parent = self.folders[0].parent
             with contextlib.suppress(OSError):
@@ -276,6 +278,20 @@ class Cgroup:
         """Move ``pid`` (0: this process) in; its children are born inside."""
         for folder in self.folders:
             (folder / "cgroup.procs").write_text(str(pid or os.getpid()))
+
+    def hits(self) -> dict[str, int]:
+        """How often the memory and process limits stopped something (OOM kills, failed forks)."""
+        counts = {"memory": 0, "processes": 0}
+        files = {
+            "memory": ("memory.oom_control", "memory.events"),
+            "processes": ("pids.events",),
+        }
+        keys = {"memory": "oom_kill", "processes": "max"}
+        for what, names in files.items():
+            for folder in self.folders:
+                for name in names:
+                    counts[what] += read_count(folder / name, keys[what])
+        return counts
 
     def pids(self) -> set[int]:
         found: set[int] = set()
@@ -313,6 +329,19 @@ class Cgroup:
             with contextlib.suppress(FileNotFoundError):
                 retry_rmdir(folder)
         return left
+
+
+def read_count(path: Path, key: str) -> int:
+    """The number after ``key`` in a cgroup's "key value" file (0 when absent)."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return 0
+    for line in lines:
+        name, _, value = line.partition(" ")
+        if name == key and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 def retry_rmdir(folder: Path) -> None:
