@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -17,7 +19,13 @@ from ccin_learn.errors import KitError
 from ccin_learn.grading.cohort import Cohort, init_cohort, release
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
-from ccin_learn.grading.sandbox import Limits, bwrap_command, probe_bwrap, usable_cgroup
+from ccin_learn.grading.sandbox import (
+    Limits,
+    bwrap_command,
+    probe_bwrap,
+    usable_cgroup,
+    watch,
+)
 from tests.grading.cohorts import ANSWERS, answered, make_assessments
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
@@ -56,6 +64,21 @@ for _ in range(20):
     except OSError:
         refused += 1
 print(refused, killed)
+"""
+
+
+HOG = """
+import os, sys, time
+if sys.argv[1] == "memory":
+    blob = bytearray(300 * 1024**2)
+    for i in range(0, len(blob), 4096):
+        blob[i] = 1
+else:
+    for _ in range(20):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+time.sleep(30)
 """
 
 
@@ -103,6 +126,17 @@ def test_a_cgroup_caps_processes_and_memory_together(work: Path) -> None:
     assert int(refused) > 0 and killed == "True", done.stdout + done.stderr
     assert hits["memory"] >= 1 and hits["processes"] >= 1
     assert left == 0
+
+
+@needs_bwrap
+@pytest.mark.parametrize("greed", ["memory", "processes"])
+def test_without_a_cgroup_the_watchdog_stops_the_whole_sandbox(work: Path, greed: str) -> None:
+    limits = Limits(memory_mb=100, processes=8)
+    command = bwrap_command([sys.executable, "-c", HOG, greed], str(work), [str(work)], limits)
+    started = time.monotonic()
+    code = watch(subprocess.Popen(command), limits)
+    assert code == -signal.SIGKILL
+    assert time.monotonic() - started < 20  # stopped, not ended by itself after 30 s
 
 
 @pytest.fixture(scope="module")
