@@ -202,6 +202,10 @@ def autograde(
         f"with {report.workers} worker(s); {len(report.unchanged)} unchanged since "
         f"last time; {len(report.failed)} could not be graded."
     )
+    # how learners' code was contained (the same for the whole run)
+    contained = sorted({o.contained.split(";")[0] for o in report.outcomes if o.contained})
+    for how in contained:
+        click.echo(f"Learners' code ran in: {how}.")
     for outcome in report.outcomes:
         for problem in outcome.problems:
             click.echo(f"  {outcome.learner}: {problem}")
