@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
@@ -197,7 +198,29 @@ class GuardedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if self.stash and is_test_cell(cell):
             run_sync(self.guard)(cell)
-        return super().preprocess_cell(cell, resources, index)
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            run_sync(self.revive)(cell)
+            return cell, self.resources
+
+    async def revive(self, cell: Any) -> None:
+        """The kernel died in this cell (the memory limit, most often): fail the cell, go on.
+
+        Without this, nbgrader would give up on the whole notebook; with it the
+        cell shows an error, and the rest runs in a new kernel (so cells relying
+        on what the dead kernel computed fail too, as they should).
+        """
+        reason = "the kernel stopped (it ran out of memory or was killed)"
+        cell.outputs = [
+            nbformat.v4.new_output("error", ename="DeadKernelError", evalue=reason, traceback=[])
+        ]
+        FINDINGS.append(
+            f"{reason} in a cell of {self.notebook_name}; that cell failed and the "
+            "rest ran in a new kernel"
+        )
+        await ensure_async(self.km.restart_kernel(now=True))
+        await ensure_async(self.kc.wait_for_ready(timeout=self.startup_timeout))
 
     async def guard(self, cell: Any) -> None:
         """Run the kernel's check before this test cell; note what it undid."""

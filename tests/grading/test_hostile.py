@@ -49,6 +49,12 @@ print("forked", born)
 total = 5
 """,
     "bigmem": "blob = bytearray(10 * 1024**3)\ntotal = 5",
+    "hog": """
+blob = bytearray(500 * 1024**2)
+for i in range(0, len(blob), 4096):
+    blob[i] = 1
+total = 5
+""",
     "kids": """
 import os, time
 kids = []
@@ -215,6 +221,12 @@ def test_ten_gigabytes_at_once_fail_in_the_learners_cell(graded):
     assert "MemoryError" in outputs(graded, "bigmem")
     assert any("out of memory" in p for p in outcome(graded, "bigmem").problems)
     assert scores(graded)["bigmem"] == 1
+
+
+def test_a_kernel_killed_for_memory_fails_its_cell_and_the_rest_is_graded(graded):
+    assert outcome(graded, "hog").graded
+    assert any("the kernel stopped" in p for p in outcome(graded, "hog").problems)
+    assert scores(graded)["hog"] == 1  # its answer cell died; the other question passes
 
 
 def test_memory_across_ten_children_counts_together(graded):
