@@ -250,6 +250,16 @@ def test_the_key_the_gradebook_and_a_peers_work_cannot_be_read(graded):
             assert secret not in outputs(graded, learner.learner)
 
 
+def test_the_generated_feedback_holds_no_secret_either(graded):
+    cohort = graded["cohort"]
+    assert cohort.api().generate_feedback("ps1")["success"]  # (released through no exchange)
+    pages = {p.parts[-3]: p.read_text() for p in (cohort.root / "feedback").rglob("*.html")}
+    assert len(pages) == len(graded["report"].outcomes)
+    for learner, page in pages.items():
+        assert "issuer-secret" not in page and "SQLite format" not in page
+        assert learner == "ada" or "Preston" not in page  # ada's own written answer
+
+
 def test_nothing_outside_its_folder_can_be_written(graded):
     assert outputs(graded, "vandal").count("blocked") == 3
     assert not Path(graded["paths"]["marker"]).exists()
