@@ -139,6 +139,8 @@ def bwrap_command(
     args = [
         bwrap,
         "--unshare-all",
+        "--unshare-user",  # required (not just tried) for --disable-userns
+        "--disable-userns",  # no nested user namespace: less kernel surface inside
         "--die-with-parent",
         "--new-session",
         "--cap-drop",
@@ -151,6 +153,8 @@ def bwrap_command(
         "grading",
         "--clearenv",
     ]
+    # HOME is the private /tmp, not the working folder: that folder is copied into the
+    # cohort after grading, and IPython's profile files have no place there.
     for name, value in sandbox_env("/tmp").items():
         args += ["--setenv", name, value]
     args += system_mounts()

@@ -43,6 +43,9 @@ try:
     open("/usr/sandbox-was-here", "w")
 except OSError as err:
     seen["usr"] = type(err).__name__
+import shutil, subprocess
+if shutil.which("unshare"):
+    seen["userns"] = subprocess.run(["unshare", "-U", "true"], capture_output=True).returncode
 print(json.dumps(seen))
 """
 
@@ -109,6 +112,7 @@ def test_code_in_the_sandbox_sees_only_its_folder_and_no_network(work: Path) -> 
     assert seen["usr"] in ("OSError", "PermissionError")
     assert "OPENBLAS_NUM_THREADS" in seen["env"] and "PYTHONPATH" not in seen["env"]
     assert (work / "mine.txt").read_text() == "ok"
+    assert seen.get("userns", 1) != 0  # no nested user namespace
 
 
 @needs_bwrap
