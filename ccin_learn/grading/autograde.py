@@ -6,8 +6,10 @@ gradebook allows one writer. So grading runs in two phases:
 1. **Grade, in parallel.** Each worker process keeps a private scratch course
    (a copy of the cohort's gradebook, or the assignment generated from the same
    source for a server database) and runs nbgrader's own ``Autograde`` there for
-   one learner at a time, in that learner's own kernel, under a cell time limit
-   and a memory limit.
+   one learner at a time, in that learner's own kernel, under a cell time limit.
+   The kernel runs in a bubblewrap sandbox with limits on all its processes
+   together (sandbox.py), and the tests are guarded against hooks the learner's
+   code may have installed (guard.py).
 2. **Record, once.** The main process copies each learner's autograded
    notebooks into the cohort and nbgrader's scores, comments and late penalties
    from the scratch gradebook into the cohort's gradebook, one writer, one
