@@ -150,7 +150,7 @@ def collect(assignment: str, course_dir: Path, zip_dir: Path | None) -> None:
     type=click.IntRange(128, 65536),
     default=1024,
     show_default=True,
-    help="Memory limit of each learner's kernel.",
+    help="Memory limit of each learner's kernel, all its processes together.",
 )
 @click.option(
     "--force",
