@@ -142,6 +142,7 @@ def start_worker(
         config=config,
         assignment=assignment,
         group=group,
+        sandbox=sandbox,
         contained=f"{where}, {mechanism} ({limits.describe()})",
     )
 
@@ -232,8 +233,12 @@ def drop_links(folder: Path) -> None:
 def contain(outcome: Outcome) -> list[str]:
     """Check that no process of this learner's kernel is left; stop any that is."""
     group: Cgroup | None = _worker.get("group")  # type: ignore[assignment]
-    if group is None:
-        outcome.contained += "; the sandbox's processes ended with its pid namespace"
+    if group is None:  # the watchdog: nothing to count processes by after the kernel ends
+        outcome.contained += (
+            "; the sandbox's processes ended with its pid namespace"
+            if _worker["sandbox"]
+            else "; processes it started in the background may still be running"
+        )
         return []
     notes = limit_notes(group.hits(), group.limits)
     try:
