@@ -16,6 +16,7 @@ import pytest
 import ccin_learn
 from ccin_learn.cli import main
 from ccin_learn.errors import KitError
+from ccin_learn.grading import autograde as grading
 from ccin_learn.grading.cohort import Cohort, init_cohort, release
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
@@ -183,4 +184,17 @@ def test_no_sandbox_warns_once_and_grades_as_before(
     assert err.count("grading without a sandbox: learners' code runs with your rights") == 1
     assert "Autograded 1 submission(s) of ps1" in out
     assert "Learners' code ran in: no sandbox, cgroup v1" in out or "watchdog" in out
+    assert [r.score for r in results(submitted)] == [3]
+
+
+@pytest.mark.slow
+@needs_bwrap
+def test_where_no_cgroup_is_writable_the_watchdog_limits_the_sandbox(
+    submitted: Cohort, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(grading, "usable_cgroup", lambda name, limits: None)  # a hub's trainer
+    report = grading.autograde(submitted, "ps1", workers=1, force=True)
+    (done,) = report.outcomes
+    assert done.graded and done.problems == []
+    assert done.contained.startswith("bubblewrap, watchdog (1024 MB, 64 processes)")
     assert [r.score for r in results(submitted)] == [3]
