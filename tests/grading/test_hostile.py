@@ -103,6 +103,7 @@ def rig(lines):
 get_ipython().input_transformers_cleanup.append(rig)
 total = 4
 """,
+    "blinder": "get_ipython().user_expressions = lambda expressions: {}\ntotal = 4",
     "killer": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\ntotal = 5",
     "net": """
 import socket
@@ -283,6 +284,12 @@ def test_rigging_the_tests_is_undone_and_named_as_tampering(graded):
     assert any(p.startswith("tampered: the learner's code") for p in problems)
     honest = outcome(graded, "ada").problems + outcome(graded, "bea").problems
     assert not any("tampered" in p for p in honest)
+
+
+def test_blinding_the_guard_is_named_as_tampering(graded):
+    problems = outcome(graded, "blinder").problems
+    assert any(p.startswith("tampered: the grader's check did not run") for p in problems)
+    assert scores(graded)["blinder"] == 1  # total = 4 still fails its test
 
 
 def test_killing_the_grader_does_not(graded):
