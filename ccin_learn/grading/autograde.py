@@ -48,7 +48,13 @@ from ccin_learn.grading import guard
 from ccin_learn.grading.cohort import Cohort, open_cohort
 from ccin_learn.grading.guard import GuardedExecute
 from ccin_learn.grading.limited_kernel import WATCHDOG, write_kernelspec
-from ccin_learn.grading.sandbox import Cgroup, Limits, probe_bwrap, usable_cgroup
+from ccin_learn.grading.sandbox import (
+    Cgroup,
+    Limits,
+    probe_bwrap,
+    removing_cgroups,
+    usable_cgroup,
+)
 
 MANIFESTS = ".ccin-graded"
 DEFAULT_MEMORY_MB = 1024
@@ -99,6 +105,7 @@ def start_worker(
     scratch_root: str,
     sandbox: bool = True,
     secrets: tuple[str, str] = ("", ""),
+    run_id: str = "",
 ) -> None:
     """Prepare this worker's scratch course and its sandboxed, limited kernel.
 
@@ -111,7 +118,7 @@ def start_worker(
     runtime.mkdir(mode=0o700)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
     limits = Limits(memory_mb)
-    cgroup = f"ccin-grade-{os.getpid()}"
+    cgroup = f"ccin-grade-{run_id}{os.getpid()}"
     group = usable_cgroup(cgroup, limits)
     mechanism = group.mechanism if group is not None else WATCHDOG
     write_kernelspec(
@@ -486,13 +493,23 @@ def run_workers(
     outcomes: list[Outcome] = []
     # per run: the kernels' snapshot-module name and the nonce the guard answers with
     secrets = (f"_{secrets_token()}", secrets_token())
+    run_id = f"{secrets_token()[:8]}-"  # names this run's kernel cgroups
     with (
         tempfile.TemporaryDirectory(prefix="ccin-grade-") as scratch_root,
+        removing_cgroups(f"ccin-grade-{run_id}"),  # after the workers, even if one died
         ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=start_worker,
-            initargs=(str(cohort.root), assignment, memory_mb, scratch_root, sandbox, secrets),
+            initargs=(
+                str(cohort.root),
+                assignment,
+                memory_mb,
+                scratch_root,
+                sandbox,
+                secrets,
+                run_id,
+            ),
         ) as pool,
         Recorder(cohort, assignment) as recorder,
     ):

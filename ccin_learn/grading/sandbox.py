@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -359,6 +360,32 @@ def retry_rmdir(folder: Path) -> None:
                 return
             time.sleep(0.01)
     folder.rmdir()
+
+
+def remove_cgroups(prefix: str) -> None:
+    """Remove every cgroup named ``prefix...`` (after killing what is inside).
+
+    A grading worker that died (killed, crashed) cannot remove its kernel's cgroup;
+    the run does it at the end, so nothing of it stays behind.
+    """
+    probe = Cgroup.named(prefix)
+    if probe is None:
+        return
+    names = {p.name for f in probe.folders for p in f.parent.glob(f"{prefix}*") if p.is_dir()}
+    for name in sorted(names):
+        group = Cgroup.named(name)
+        if group is not None:
+            with contextlib.suppress(KitError, OSError):
+                group.remove()
+
+
+@contextlib.contextmanager
+def removing_cgroups(prefix: str) -> Iterator[None]:
+    """On leaving, remove the cgroups named ``prefix...`` (``remove_cgroups``)."""
+    try:
+        yield
+    finally:
+        remove_cgroups(prefix)
 
 
 def usable_cgroup(name: str, limits: Limits) -> Cgroup | None:
