@@ -184,7 +184,7 @@ def collect(assignment: str, course_dir: Path, zip_dir: Path | None, max_mb: int
     type=click.IntRange(128, 65536),
     default=1024,
     show_default=True,
-    help="Memory limit of each learner's kernel.",
+    help="Memory limit of each learner's kernel, all its processes together.",
 )
 @click.option(
     "--changed-source",
@@ -199,6 +199,12 @@ def collect(assignment: str, course_dir: Path, zip_dir: Path | None, max_mb: int
     help="Grade every submission again, unchanged ones too; hand marks stand where "
     "their question and points did not change.",
 )
+@click.option(
+    "--no-sandbox",
+    is_flag=True,
+    help="Run learners' code without the bubblewrap sandbox, with your rights "
+    "(only where bubblewrap cannot run).",
+)
 def autograde(
     assignment: str,
     course_dir: Path,
@@ -206,8 +212,12 @@ def autograde(
     memory_mb: int,
     changed_source: bool,
     force: bool,
+    no_sandbox: bool,
 ) -> int:
     """Autograde new and changed submissions in parallel; the scores are nbgrader's own.
+
+    Each learner's code runs in a bubblewrap sandbox: no network, nothing of yours
+    readable or writable but its own copy, and limits on all its processes together.
 
     Every submission stays submitted: one nbgrader cannot grade as it is (a renamed
     notebook) is recorded as submitted and needing review, with the cause and the fix,
@@ -223,6 +233,12 @@ def autograde(
     from ccin_learn.grading.autograde import autograde as run  # lazy: start-up speed
 
     cohort = cohort_at(course_dir)
+    if no_sandbox:
+        click.echo(
+            "Warning: grading without a sandbox: learners' code runs with your rights "
+            "(it can read your files, your keys and other learners' work).",
+            err=True,
+        )
     with progress_bar(f"Autograding {assignment}") as update:
         report = run(
             cohort,
@@ -232,9 +248,14 @@ def autograde(
             force=force,
             changed_source=changed_source,
             progress=lambda o, n, total: update(f"{n} of {total}", 100 * n // total),
+            sandbox=not no_sandbox,
         )
     for line in autograde_summary(report):
         click.echo(line)
+    # how learners' code was contained (the same for the whole run)
+    contained = sorted({o.contained.split(";")[0] for o in report.outcomes if o.contained})
+    for how in contained:
+        click.echo(f"Learners' code ran in: {how}.")
     for outcome in report.outcomes:
         for problem in outcome.problems:
             click.echo(f"  {outcome.learner}: {problem}")

@@ -6,8 +6,10 @@ gradebook allows one writer. So grading runs in two phases:
 1. **Grade, in parallel.** Each worker process keeps a private scratch course
    (a copy of the cohort's gradebook, or the assignment generated from the same
    source for a server database) and runs nbgrader's own ``Autograde`` there for
-   one learner at a time, in that learner's own kernel, under a cell time limit
-   and a memory limit.
+   one learner at a time, in that learner's own kernel, under a cell time limit.
+   The kernel runs in a bubblewrap sandbox with limits on all its processes
+   together (sandbox.py), and the tests are guarded against hooks the learner's
+   code may have installed (guard.py).
 2. **Record, once.** The main process copies each learner's autograded
    notebooks into the cohort and nbgrader's scores, comments and late penalties
    from the scratch gradebook into the cohort's gradebook, one writer, one
@@ -32,6 +34,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import secrets as random_secrets
 import shutil
 import tempfile
 import time
@@ -46,12 +49,15 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
 
 from ccin_learn.errors import KitError, hidden, one_line
 from ccin_learn.fileio import atomic_write
+from ccin_learn.grading import guard
 from ccin_learn.grading.cohort import Cohort, open_cohort
-from ccin_learn.grading.limited_kernel import write_kernelspec
+from ccin_learn.grading.guard import GuardedExecute
+from ccin_learn.grading.limited_kernel import WATCHDOG, write_kernelspec
 from ccin_learn.grading.review import (
     MANIFESTS,
     Note,
@@ -60,6 +66,13 @@ from ccin_learn.grading.review import (
     output_notes,
     submission_notes,
     write_review,
+)
+from ccin_learn.grading.sandbox import (
+    Cgroup,
+    Limits,
+    probe_bwrap,
+    removing_cgroups,
+    usable_cgroup,
 )
 
 DEFAULT_MEMORY_MB = 1024
@@ -87,6 +100,7 @@ class Outcome:
     regraded: bool = False
     kept_marks: int = 0
     remark: list[str] = field(default_factory=list)
+    contained: str = ""  # how the kernel was sandboxed and limited, and what was left
 
 
 @dataclass
@@ -133,23 +147,60 @@ class AutogradeReport:
 _worker: dict[str, object] = {}
 
 
-def start_worker(cohort_root: str, assignment: str, memory_mb: int, scratch_root: str) -> None:
-    """Prepare this worker's scratch course and its memory-limited kernel."""
+def start_worker(
+    cohort_root: str,
+    assignment: str,
+    memory_mb: int,
+    scratch_root: str,
+    sandbox: bool = True,
+    secrets: tuple[str, str] = ("", ""),
+    run_id: str = "",
+) -> None:
+    """Prepare this worker's scratch course and its sandboxed, limited kernel.
+
+    ``secrets`` are the run's snapshot-module name and guard nonce (see guard.py).
+    The limits are a cgroup's when one is writable here, else the watchdog's.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="worker-", dir=scratch_root))
-    quiet_kernels()
-    write_kernelspec(scratch / "jupyter", memory_mb)
+    quiet_kernels(scratch)
+    runtime = scratch / "runtime"  # connection files and the kernel's IPC sockets
+    runtime.mkdir(mode=0o700)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    limits = Limits(memory_mb)
+    cgroup = f"ccin-grade-{run_id}{os.getpid()}"
+    group = usable_cgroup(cgroup, limits)
+    mechanism = group.mechanism if group is not None else WATCHDOG
+    write_kernelspec(
+        scratch / "jupyter",
+        limits,
+        sandbox=sandbox,
+        mechanism=mechanism,
+        cgroup=cgroup,
+        allowed=scratch / "autograded",
+        runtime=runtime,
+        stash=secrets[0],
+    )
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(scratch / "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p
     )
     cohort = open_cohort(Path(cohort_root))
     shutil.copytree(cohort.root / "source" / assignment, scratch / "source" / assignment)
-    config = scratch_config(cohort, scratch)
+    config = scratch_config(cohort, scratch, secrets)
     main_db = cohort.nbgrader_config().CourseDirectory.db_url
     if main_db.startswith("sqlite:///"):
         shutil.copy(main_db.removeprefix("sqlite:///"), scratch / "gradebook.db")
     else:  # a server database: build the same assignment from the same source
         generate_in_scratch(config, assignment)
-    _worker.update(cohort=cohort, scratch=scratch, config=config, assignment=assignment)
+    where = "bubblewrap" if sandbox else "no sandbox"
+    _worker.update(
+        cohort=cohort,
+        scratch=scratch,
+        config=config,
+        assignment=assignment,
+        group=group,
+        sandbox=sandbox,
+        contained=f"{where}, {mechanism} ({limits.describe()})",
+    )
 
 
 def generate_in_scratch(config, assignment: str) -> None:
@@ -159,24 +210,27 @@ def generate_in_scratch(config, assignment: str) -> None:
         raise KitError(f"could not prepare a grading worker: {result.get('error')}")
 
 
-def quiet_kernels() -> None:
+def quiet_kernels(scratch: Path) -> None:
     """Send this worker's stderr (and its kernels' start-up chatter) to a log file.
 
     Problems with a learner's notebook are reported through the outcome, so the
-    trainer's screen shows progress and results, not every kernel's warnings.
+    trainer's screen shows progress and results, not every kernel's warnings. The
+    log is in the worker's private scratch folder: a file at a predictable shared
+    path could be created first by anyone on the machine.
     """
-    # One log per account: graders of cohorts sharing a machine cannot open each other's.
-    log = os.open(
-        os.path.join(tempfile.gettempdir(), f"ccin-grade-worker-{os.getuid()}.log"),
-        os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-        0o600,
-    )
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    log = os.open(scratch / "worker.log", flags, 0o600)
     os.dup2(log, 2)
     os.close(log)
 
 
-def scratch_config(cohort: Cohort, scratch: Path):
-    """The cohort's nbgrader config, pointed at a private scratch course."""
+def scratch_config(cohort: Cohort, scratch: Path, secrets: tuple[str, str] = ("", "")):
+    """The cohort's nbgrader config, pointed at a private scratch course.
+
+    Kernels talk to the grader over IPC sockets in the worker's runtime folder
+    (the sandbox has no network, not even loopback), and nbgrader's Execute is
+    replaced by GuardedExecute (the guard and the output cap).
+    """
     config = cohort.nbgrader_config()
     config.CourseDirectory.root = str(scratch)
     config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
@@ -184,6 +238,13 @@ def scratch_config(cohort: Cohort, scratch: Path):
     # A deleted check would otherwise leave its learner awaiting hand-grading for ever:
     # Formgrader has no box for a cell that is not there. nbgrader restores it instead.
     config.OverwriteCells.add_missing_cells = True
+    config.KernelManager.transport = "ipc"  # one kernel at a time per worker:
+    config.KernelManager.connection_file = str(scratch / "runtime" / "kernel.json")
+    config.Autograde.autograde_preprocessors = [
+        GuardedExecute if p is Execute else p
+        for p in Autograde.class_traits()["autograde_preprocessors"].default()
+    ]
+    config.GuardedExecute.stash, config.GuardedExecute.nonce = secrets
     return config
 
 
@@ -196,8 +257,9 @@ def grade_in_worker(learner: str) -> Outcome:
     submitted = cohort.root / "submitted" / learner / assignment
     target = scratch / "submitted" / learner / assignment
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(submitted, target)
-    outcome = Outcome(learner, graded=False)
+    shutil.copytree(submitted, target, symlinks=True)
+    outcome = Outcome(learner, graded=False, contained=str(_worker["contained"]))
+    guard.FINDINGS.clear()
     notes: list[Note] = []
     try:
         notes = submission_notes(
@@ -206,21 +268,76 @@ def grade_in_worker(learner: str) -> Outcome:
             learner,
             earlier_releases(cohort.root, assignment),
         )
+        notes += [Note(n) for p in sorted(target.glob("*.ipynb")) for n in guard.static_findings(p)]
         keep_last_of_duplicates(target)
         run_autograde(scratch, learner)
         executed = scratch / "autograded" / learner / assignment
         if not any(executed.glob("*.ipynb")):
             raise KitError("nbgrader produced no graded notebook")
+        drop_links(executed)
         outcome.graded = True
         outcome.scratch = str(scratch)
         notes += output_notes(executed, submitted)
+        notes += [Note(finding) for finding in guard.FINDINGS]  # tampering: a look, always
         notes += [Note(p, review=False) for p in run_problems(executed)]
     except Exception as err:  # one learner's failure must not stop the others
         notes = failure_notes(notes, err, assignment, learner)
+    notes += contain(outcome)
     outcome.problems = [n.text for n in notes]
     outcome.review = [n.text for n in notes if n.review]
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def drop_links(folder: Path) -> None:
+    """Remove anything but plain files and folders the kernel left in its working folder.
+
+    A symlink made inside the sandbox may name a file outside it (the trainer's
+    key); copying the folder into the cohort would follow it with the grader's rights.
+    """
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            path.unlink()
+
+
+def contain(outcome: Outcome) -> list[Note]:
+    """Check that no process of this learner's kernel is left; stop any that is.
+
+    Limits hit are the trainer's to know (the score stands, as for a cell stopped for
+    time); a process left running after grading tried to outlive it, which needs a look.
+    """
+    group: Cgroup | None = _worker.get("group")  # type: ignore[assignment]
+    if group is None:  # the watchdog: nothing to count processes by after the kernel ends
+        outcome.contained += (
+            "; the sandbox's processes ended with its pid namespace"
+            if _worker["sandbox"]
+            else "; processes it started in the background may still be running"
+        )
+        return []
+    notes = [Note(n, review=False) for n in limit_notes(group.hits(), group.limits)]
+    try:
+        left = group.remove(grace=1.0)
+    except KitError as err:
+        return [*notes, Note(f"processes of this submission would not stop: {err}")]
+    outcome.contained += "; no process left after grading"
+    if left:
+        notes.append(Note(f"left {left} process(es) running after grading; they were stopped"))
+    return notes
+
+
+def limit_notes(hits: dict[str, int], limits: Limits) -> list[str]:
+    """Plain words for the limits the submission ran into, all its processes together."""
+    notes = []
+    if hits["memory"]:
+        notes.append(
+            f"ran out of memory: {hits['memory']} process(es) stopped at the "
+            f"{limits.memory_mb} MB limit for all its processes together"
+        )
+    if hits["processes"]:
+        notes.append(
+            f"tried to start more than {limits.processes} processes ({hits['processes']} refused)"
+        )
+    return notes
 
 
 def run_autograde(scratch: Path, learner: str) -> None:
@@ -386,6 +503,10 @@ def submitted_learners(cohort: Cohort, assignment: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
 
 
+def secrets_token() -> str:
+    return random_secrets.token_hex(12)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
@@ -524,6 +645,7 @@ def autograde(
     progress: Callable[[Outcome, int, int], None] | None = None,
     force: bool = False,
     changed_source: bool = False,
+    sandbox: bool = True,
 ) -> AutogradeReport:
     """Autograde new or changed submissions; one learner's failure never stops the rest.
 
@@ -534,7 +656,8 @@ def autograde(
     Either way a hand mark stands where its cell's master copy did not change, and goes
     back to hand-grading where it did. Every submission nbgrader keeps as submitted
     stays submitted, and the reasons a result needs review are stored for
-    ``grade status`` and ``grade export``.
+    ``grade status`` and ``grade export``. ``sandbox`` False runs learners' code with
+    the trainer's rights (only when bubblewrap cannot run).
     """
     started = time.monotonic()
     cohort.check_assignment(assignment)
@@ -547,7 +670,7 @@ def autograde(
     workers = max(1, min(workers or default_workers(), len(chosen.to_grade) or 1))
     if chosen.to_grade:
         graded = run_workers(
-            cohort, assignment, chosen.to_grade, workers, memory_mb, progress, chosen.keep
+            cohort, assignment, chosen.to_grade, workers, memory_mb, progress, chosen.keep, sandbox
         )
         for outcome in graded:
             outcome.regraded = outcome.learner in chosen.keep
@@ -595,21 +718,37 @@ def run_workers(
     memory_mb: int,
     progress: Callable[[Outcome, int, int], None] | None,
     keep: dict[str, set[str]] | None = None,
+    sandbox: bool = True,
 ) -> list[Outcome]:
     # Workers fork from this process, which has loaded nbgrader once and has no kernel or
     # event loop of its own yet; "spawn" would import nbgrader again in every worker.
     import nbgrader.converters  # noqa: F401  lazy: loaded before forking, shared by the workers
 
     context = multiprocessing.get_context("fork")
+    if sandbox:  # once per run: refuse before any learner's code runs unsandboxed
+        with tempfile.TemporaryDirectory(prefix="ccin-probe-") as probe:
+            probe_bwrap(Limits(memory_mb), Path(probe))
     main_db = cohort.nbgrader_config().CourseDirectory.db_url
     outcomes: list[Outcome] = []
+    # per run: the kernels' snapshot-module name and the nonce the guard answers with
+    secrets = (f"_{secrets_token()}", secrets_token())
+    run_id = f"{secrets_token()[:8]}-"  # names this run's kernel cgroups
     with (
         tempfile.TemporaryDirectory(prefix="ccin-grade-") as scratch_root,
+        removing_cgroups(f"ccin-grade-{run_id}"),  # after the workers, even if one died
         ProcessPoolExecutor(
             workers,
             mp_context=context,
             initializer=start_worker,
-            initargs=(str(cohort.root), assignment, memory_mb, scratch_root),
+            initargs=(
+                str(cohort.root),
+                assignment,
+                memory_mb,
+                scratch_root,
+                sandbox,
+                secrets,
+                run_id,
+            ),
         ) as pool,
         Recorder(cohort, assignment, keep) as recorder,
     ):
