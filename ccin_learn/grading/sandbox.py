@@ -444,7 +444,10 @@ def watch(process: subprocess.Popen, limits: Limits) -> int:
     while process.poll() is None:
         tree = process_tree(process.pid)
         if len(tree) > limits.processes + 2 or resident_bytes(tree) > limits.memory_mb * MB:
-            for pid in reversed(tree):
+            # the root first: bwrap then ends its pid namespace, which takes every
+            # process inside with it; killing the children first let bwrap exit on
+            # its own first, with an ordinary status, under load
+            for pid in tree:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
         time.sleep(WATCH_INTERVAL)

@@ -182,7 +182,7 @@ def test_no_sandbox_warns_once_and_grades_as_before(
     out, err = capsys.readouterr()
     assert code == 0, out + err
     assert err.count("grading without a sandbox: learners' code runs with your rights") == 1
-    assert "Autograded 1 submission(s) of ps1" in out
+    assert "Autograded 1 new or changed submission(s) of ps1" in out
     assert "Learners' code ran in: no sandbox, cgroup v1" in out or "watchdog" in out
     assert [r.score for r in results(submitted)] == [3]
 
