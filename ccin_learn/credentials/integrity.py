@@ -54,12 +54,17 @@ from ccin_learn.credentials.badge import VerificationError
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# Limits that keep canonicalisation fast on a hostile file: the kit's credentials are a few
+# kilobytes and six levels deep; an embedded badge image (a data: URL) fits easily.
+MAX_DOCUMENT_BYTES = 512 * 1024
+MAX_DEPTH = 32
 # Multicodec prefixes (varint) of an Ed25519 public key in a Multikey / did:key.
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 
 # Each pinned context: the URL a credential names, and the file in contexts/ that holds it.
 PINNED_CONTEXTS = {
-    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
+    VC2_CONTEXT: "credentials-v2.jsonld",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
     # The two below are used only by the W3C test vectors (tests/credentials/vectors).
     "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.jsonld",
@@ -96,14 +101,66 @@ def check_contexts(document: dict[str, Any]) -> None:
 
     pyld would ask the loader anyway, but checking first gives the plain message, and it
     refuses inline context objects: those could redefine terms outside the pinned set.
+    VC 2.0 requires the credentials v2 context first.
     """
     contexts = document.get("@context")
     if not isinstance(contexts, list) or not contexts:
         raise VerificationError("the credential has no @context list")
-    for entry in contexts:
+    if contexts[0] != VC2_CONTEXT:
+        raise VerificationError(f"the credential's first @context is not {VC2_CONTEXT}")
+    check_context_value(contexts)
+
+
+def check_context_value(value: Any) -> None:
+    """An @context value: pinned URLs only, alone or in a list."""
+    for entry in value if isinstance(value, list) else [value]:
         if not isinstance(entry, str):
             raise VerificationError("context not pinned: an inline context object")
         pinned_context(entry)
+
+
+def check_json_form(value: Any, depth: int = 0) -> None:
+    """Refuse JSON the kit never writes and that would let the JSON and what is signed differ.
+
+    The signature covers RDF, not JSON. A member renamed to its full address
+    (``https://www.w3.org/2018/credentials#validUntil`` for ``validUntil``), or moved under
+    a JSON-LD keyword (``@graph``, ``@included``, ``@reverse``, ``@value``...), gives the
+    same RDF, so the proof would still match while a reader of the JSON saw no expiry
+    date. Blank node names (``"id": "_:b0"``) can tie nodes into graphs whose
+    canonicalisation takes factorial time (seven linked nodes: seconds; ten: hours), so
+    they are refused too; without them every unnamed node has one parent and stays cheap.
+    """
+    if depth > MAX_DEPTH:
+        raise VerificationError(f"the credential is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, list):
+        for item in value:
+            check_json_form(item, depth + 1)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        if key == "@context":
+            check_context_value(item)
+            continue
+        if key.startswith("@") or ":" in key:
+            raise VerificationError(f"a member is written in a form the kit does not accept: {key}")
+        if item is None:
+            raise VerificationError(f"a member has no value (null), which is not signed: {key}")
+        if key == "id" and isinstance(item, str) and item.startswith("_:"):
+            raise VerificationError(f"a blank node name is not accepted as an id: {item}")
+        check_json_form(item, depth + 1)
+
+
+def check_size(document: dict[str, Any]) -> None:
+    """Refuse a document too large to be a credential before any JSON-LD work on it."""
+    try:
+        size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError) as err:
+        raise VerificationError(f"the credential is not plain JSON: {err}") from None
+    if size > MAX_DOCUMENT_BYTES:
+        raise VerificationError(
+            f"the credential is {size} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit"
+        )
 
 
 def raise_on_dropped(term: str | None) -> None:
@@ -120,7 +177,9 @@ def canonical_nquads(document: dict[str, Any]) -> str:
     A private context cache (not pyld's process-wide one) makes sure no context resolved
     elsewhere in the process, by another loader, can stand in for a pinned one.
     """
+    check_size(document)
     check_contexts(document)
+    check_json_form(document)
     processor = jsonld.JsonLdProcessor(on_property_dropped=raise_on_dropped)
     options = {
         "algorithm": "URDNA2015",
@@ -132,7 +191,24 @@ def canonical_nquads(document: dict[str, Any]) -> str:
         nquads: str = processor.normalize(document, options)
     except jsonld.JsonLdError as err:
         raise VerificationError(f"the credential is not valid JSON-LD: {root_cause(err)}") from err
+    check_no_relative_iri(nquads)
     return nquads
+
+
+def check_no_relative_iri(nquads: str) -> None:
+    """Refuse a value that is neither a full address nor a term the contexts define.
+
+    pyld resolves such a value (a ``type`` no context names, an ``id`` like ``badge-1``)
+    against a made-up base, http://example.org/base/, where the JSON-LD processors other
+    verifiers use leave it out: the two would then disagree about what was signed.
+    """
+    marker = "<" + jsonld.DEFAULT_BASE_IRI
+    start = nquads.find(marker)
+    if start >= 0:
+        value = nquads[start + len(marker) : nquads.find(">", start)]
+        raise VerificationError(
+            f"a value is neither a full address nor a term its contexts define: {value}"
+        )
 
 
 def root_cause(err: BaseException) -> str:

@@ -294,11 +294,112 @@ def test_an_unpinned_context_is_refused_and_never_fetched(issuer_key, monkeypatc
         integrity.canonical_nquads(inline)
 
 
-def test_a_member_no_context_defines_is_refused_rather_than_left_unsigned(issuer_key):
+def with_change(change) -> dict[str, Any]:
     document = open_badge()
-    document["credentialSubject"]["@note"] = "not a JSON-LD term"
-    with pytest.raises(VerificationError, match="would not be covered by the signature"):
-        add_proof(document, issuer_key, f"{ISSUER}profile.json#key-2", datetime.now(UTC))
+    change(document)
+    return document
+
+
+def deeply_nested(document: dict[str, Any]) -> None:
+    inner: dict[str, Any] = {"type": ["Result"], "value": "1"}
+    for _ in range(40):
+        inner = {"type": ["Result"], "value": "1", "result": [inner]}
+    document["credentialSubject"]["result"] = [inner]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            lambda d: d["credentialSubject"].update(favouriteColour="blue"),
+            "not defined by its contexts and would not be covered by the signature: "
+            "favouriteColour",
+        ),
+        (
+            lambda d: d.update({"@included": [{"id": "urn:x", "name": "hidden"}]}),
+            "form the kit does not accept: @included",
+        ),
+        (
+            lambda d: d.update({"https://schema.org/name": "Other name"}),
+            "form the kit does not accept: https://schema.org/name",
+        ),
+        (
+            lambda d: d.update(validUntil=None),
+            r"no value \(null\), which is not signed: validUntil",
+        ),
+        (
+            lambda d: d["type"].append("RevokedCredential"),
+            "neither a full address nor a term its contexts define: RevokedCredential",
+        ),
+        (
+            lambda d: d["credentialSubject"].update(id="learner-7"),
+            "neither a full address nor a term its contexts define: learner-7",
+        ),
+        (
+            lambda d: d["credentialSubject"].update(id="_:b0"),
+            "a blank node name is not accepted as an id: _:b0",
+        ),
+        (
+            lambda d: d.update({"@context": [OB3, V2]}),
+            "first @context is not https://www.w3.org/ns/credentials/v2",
+        ),
+        (deeply_nested, "nested more than 32 levels deep"),
+        (
+            lambda d: d.update(description="x" * 600_000),
+            "over the 524288-byte limit",
+        ),
+    ],
+    ids=[
+        "undefined-member",
+        "keyword",
+        "full-address-key",
+        "null",
+        "undefined-type",
+        "relative-id",
+        "blank-node",
+        "context-order",
+        "too-deep",
+        "too-large",
+    ],
+)
+def test_json_that_would_not_be_signed_as_read_is_refused(issuer_key, signed_badge, change, reason):
+    """Each would sign (or verify) RDF that differs from the JSON a person reads."""
+    with pytest.raises(VerificationError, match=reason):
+        add_proof(with_change(change), issuer_key, f"{ISSUER}profile.json#key-2", datetime.now(UTC))
+    changed = copy.deepcopy(signed_badge)
+    change(changed)
+    with pytest.raises(VerificationError, match=reason):
+        verify_proof(changed, issuer_key.public_key())
+
+
+def test_an_expiry_date_cannot_be_hidden_by_renaming_it_to_its_address(issuer_key):
+    """Renamed to its full address, validUntil gives the same RDF: the proof alone would pass."""
+    expiring = with_change(lambda d: d.update(validUntil="2027-11-20T09:30:00Z"))
+    signed = add_proof(expiring, issuer_key, f"{ISSUER}profile.json#key-2", datetime.now(UTC))
+    hidden = copy.deepcopy(signed)
+    hidden["https://www.w3.org/2018/credentials#validUntil"] = {
+        "@value": hidden.pop("validUntil"),
+        "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+    }
+    with pytest.raises(VerificationError, match="form the kit does not accept"):
+        verify_proof(hidden, issuer_key.public_key())
+
+
+def test_linked_blank_nodes_are_refused_at_once():
+    """Ten blank nodes all linked to each other would take hours to canonicalise."""
+    nodes = [
+        {"id": f"_:n{i}", "link": [{"id": f"_:n{j}"} for j in range(10) if j != i]}
+        for i in range(10)
+    ]
+    document = {
+        "@context": [V2, "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": nodes,
+    }
+    start = time.perf_counter()
+    with pytest.raises(VerificationError, match="blank node name"):
+        integrity.canonical_nquads(document)
+    assert time.perf_counter() - start < 0.5
 
 
 def test_verification_errors_are_kit_errors_and_one_line(signed_badge):
