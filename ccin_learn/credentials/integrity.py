@@ -59,6 +59,8 @@ VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # kilobytes and six levels deep; an embedded badge image (a data: URL) fits easily.
 MAX_DOCUMENT_BYTES = 512 * 1024
 MAX_DEPTH = 32
+# Contexts pyld has resolved from the pinned files (filled by canonical_nquads only).
+RESOLVED_CONTEXTS: dict[str, Any] = {}
 # Multicodec prefixes (varint) of an Ed25519 public key in a Multikey / did:key.
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 
@@ -174,8 +176,9 @@ def raise_on_dropped(term: str | None) -> None:
 def canonical_nquads(document: dict[str, Any]) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document, with pinned contexts only.
 
-    A private context cache (not pyld's process-wide one) makes sure no context resolved
-    elsewhere in the process, by another loader, can stand in for a pinned one.
+    The kit's own cache of resolved contexts (not pyld's process-wide one) makes sure no
+    context resolved elsewhere in the process, by another loader, can stand in for a
+    pinned one; it holds only what ``document_loader`` served, so it never goes stale.
     """
     check_size(document)
     check_contexts(document)
@@ -185,7 +188,7 @@ def canonical_nquads(document: dict[str, Any]) -> str:
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "documentLoader": document_loader,
-        "contextResolver": ContextResolver({}, document_loader),
+        "contextResolver": ContextResolver(RESOLVED_CONTEXTS, document_loader),
     }
     try:
         nquads: str = processor.normalize(document, options)
@@ -285,6 +288,19 @@ def verify_proof(document: dict[str, Any], public_key: Ed25519PublicKey) -> None
             "the proof does not match: the credential was changed after it was signed, "
             "or it was signed with a different key"
         ) from None
+
+
+def proof_verification_method(document: dict[str, Any]) -> str:
+    """The ``verificationMethod`` of the document's proof: the key the verifier must resolve.
+
+    ``verify`` looks this URL up in the issuer's published profile (``#key-2``, a
+    Multikey) and then calls ``verify_proof`` with that key; a key taken from anywhere
+    else would let a forger choose it.
+    """
+    proof = single_proof(document)
+    check_proof_options(proof)
+    method: str = proof["verificationMethod"]
+    return method
 
 
 def single_proof(document: dict[str, Any]) -> dict[str, Any]:

@@ -266,6 +266,23 @@ def test_a_malformed_proof_is_refused_with_the_reason(
         verify_proof(tampered(signed_badge, path, value), issuer_key.public_key())
 
 
+def test_the_verification_method_is_read_from_a_well_formed_proof(signed_badge):
+    assert integrity.proof_verification_method(signed_badge) == f"{ISSUER}profile.json#key-2"
+    with pytest.raises(VerificationError, match="unknown cryptosuite"):
+        integrity.proof_verification_method(
+            tampered(signed_badge, ("proof", "cryptosuite"), "ecdsa-rdfc-2019")
+        )
+
+
+def test_a_proof_context_must_open_the_credentials(signed_badge, issuer_key):
+    """Spec 3.3.2: a proof may carry the @context it was made with; it must match."""
+    same = tampered(signed_badge, ("proof", "@context"), [V2, OB3])
+    verify_proof(same, issuer_key.public_key())
+    other = tampered(signed_badge, ("proof", "@context"), [V2, "https://example.org/other"])
+    with pytest.raises(VerificationError, match="proof's @context does not match"):
+        verify_proof(other, issuer_key.public_key())
+
+
 def test_no_proof_is_refused(issuer_key):
     with pytest.raises(VerificationError, match="has no embedded proof"):
         verify_proof(open_badge(), issuer_key.public_key())
