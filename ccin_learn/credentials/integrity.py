@@ -15,20 +15,22 @@ It follows the W3C Recommendation "Data Integrity EdDSA Cryptosuites v1.0", sect
   base58btc (``z...``) in ``proofValue``.
 
 Why pyld and not ``openbadgeslib``: openbadgeslib (4.6.3, read in December 2026) does
-issue and verify OB 3.0 credentials with eddsa-rdfc-2022, and does it carefully (pinned
-contexts, context validation). But it is LGPL-3.0, while this kit is MIT and is copied
-and changed by councils: every copy that bundles or alters it would carry LGPL duties.
-It also brings its own OB 3.0 model, key handling and trust rules that would sit beside
-the kit's own (``badge.py``), and it uses pyld itself for the one hard step
-(canonicalisation). The cryptosuite is about forty lines over pyld (BSD-3-Clause), so
-the kit keeps the whole of its format in one place under one licence.
+issue and verify OB 3.0 credentials with eddsa-rdfc-2022, and carefully (pinned contexts,
+context validation); a badge signed here verifies with it and the reverse, with the same
+proofValue. But it is LGPL-3.0, while this kit is MIT and is copied and changed by
+councils: every copy that bundles or alters it would carry LGPL duties. It brings its own
+OB 3.0 model, key handling and trust rules that would sit beside the kit's (``badge.py``),
+and for this proof it needs pyld anyway (its optional ``ldp`` extra). The cryptosuite is
+a few dozen lines over pyld (BSD-3-Clause), so the kit keeps its format in one place
+under one licence.
 
 JSON-LD contexts are never fetched: a signature covers the RDF the JSON expands to, so
 a context served differently tomorrow would change what was signed, and fetching would
 let a credential make the verifier call any address. Every context is pinned in
-``contexts/`` (sources in its README) and anything else is refused. A member that no
-pinned context defines would be dropped silently by JSON-LD, so signed text would not be
-covered by the signature: such a document is refused too.
+``contexts/`` (sources in its README) and anything else is refused. Because the proof
+covers RDF and people read JSON, JSON that could mean something other than what was
+signed is refused before any check (see ``check_json_form``, ``raise_on_dropped`` and
+``check_no_relative_iri``).
 """
 
 from __future__ import annotations
