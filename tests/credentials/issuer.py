@@ -14,11 +14,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
+from ccin_learn.credentials import issue
 from ccin_learn.credentials.badge import Award
 from ccin_learn.credentials.catalogue import load_credentials
 from ccin_learn.credentials.keys import IssuerKeys, generate_key, load_issuer_keys
 from ccin_learn.credentials.status import publish
-from ccin_learn.grading.course import CourseConfig
+from ccin_learn.grading.cohort import CONFIG_NAME, Cohort, open_cohort
+from ccin_learn.grading.course import COURSE_NAME, CourseConfig
+from ccin_learn.grading.results import Result
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ANYSHIRE = "https://learn.anyshire.example/ccin/issuer/"
@@ -88,3 +94,29 @@ def tamper(token: str, change: Callable[[dict[str, Any]], object]) -> str:
     claims = parts(token)[1]
     change(claims)
     return f"{header}.{encode(claims)}.{signature}"
+
+
+LEARNERS = {"ada01": ("Ada Fictional", "ada@example.org"), "bea02": ("Bea Example", "")}
+
+
+def grades(cohort: object) -> list[Result]:
+    """Both learners passed The Coop Option (ada 90%, bea 80%), fully marked."""
+    return [
+        Result("ada01", "coop-option", True, 9, 10, False),
+        Result("bea02", "coop-option", True, 8, 10, False),
+    ]
+
+
+def gradebook_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue from fixed results and names: these tests are about signing, not nbgrader."""
+    monkeypatch.setattr(issue, "results", grades)
+    monkeypatch.setattr(issue, "learner_names", lambda cohort: dict(LEARNERS))
+
+
+def cohort_folder(folder: Path, course: CourseConfig) -> Cohort:
+    """A folder ``open_cohort`` accepts: course.yaml and an nbgrader_config.py."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = course.model_dump(exclude_none=True)
+    (folder / COURSE_NAME).write_text(yaml.safe_dump(data), encoding="utf-8")
+    (folder / CONFIG_NAME).write_text("c = get_config()  # noqa\n", encoding="utf-8")
+    return open_cohort(folder)
