@@ -252,9 +252,7 @@ def claimed_issuer(vc: dict[str, Any]) -> str:
     return str(issuer.get("id", "") if isinstance(issuer, dict) else issuer or "")
 
 
-def resolve_key(
-    kid: str, issuer: str, sources: Sources, report: Verification
-) -> tuple[PublicKey, dict[str, Any] | None]:
+def resolve_key(kid: str, issuer: str, sources: Sources) -> tuple[PublicKey, dict[str, Any] | None]:
     """The key that must have signed: the one the verifier pinned, or ``kid`` in the profile."""
     if sources.pinned is not None:
         return sources.pinned, None
@@ -355,7 +353,7 @@ def verify(
     header, unchecked = unverified(token)
     report = Verification(unchecked)
     issuer = claimed_issuer(unchecked)
-    key, profile = resolve_key(str(header.get("kid", "")), issuer, sources, report)
+    key, profile = resolve_key(str(header.get("kid", "")), issuer, sources)
     claims = check_signature(token, key, header["alg"])
     vc = {k: v for k, v in claims.items() if k not in ("iss", "sub", "jti", "nbf", "iat", "exp")}
     report.vc = vc
@@ -391,7 +389,7 @@ def verify_document(
     issuer = claimed_issuer(document)
     report = Verification(document)
     method = str(proof.get("verificationMethod", ""))
-    key, profile = resolve_key(method, issuer, sources, report)
+    key, profile = resolve_key(method, issuer, sources)
     if not isinstance(key, Ed25519PublicKey):
         raise VerificationError(f"{method} is not an Ed25519 key")
     integrity.verify_proof(document, key)

@@ -76,11 +76,6 @@ def from_multikey(value: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(decoded[2:])
 
 
-def did_key(public_key: Ed25519PublicKey) -> str:
-    """The did:key identifier of an Ed25519 public key (kept for older certificates)."""
-    return "did:key:" + multikey(public_key)
-
-
 def write_new(path: Path, data: bytes, mode: int) -> None:
     """Create ``path`` with ``mode``; refuse to overwrite, so a key is never lost."""
     try:
