@@ -359,7 +359,9 @@ def verify(
     report.vc = vc
     report.checked.append(signature_line(header, profile, issuer, vc))
     check_claims(claims, vc)
-    report.checked.append("Claims: sub, iss, jti and nbf match the credential")
+    report.checked.append(
+        "Token: its learner, issuer, id and date (sub, iss, jti, nbf) match the credential"
+    )
     report.checked.append(check_dates(vc, now or datetime.now(UTC)))
     check_schema(vc)
     report.checked.append("Schema: meets the Open Badges 3.0 JSON Schema (1EdTech)")
