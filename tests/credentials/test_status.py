@@ -116,3 +116,21 @@ def test_revoking_twice_or_an_unknown_credential_changes_nothing(issued, run_cli
     assert "was already revoked on" in again
     revoked = [r for r in read_state(body.keys.folder) if r["revoked_at"]]
     assert [r["revoked_reason"] for r in revoked] == ["Wrong learner"]
+
+
+def test_a_status_list_signed_by_anyone_else_is_refused(issued, run_cli, tmp_path):
+    body, _cohort, out = issued
+    forger = make_body(tmp_path / "forger")  # same address, own key, nothing revoked
+    err = run_cli(
+        [
+            "credentials",
+            "verify",
+            out / "ada01" / "coop-option.jwt",
+            "--issuer-profile",
+            body.profile,
+            "--status-list",
+            forger.status_list,
+        ],
+        exit_code=1,
+    ).err
+    assert "the status list is not the issuer's: the signature does not match" in err
