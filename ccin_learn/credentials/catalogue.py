@@ -72,6 +72,12 @@ class Credential:
     def workload_hours(self) -> float:
         return self.study_hours + self.assessment_hours
 
+    @property
+    def the_module(self) -> str:
+        """The module's title after "the" ("The Coop Option" already has one)."""
+        title = self.module_title
+        return title if title.lower().startswith("the ") else f"the {title}"
+
     def criteria(self) -> str:
         """The criteria narrative, in Markdown, as Open Badges carries it."""
         outcomes = "\n".join(f"- {outcome}" for outcome in self.outcomes)
@@ -81,7 +87,7 @@ class Credential:
             else "Holding the micro-credential(s): " + ", ".join(self.prerequisites) + "."
         )
         return (
-            f"Score at least {self.pass_mark:g}% on the {self.module_title} assessment, with "
+            f"Score at least {self.pass_mark:g}% on {self.the_module} assessment, with "
             "every written answer marked by a trainer.\n\n"
             f"Learning outcomes (by the end you can):\n{outcomes}\n\n"
             f"Notional workload: {self.workload_hours:g} hours ({self.study_hours:g} hours of "

@@ -6,27 +6,37 @@ credential's prerequisites (Finance and Legal structures need the core
 module). Each credential is a signed Open Badge (``.jwt``), a PDF certificate
 and a line in the register. Re-running issues nothing twice: the register is
 the record of what was issued.
+
+Two runs at once (two terminals, a timer and a person) must not sign a credential
+twice: the whole run holds an exclusive ``fcntl.flock`` on the output folder's
+register lock, and re-reads the register once it has it, so the second run sees
+what the first issued. Each credential's status-list index is recorded in the key
+folder before it is signed (``status.allocate``).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import io
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from defusedcsv import csv
 
-from ccin_learn.credentials.badge import Award, sign
+from ccin_learn.credentials.badge import Award, open_badge, sign_credential
 from ccin_learn.credentials.catalogue import Credential, load_credentials
 from ccin_learn.credentials.certificate import certificate_pdf
-from ccin_learn.credentials.keys import did_key
+from ccin_learn.credentials.keys import IssuerKeys, check_outside
+from ccin_learn.credentials.profile import issuer_id, key_id
+from ccin_learn.credentials.status import allocate, locked, mark_revoked, write_list
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
 from ccin_learn.grading.cohort import Cohort
-from ccin_learn.grading.course import COURSE_NAME, kit_example_fields
+from ccin_learn.grading.course import COURSE_NAME, CourseConfig, kit_example_fields
 from ccin_learn.grading.results import Result, results
 
 REGISTER = "register.csv"
@@ -40,7 +50,13 @@ REGISTER_COLUMNS = (
     "issued_at",
     "badge_file",
     "certificate_file",
+    "status_index",
+    "revoked_at",
+    "revoked_reason",
 )
+LOCK = ".register.lock"
+FORMATS = ("jwt", "di", "both")
+INTEGRITY = "ccin_learn.credentials.integrity"  # the Data Integrity proof (eddsa-rdfc-2022)
 
 
 @dataclass(frozen=True)
@@ -68,10 +84,11 @@ def write_register(path: Path, rows: list[dict[str, str]]) -> None:
     atomic_write(path, buffer.getvalue().encode("utf-8"))
 
 
-def learner_names(cohort: Cohort) -> dict[str, str]:
+def learner_names(cohort: Cohort) -> dict[str, tuple[str, str]]:
+    """Each learner's name (their id if the roster gave none) and email ('' if none)."""
     with cohort.gradebook() as gradebook:
         return {
-            s.id: " ".join(p for p in (s.first_name, s.last_name) if p) or s.id
+            s.id: (" ".join(p for p in (s.first_name, s.last_name) if p) or s.id, s.email or "")
             for s in gradebook.students
         }
 
@@ -89,17 +106,49 @@ def why_not(result: Result | None, credential: Credential, held: set[str]) -> st
     return ""
 
 
+@dataclass(frozen=True)
+class Signing:
+    """How credentials are signed: the body's keys, the JWT algorithm, the formats written."""
+
+    keys: IssuerKeys
+    alg: str = "RS256"
+    format: str = "jwt"
+
+
+def check_format(signing: Signing) -> None:
+    """Refuse, before anything is written, a format or algorithm this kit cannot make."""
+    if signing.format not in FORMATS:
+        raise KitError(f"unknown format {signing.format!r}: use jwt, di or both")
+    if signing.format != "jwt" and importlib.util.find_spec(INTEGRITY) is None:
+        raise KitError("this kit cannot make Data Integrity proofs yet: use --format jwt")
+    if (signing.format != "jwt" or signing.alg == "EdDSA") and signing.keys.ed25519 is None:
+        raise KitError(f"no Ed25519 key in {signing.keys.folder}: make keys with keygen")
+
+
 def issue_credentials(
     cohort: Cohort,
     out: Path,
-    key: Ed25519PrivateKey,
+    signing: Signing,
     credentials: Sequence[Credential] | None = None,
     now: datetime | None = None,
 ) -> list[Decision]:
-    """Issue every credential that has been earned and not yet issued."""
+    """Issue every credential that has been earned and not yet issued (one run at a time)."""
     check_awarding_body(cohort)
+    check_outside(signing.keys.folder, cohort.root)
+    check_format(signing)
     credentials = credentials or load_credentials()
     out.mkdir(parents=True, exist_ok=True)
+    with locked(out / LOCK):
+        return issue_locked(cohort, out, signing, credentials, now)
+
+
+def issue_locked(
+    cohort: Cohort,
+    out: Path,
+    signing: Signing,
+    credentials: Sequence[Credential],
+    now: datetime | None,
+) -> list[Decision]:
     register = read_register(out / REGISTER)
     held_by: dict[str, set[str]] = {}
     for row in register:
@@ -119,8 +168,9 @@ def issue_credentials(
                 decisions.append(Decision(learner, credential.id, False, reason))
                 continue
             score = by_key[(learner, credential.id)].percent
-            award = Award(learner, names[learner], credential, score, issued_at).with_id()
-            register.append(write_award(out, award, cohort, key))
+            name, email = names[learner]
+            award = Award(learner, name, credential, score, issued_at, learner_email=email)
+            register.append(write_award(out, award.with_id(), cohort, signing))
             write_register(out / REGISTER, register)  # recorded before the next award
             held.add(credential.id)
             decisions.append(Decision(learner, credential.id, True, "issued"))
@@ -138,19 +188,28 @@ def check_awarding_body(cohort: Cohort) -> None:
         shipped = ", ".join(str(getattr(cohort.course.awarding_body, field)) for field in same)
         raise KitError(
             f"{COURSE_NAME} in {cohort.root} still names the kit's example awarding body "
-            f"({shipped}): put your organisation's name, web address, email and country "
-            "there before issuing credentials"
+            f"({shipped}): put your organisation's name, web address, email, country and "
+            "issuer address there before issuing credentials"
         )
 
 
-def write_award(out: Path, award: Award, cohort: Cohort, key: Ed25519PrivateKey) -> dict[str, str]:
-    """Write the signed badge and the certificate; return the register row."""
+def write_award(out: Path, award: Award, cohort: Cohort, signing: Signing) -> dict[str, str]:
+    """Write the signed badge(s) and the certificate; return the register row."""
+    index = allocate(signing.keys, award.credential_id, award.issued_at.isoformat())
+    award = replace(award, status_index=index)
     folder = out / award.learner_id
     folder.mkdir(parents=True, exist_ok=True)
-    badge = folder / f"{award.credential.id}.jwt"
+    stem = folder / award.credential.id
+    badge = stem.with_suffix(".jwt")
+    credential = open_badge(award, cohort.course)
+    if signing.format in ("jwt", "both"):
+        token = sign_credential(credential, signing.keys, signing.alg)
+        atomic_write(badge, (token + "\n").encode("ascii"))
+    if signing.format in ("di", "both"):
+        proof = write_proof(stem.with_suffix(".json"), credential, cohort, signing, award)
+        badge = proof if signing.format == "di" else badge
     certificate = folder / f"{award.credential.id}-certificate.pdf"
-    atomic_write(badge, (sign(award, cohort.course, key) + "\n").encode("ascii"))
-    atomic_write(certificate, certificate_pdf(award, cohort.course, did_key(key.public_key())))
+    atomic_write(certificate, certificate_pdf(award, cohort.course, issuer_id(cohort.course)))
     return {
         "credential_id": award.credential_id,
         "learner_id": award.learner_id,
@@ -161,4 +220,64 @@ def write_award(out: Path, award: Award, cohort: Cohort, key: Ed25519PrivateKey)
         "issued_at": award.issued_at.isoformat(),
         "badge_file": str(badge.relative_to(out)),
         "certificate_file": str(certificate.relative_to(out)),
+        "status_index": str(index),
+        "revoked_at": "",
+        "revoked_reason": "",
+    }
+
+
+def write_proof(
+    path: Path, credential: dict[str, object], cohort: Cohort, signing: Signing, award: Award
+) -> Path:
+    """The credential with an embedded eddsa-rdfc-2022 proof, made with the Ed25519 key."""
+    integrity = importlib.import_module(INTEGRITY)  # lazy: pyld is slow to import
+    assert signing.keys.ed25519 is not None  # check_format refused a run without one
+    document = integrity.add_proof(
+        credential, signing.keys.ed25519, key_id(cohort.course, "EdDSA"), award.issued_at
+    )
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+def find_row(register: list[dict[str, str]], wanted: str) -> dict[str, str]:
+    """The register row of a credential id, or of LEARNER/CREDENTIAL (as the folders show)."""
+    for row in register:
+        if wanted in (row["credential_id"], f"{row['learner_id']}/{row['credential']}"):
+            return row
+    raise KitError(
+        f"no credential {wanted!r} in this register: give its id (urn:uuid:...) or "
+        "LEARNER/CREDENTIAL, as in register.csv"
+    )
+
+
+def revoke(
+    course: CourseConfig, out: Path, keys: IssuerKeys, site: Path, wanted: str, reason: str
+) -> dict[str, str]:
+    """Withdraw one credential: set its bit, re-sign the published status list, record why.
+
+    The key folder's record is changed first and the list is written from it, so if
+    writing the list fails, ``credentials publish`` writes it again, complete.
+    """
+    if not reason.strip():
+        raise KitError("give the reason with --reason: it is kept in the register")
+    if not (site / "profile.json").is_file():
+        raise KitError(f"{site} has no profile.json: run 'ccin-learn credentials publish' first")
+    with locked(out / LOCK):
+        register = read_register(out / REGISTER)
+        row = find_row(register, wanted)
+        when = datetime.now(UTC).replace(microsecond=0).isoformat()
+        mark_revoked(keys, row["credential_id"], reason.strip(), when)
+        write_list(course, keys, site)
+        row.update(revoked_at=when, revoked_reason=reason.strip())
+        write_register(out / REGISTER, register)
+    return row
+
+
+def local_reasons(register: Path) -> dict[str, tuple[str, str]]:
+    """Revocation dates and reasons from a register, by credential id (for ``verify``)."""
+    return {
+        r["credential_id"]: (r.get("revoked_at") or "", r.get("revoked_reason") or "")
+        for r in read_register(register)
+        if r.get("revoked_at")
     }

@@ -21,6 +21,7 @@ COURSE_NAME = "course.yaml"
 COURSE_ID = r"^[a-z0-9][a-z0-9-]*$"
 # The course.yaml the kit ships, with its example awarding body (the network itself).
 # Found next to this package in the kit checkout it was installed from; not in a wheel.
+ISSUER_URL = r"^(https://[^/\s?#]+|http://(127\.0\.0\.1|localhost)(:\d+)?)(/[^\s?#]*)?/$"
 KIT_COURSE = Path(__file__).resolve().parents[2] / "assessments" / COURSE_NAME
 
 
@@ -29,6 +30,9 @@ class AwardingBody(DataModel):
     url: str = Field(pattern=r"^https?://")
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 country code")
+    # Where the body publishes its issuer profile and status list (``credentials publish``):
+    # HTTPS, ending in '/'; http on 127.0.0.1 or localhost only for local trials and tests.
+    issuer_url: str = Field(pattern=ISSUER_URL)
 
 
 class CourseConfig(DataModel):
@@ -67,7 +71,8 @@ def course_id_from_folder(folder: Path) -> str:
 
 
 def kit_example_fields(course: CourseConfig, kit_course: Path = KIT_COURSE) -> list[str]:
-    """The awarding body's fields still as the kit ships them (name, web address, email).
+    """The awarding body's fields still as the kit ships them (name, web address, email,
+    issuer address).
 
     A credential names its awarding body; issued from the shipped course.yaml it would
     say the network certifies the learner. Compared with the kit's own file, not a copy,
@@ -80,6 +85,6 @@ def kit_example_fields(course: CourseConfig, kit_course: Path = KIT_COURSE) -> l
     mine = course.awarding_body
     return [
         field
-        for field in ("name", "url", "email")
+        for field in ("name", "url", "email", "issuer_url")
         if getattr(mine, field) is not None and getattr(mine, field) == getattr(shipped, field)
     ]

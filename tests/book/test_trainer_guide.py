@@ -29,6 +29,7 @@ A command added to the guide without a step here fails the test.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -50,6 +51,8 @@ import pytest
 import yaml
 
 from ccin_learn.cli import cli
+from ccin_learn.credentials.badge import Sources, VerificationError, verify
+from ccin_learn.credentials.issue import local_reasons
 from ccin_learn.grading.cohort import open_cohort
 from tests.grading.cohorts import ANSWERS, answered
 
@@ -67,6 +70,7 @@ LEARNERS = {"ada01": "model", "bea02": "blank"}  # through the exchange
 ZIP_LEARNER = "cal03"  # through a learning platform: blank answers, in a folder in a zip
 WRITTEN = "q5-answer"  # the assessment's written answer, marked by hand
 ORGANISATION = "Anyshire Council"
+ISSUER_URL = "https://learn.anyshire.example/ccin/issuer/"
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def name_the_organisation(trainer: Trainer, out: str) -> None:
         "url": "https://anyshire.example/",
         "email": "learning@anyshire.example",
         "country": "GB",
+        "issuer_url": ISSUER_URL,
     }
     course.write_text(yaml.safe_dump(data), encoding="utf-8")
     config = trainer.cohort / "nbgrader_config.py"  # a short cell limit keeps the test quick
@@ -301,6 +306,22 @@ def questions_exported(trainer: Trainer, out: str) -> None:
     assert ada[WRITTEN] == "6" and ada["q1a"] == "1"
 
 
+def keys_made(trainer: Trainer, out: str) -> None:
+    """Step 1: the keys are in a folder only the trainer can open, outside any cohort."""
+    folder = trainer.home / ".local" / "share" / "ccin-learn" / "issuer"
+    assert f"{folder / 'issuer-key.pem'}" in out
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "issuer-key.pem").stat().st_mode & 0o777 == 0o600
+
+
+def published(trainer: Trainer, out: str) -> None:
+    site = trainer.home / "issuer-site"
+    profile = json.loads((site / "profile.json").read_text(encoding="utf-8"))
+    assert profile["id"] == f"{ISSUER_URL}profile.json" and profile["name"] == ORGANISATION
+    assert (site / "status-list.jwt").is_file()
+    assert f"Publish the folder {site} at {ISSUER_URL}" in out
+
+
 def issued(trainer: Trainer, out: str) -> None:
     assert f"  issued: ada01 - {ASSIGNMENT}" in out.splitlines()
     assert f"  not yet: bea02 - {ASSIGNMENT}: scored 0%" in out
@@ -309,7 +330,30 @@ def issued(trainer: Trainer, out: str) -> None:
 
 def verified(trainer: Trainer, out: str) -> None:
     assert out.startswith("Valid: "), out
-    assert f"awarded to Ada Jones (ada01) by {ORGANISATION}" in out
+    assert f"awarded to Ada Jones by {ORGANISATION}" in out.splitlines()[0]
+    profile = f"{ISSUER_URL}profile.json"
+    assert f"  Signature: checked against key-1 of {profile} ({ORGANISATION})" in out
+    assert f"  Revocation: checked against {ISSUER_URL}status-list.jwt" in out
+
+
+def revoked(trainer: Trainer, out: str) -> None:
+    assert out.startswith(f"Revoked {ASSIGNMENT} of ada01 "), out
+    assert "Issued by mistake" in out
+    rows = list(
+        csv.DictReader(
+            io.StringIO((trainer.cohort / "issued" / "register.csv").read_text(encoding="utf-8"))
+        )
+    )
+    ada = next(r for r in rows if r["learner_id"] == "ada01")
+    assert ada["revoked_reason"] == "Issued by mistake"
+    token = (trainer.cohort / "issued" / "ada01" / f"{ASSIGNMENT}.jwt").read_text().strip()
+    site = trainer.home / "issuer-site"
+    with pytest.raises(VerificationError, match=r"^revoked on .*: Issued by mistake$"):
+        verify(
+            token,
+            Sources(site / "profile.json", site / "status-list.jwt"),
+            reasons=local_reasons(trainer.cohort / "issued" / "register.csv"),
+        )
 
 
 def formgrader_lists_the_assessment(trainer: Trainer, command: str) -> None:
@@ -372,7 +416,7 @@ class Step:
 
 
 STEPS: dict[str, Step] = {
-    "ccin-learn credentials keygen --dir ~/ccin-keys": Step(),
+    "ccin-learn credentials keygen": Step(after=keys_made),
     "ccin-learn grade init ~/cohorts/spring --roster ~/learners.csv": Step(
         after=name_the_organisation
     ),
@@ -403,10 +447,20 @@ STEPS: dict[str, Step] = {
     ),
     "ccin-learn grade export --course ~/cohorts/spring --per-question "
     "-o ~/cohorts/spring/questions.csv": Step(after=questions_exported),
-    "ccin-learn credentials issue --course ~/cohorts/spring -o ~/cohorts/spring/issued "
-    "--key ~/ccin-keys/issuer-key.pem": Step(after=issued),
+    "ccin-learn credentials publish --course ~/cohorts/spring -o ~/issuer-site": Step(
+        after=published
+    ),
+    "ccin-learn credentials issue --course ~/cohorts/spring -o ~/cohorts/spring/issued": Step(
+        after=issued
+    ),
     f"ccin-learn credentials verify ~/cohorts/spring/issued/ada01/{ASSIGNMENT}.jwt "
-    "--public-key ~/ccin-keys/issuer-public.pem": Step(after=verified),
+    "--issuer-profile ~/issuer-site/profile.json --status-list ~/issuer-site/status-list.jwt": Step(
+        after=verified
+    ),
+    f'ccin-learn credentials revoke ada01/{ASSIGNMENT} --reason "Issued by mistake" '
+    "--course ~/cohorts/spring -o ~/cohorts/spring/issued --site ~/issuer-site": Step(
+        after=revoked
+    ),
     "cd ~/cohorts/spring": Step(),
     "jupyter lab": Step(),
     "ccin-learn grade init ~/cohorts/spring --roster ~/learners.csv "

@@ -31,7 +31,7 @@ def shipped_cohort(tmp_path: Path, assessments: Path) -> Path:
 def issue(cohort: Path, tmp_path: Path, run_cli, exit_code: int):
     private = tmp_path / "keys" / "issuer-key.pem"
     if not private.exists():
-        private, _public, _did = generate_key(tmp_path / "keys")
+        private, _ed, _public = generate_key(tmp_path / "keys")
     args = ["credentials", "issue", "--course", cohort, "-o", cohort / "issued", "--key", private]
     return run_cli(args, exit_code=exit_code)
 
@@ -43,8 +43,8 @@ def test_the_shipped_awarding_body_is_refused_until_the_trainer_names_their_own(
     assert err == (
         f"ccin-learn: error: course.yaml in {shipped_cohort} still names the kit's example "
         "awarding body (Cooperative Councils' Innovation Network, https://councils.coop/, "
-        "comms@councils.coop): put your organisation's name, web address, email and "
-        "country there before issuing credentials"
+        "comms@councils.coop, https://councils.coop/ccin/issuer/): put your organisation's "
+        "name, web address, email, country and issuer address there before issuing credentials"
     )
     assert not (shipped_cohort / "issued").exists(), "nothing is written"
 
@@ -55,6 +55,7 @@ def test_the_shipped_awarding_body_is_refused_until_the_trainer_names_their_own(
         "url": "https://anyshire.example/",
         "email": "learning@anyshire.example",
         "country": "GB",
+        "issuer_url": "https://anyshire.example/ccin/issuer/",
     }
     course.write_text(yaml.safe_dump(data), encoding="utf-8")
     out = issue(shipped_cohort, tmp_path, run_cli, exit_code=0).out

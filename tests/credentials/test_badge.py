@@ -1,118 +1,235 @@
-"""Signed Open Badges: structure, signature, pinned issuer, and tampering."""
+"""Signed Open Badges 3.0 VC-JWTs: conformant claims, the issuer's keys, and tampering."""
 
 from __future__ import annotations
 
-import base64
-import json
+import hashlib
 import os
-from datetime import UTC, datetime
+from pathlib import Path
 
+import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ccin_learn.credentials.badge import Award, VerificationError, open_badge, sign, verify
-from ccin_learn.credentials.catalogue import load_credentials
+from ccin_learn.credentials.badge import Sources, VerificationError, open_badge, sign, verify
 from ccin_learn.credentials.keys import (
-    did_key,
+    ED25519_NAME,
+    PRIVATE_NAME,
+    check_outside,
+    default_folder,
     generate_key,
+    load_issuer_keys,
     load_private_key,
-    public_key_from_did,
 )
+from ccin_learn.credentials.schema import schema_problems
 from ccin_learn.errors import KitError
-
-WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+from tests.credentials.issuer import ANYSHIRE, Body, award, encode, make_body, parts, tamper
 
 
 @pytest.fixture(scope="module")
-def key():
-    return Ed25519PrivateKey.generate()
+def body(tmp_path_factory: pytest.TempPathFactory) -> Body:
+    return make_body(tmp_path_factory.mktemp("anyshire"))
 
 
-def award():
-    return Award("ada01", "Ada Fictional", load_credentials()[0], 85, WHEN).with_id()
+@pytest.fixture(scope="module")
+def forger(tmp_path_factory: pytest.TempPathFactory) -> Body:
+    """Someone else, who names themselves Anyshire Council and claims its address."""
+    return make_body(tmp_path_factory.mktemp("forger"))
 
 
-def tamper(token: str, change) -> str:
-    header, payload, signature = token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    change(claims["vc"])
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    return f"{header}.{body}.{signature}"
+def offline(body: Body) -> Sources:
+    return Sources(body.profile, body.status_list)
 
 
-def test_badge_is_an_open_badges_3_micro_credential(key, course):
-    badge = open_badge(award(), course, did_key(key.public_key()))
-    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json" in badge["@context"]
-    achievement = badge["credentialSubject"]["achievement"]
+def test_the_payload_is_the_vc_2_credential_with_matching_registered_claims(body: Body) -> None:
+    header, claims, _ = parts(sign(award(), body.course, body.keys))
+    assert header == {"alg": "RS256", "typ": "vc+jwt", "kid": f"{ANYSHIRE}profile.json#key-1"}
+    assert "vc" not in claims, "VC-JOSE: the payload is the credential itself"
+    assert claims["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    subject = claims["credentialSubject"]
+    assert subject["id"].startswith("urn:uuid:") and claims["sub"] == subject["id"]
+    assert claims["iss"] == claims["issuer"]["id"] == f"{ANYSHIRE}profile.json"
+    assert claims["jti"] == claims["id"] and claims["id"].startswith("urn:uuid:")
+    assert claims["nbf"] == claims["iat"] == 1795167000  # 2026-11-20T09:30:00Z
+    assert claims["validFrom"] == "2026-11-20T09:30:00Z"
+    achievement = subject["achievement"]
+    assert achievement["id"] == f"{ANYSHIRE}achievements/coop-option", "per awarding body"
     assert achievement["achievementType"] == "MicroCredential"
-    assert "Learning outcomes" in achievement["criteria"]["narrative"]
-    assert "Notional workload: 6 hours" in achievement["criteria"]["narrative"]
-    assert badge["credentialSubject"]["result"][0]["value"] == "85"
-    assert badge["issuer"]["name"] == course.awarding_body.name
-    assert badge["validFrom"] == "2026-11-20T09:30:00Z"
+    assert "the The" not in achievement["description"] + achievement["criteria"]["narrative"]
+    assert "passing The Coop Option assessment" in achievement["description"]
+    assert subject["result"][0]["value"] == "85"
+    assert claims["issuer"]["name"] == achievement["creator"]["name"] == "Anyshire Council"
 
 
-def test_signed_badge_verifies_and_did_key_round_trips(key, course):
-    token = sign(award(), course, key)
-    assert (
-        verify(token, pinned=key.public_key())["credentialSubject"]["identifier"][0]["identityHash"]
-        == "Ada Fictional"
+def test_the_learner_is_named_by_a_salted_email_hash_or_else_their_id(body: Body) -> None:
+    email, name = open_badge(award("ada@example.org"), body.course)["credentialSubject"][
+        "identifier"
+    ]
+    digest = hashlib.sha256(("ada@example.org" + email["salt"]).encode()).hexdigest()
+    assert email["identityType"] == "emailAddress" and email["hashed"] is True
+    assert email["identityHash"] == f"sha256${digest}"
+    assert name == {
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": False,
+        "identityHash": "Ada Fictional",
+    }
+    who = open_badge(award(email=""), body.course)["credentialSubject"]["identifier"][0]
+    assert (who["identityType"], who["hashed"], who["identityHash"]) == (
+        "identifier",
+        False,
+        "ada01",
     )
-    did = did_key(key.public_key())
-    assert did.startswith("did:key:z6Mk")
-    assert did_key(public_key_from_did(did)) == did
+
+
+def test_rs256_by_default_and_eddsa_on_request_both_verify_against_the_profile(
+    body: Body,
+) -> None:
+    for alg, key in (("RS256", "key-1"), ("EdDSA", "key-2")):
+        token = sign(award(), body.course, body.keys, alg)
+        report = verify(token, offline(body))
+        assert report.checked[0] == (
+            f"Signature: checked against {key} of {ANYSHIRE}profile.json (Anyshire Council)"
+        )
+        assert not schema_problems(report.vc)
 
 
 @pytest.mark.parametrize(
     ("what", "change"),
     [
-        ("name", lambda vc: vc["credentialSubject"]["identifier"][0].update(identityHash="Eve")),
-        ("score", lambda vc: vc["credentialSubject"]["result"][0].update(value="99")),
-        ("date", lambda vc: vc.update(validFrom="2025-01-01T00:00:00Z")),
+        ("name", lambda c: c["credentialSubject"]["identifier"][1].update(identityHash="Eve")),
+        ("score", lambda c: c["credentialSubject"]["result"][0].update(value="99")),
+        ("date", lambda c: c.update(validFrom="2025-01-01T00:00:00Z", nbf=1735689600)),
+        ("issuer", lambda c: c["issuer"].update(name="Larkmoor Learning Partnership")),
     ],
 )
-def test_a_tampered_name_score_or_date_is_rejected(key, course, what, change):
-    token = sign(award(), course, key)
+def test_a_tampered_name_score_date_or_issuer_fails_with_the_reason(
+    body: Body, what: str, change
+) -> None:
+    token = sign(award(), body.course, body.keys)
+    with pytest.raises(VerificationError, match=r"^the signature does not match: the credential"):
+        verify(tamper(token, change), offline(body))
+
+
+def test_alg_none_is_refused(body: Body) -> None:
+    _header, claims, _ = parts(sign(award(), body.course, body.keys))
+    unsigned = f"{encode({'alg': 'none', 'typ': 'vc+jwt'})}.{encode(claims)}."
+    with pytest.raises(VerificationError, match="signed with 'none': only RS256 and EdDSA"):
+        verify(unsigned, offline(body))
+
+
+def test_a_credential_signed_with_another_key_fails_though_it_names_the_issuer(
+    body: Body, forger: Body
+) -> None:
+    forged = sign(award(), forger.course, forger.keys)  # same name, same address, other key
     with pytest.raises(VerificationError, match="signature does not match"):
-        verify(tamper(token, change))
+        verify(forged, offline(body))
+    assert verify(forged, offline(forger)).vc["issuer"]["name"] == "Anyshire Council", (
+        "genuine only against the forger's own profile, which is not the one published"
+    )
 
 
-def test_a_credential_from_another_key_is_refused_when_the_issuer_is_pinned(key, course):
-    other = Ed25519PrivateKey.generate()
-    token = sign(award(), course, other)
-    verify(token)  # genuine, but not ours
-    with pytest.raises(VerificationError, match="different key"):
-        verify(token, pinned=key.public_key())
+def test_a_key_not_in_the_issuers_profile_is_refused(body: Body) -> None:
+    token = sign(award(), body.course, body.keys)
+    header, claims, _ = parts(token)
+    header["kid"] = "https://forger.example/profile.json#key-1"
+    forged = jwt.encode(claims, body.keys.rsa, algorithm="RS256", headers=header)
+    with pytest.raises(VerificationError, match="is not one of the issuer"):
+        verify(forged, offline(body))
 
 
-def test_not_a_credential():
+def test_a_profile_of_another_issuer_is_refused(body: Body, tmp_path: Path) -> None:
+    other = make_body(tmp_path, "https://other.example/issuer/", "Other Council")
+    token = sign(award(), body.course, body.keys)
+    with pytest.raises(VerificationError, match=r"is the profile of 'https://other\.example/"):
+        verify(token, Sources(other.profile))
+
+
+def test_claims_that_disagree_with_the_credential_are_refused(body: Body) -> None:
+    _header, claims, _ = parts(sign(award(), body.course, body.keys))
+    claims["sub"] = "ada01"  # the old kit's sub: the learner id, not credentialSubject.id
+    token = jwt.encode(
+        claims,
+        body.keys.rsa,
+        algorithm="RS256",
+        headers=parts(sign(award(), body.course, body.keys))[0],
+    )
+    with pytest.raises(VerificationError, match="sub does not match the credential"):
+        verify(token, offline(body))
+
+
+def test_not_a_credential() -> None:
     with pytest.raises(VerificationError, match="not a signed credential"):
         verify("hello")
 
 
-def test_keygen_writes_an_owner_only_key_and_never_overwrites(tmp_path):
-    private, public, did = generate_key(tmp_path)
-    assert private.stat().st_mode & 0o777 == 0o600
+def test_keygen_defaults_to_a_private_data_folder_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_folder() == tmp_path / "data" / "ccin-learn" / "issuer"
+    rsa, ed, public = generate_key()
+    assert rsa == default_folder() / PRIVATE_NAME and ed == default_folder() / ED25519_NAME
+    assert default_folder().stat().st_mode & 0o777 == 0o700
+    assert rsa.stat().st_mode & 0o777 == ed.stat().st_mode & 0o777 == 0o600
     assert public.read_text().startswith("-----BEGIN PUBLIC KEY-----")
-    assert (tmp_path / "issuer-did.txt").read_text().strip() == did
+    assert load_issuer_keys(rsa).rsa.key_size == 3072
     with pytest.raises(KitError, match="already exists"):
-        generate_key(tmp_path)
-    load_private_key(private)
-    os.chmod(private, 0o644)
-    with pytest.raises(KitError, match="chmod 600"):
-        load_private_key(private)
+        generate_key()
+    os.chmod(rsa, 0o640)
+    with pytest.raises(KitError, match="can be read by others: run chmod 600"):
+        load_private_key(rsa)
 
 
-def test_verify_command_exit_codes(tmp_path, key, course, run_cli):
-    private, public, _did = generate_key(tmp_path / "keys")
-    token = sign(award(), course, load_private_key(private))
+def test_a_key_inside_the_cohort_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(KitError, match=r"inside the cohort .* where learners' code can read"):
+        check_outside(tmp_path / "spring" / "keys" / PRIVATE_NAME, tmp_path / "spring")
+    check_outside(tmp_path / "keys" / PRIVATE_NAME, tmp_path / "spring")
+
+
+def test_verify_command_says_what_it_checked(body: Body, tmp_path: Path, run_cli) -> None:
     good = tmp_path / "good.jwt"
-    good.write_text(token)
-    result = run_cli(["credentials", "verify", good, "--public-key", public])
-    assert "Valid: Micro-credential: The Coop Option awarded to Ada Fictional" in result.out
+    good.write_text(sign(award(email=""), body.course, body.keys))
+    out = run_cli(
+        [
+            "credentials",
+            "verify",
+            good,
+            "--issuer-profile",
+            body.profile,
+            "--status-list",
+            body.status_list,
+        ]
+    ).out
+    assert out.startswith(
+        "Valid: Micro-credential: The Coop Option awarded to Ada Fictional (ada01) by "
+        "Anyshire Council on 2026-11-20T09:30:00Z, score 85%."
+    )
+    assert f"  Signature: checked against key-1 of {ANYSHIRE}profile.json" in out
+    assert "  Revocation: not checked — the credential has no status entry" in out
     bad = tmp_path / "bad.jwt"
     bad.write_text(
-        tamper(token, lambda vc: vc["credentialSubject"]["result"][0].update(value="100"))
+        tamper(good.read_text(), lambda c: c["credentialSubject"]["result"][0].update(value="100"))
     )
-    assert "signature does not match" in run_cli(["credentials", "verify", bad], exit_code=1).err
+    err = run_cli(["credentials", "verify", bad, "--issuer-profile", body.profile], exit_code=1)
+    assert "signature does not match" in err.err and not err.out
+
+
+def test_verify_never_says_valid_when_the_issuers_profile_cannot_be_had(
+    tmp_path: Path, run_cli, free_port
+) -> None:
+    unreachable = make_body(tmp_path, f"http://127.0.0.1:{free_port()}/issuer/")
+    token = tmp_path / "ada.jwt"
+    token.write_text(sign(award(), unreachable.course, unreachable.keys))
+    result = run_cli(["credentials", "verify", token], exit_code=1)
+    assert "not verified: could not fetch" in result.err
+    assert "give the issuer's profile with --issuer-profile FILE" in result.err
+    assert "Valid" not in result.out + result.err
+    pinned = run_cli(
+        [
+            "credentials",
+            "verify",
+            token,
+            "--public-key",
+            unreachable.key_file.parent / "issuer-public.pem",
+        ]
+    ).out
+    assert "  Signature: checked against the public key you gave (--public-key)" in pinned

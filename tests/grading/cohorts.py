@@ -21,6 +21,7 @@ awarding_body:
   name: "Test Awarding Body"
   url: "https://example.org/"
   country: "GB"
+  issuer_url: "https://example.org/ccin/issuer/"
 verification: "Verify with ccin-learn credentials verify and the published public key."
 """
 

@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ccin_learn.credentials.badge import VerificationError, verify
+from ccin_learn.credentials.badge import Sources, VerificationError, verify
 from ccin_learn.credentials.catalogue import Credential, pass_marks
-from ccin_learn.credentials.issue import issue_credentials, read_register
-from ccin_learn.credentials.keys import generate_key, load_private_key
+from ccin_learn.credentials.issue import Signing, issue_credentials, read_register
+from ccin_learn.credentials.keys import generate_key, load_issuer_keys
+from ccin_learn.credentials.status import publish
 from ccin_learn.grading.autograde import autograde
 from ccin_learn.grading.cohort import collect, init_cohort, open_cohort, release
 from ccin_learn.grading.export import grades_csv, questions_csv
@@ -166,11 +167,12 @@ def test_feedback_export_credentials_and_verification(run, tmp_path):
     per_question = list(csv.DictReader(io.StringIO(questions_csv(cohort))))
     assert {q["question"] for q in per_question} == {"test_total", "test_choice", "written"}
 
-    private, _public, _did = generate_key(tmp_path / "keys")
-    key = load_private_key(private)
+    private, _ed, _public = generate_key(tmp_path / "keys")
+    keys = load_issuer_keys(private)
+    profile, status_list = publish(cohort.course, keys, tmp_path / "site")
     out = tmp_path / "issued"
     when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    first = issue_credentials(cohort, out, key, CREDENTIALS, now=when)
+    first = issue_credentials(cohort, out, Signing(keys), CREDENTIALS, now=when)
     issued = {(d.learner, d.credential) for d in first if d.issued}
     assert issued == {("ada", "ps1"), ("ada", "ps2")}
     reasons = {(d.learner, d.credential): d.reason for d in first if not d.issued}
@@ -178,19 +180,20 @@ def test_feedback_export_credentials_and_verification(run, tmp_path):
     assert reasons[("bea", "ps1")] == "scored 60%, below the pass mark of 70%"
     assert reasons[("cal", "ps2")] == "has not submitted the assessment"
 
-    again = issue_credentials(cohort, out, key, CREDENTIALS, now=when)
+    again = issue_credentials(cohort, out, Signing(keys), CREDENTIALS, now=when)
     assert not any(d.issued for d in again), "re-running issues nothing twice"
     assert len(read_register(out / "register.csv")) == 2
 
     token = (out / "ada" / "ps1.jwt").read_text().strip()
-    badge = verify(token)
+    offline = Sources(profile, status_list)
+    badge = verify(token, offline).vc
     assert badge["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
     assert badge["credentialSubject"]["result"][0]["value"] == "100"
     assert (out / "ada" / "ps1-certificate.pdf").read_bytes().startswith(b"%PDF")
 
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims["vc"]["credentialSubject"]["result"][0]["value"] = "40"
+    claims["credentialSubject"]["result"][0]["value"] = "40"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     with pytest.raises(VerificationError, match="signature does not match"):
-        verify(f"{header}.{forged}.{signature}")
+        verify(f"{header}.{forged}.{signature}", offline)
