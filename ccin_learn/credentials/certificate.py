@@ -157,8 +157,7 @@ def how_to_check(award: Award, course: CourseConfig, links: CertificateLinks) ->
         ]
     else:
         steps = [
-            "Then drop in the credential file the learner gives you "
-            f"({award.credential.id}.jwt)."
+            f"Then drop in the credential file the learner gives you ({award.credential.id}.jwt)."
         ]
     key = f"at {links.issuer_profile}" if links.issuer_profile else f"on {body.url}"
     steps.append(
