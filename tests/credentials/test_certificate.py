@@ -19,7 +19,14 @@ from pypdf import PdfReader
 
 from ccin_learn.credentials.badge import Award
 from ccin_learn.credentials.catalogue import load_credentials
-from ccin_learn.credentials.certificate import QR_BORDER, CertificateLinks, certificate_pdf
+from ccin_learn.credentials.certificate import (
+    FOOTER_HEIGHT,
+    MARGIN,
+    QR_BORDER,
+    QR_SIZE,
+    CertificateLinks,
+    certificate_pdf,
+)
 from ccin_learn.errors import KitError
 from ccin_learn.grading.course import CourseConfig
 from ccin_learn.pdfdoc import FONT_DIR
@@ -179,7 +186,7 @@ def qr_matrix_on_page(data: bytes, modules: int) -> list[list[bool]]:
     finally:
         document.close()
     pixels, scale = image.load(), 6 * 72 / 25.4  # pixels per millimetre
-    x0, y0, size = 20.0, 297 - 15 - 60, 40.0  # certificate.py: MARGIN, FOOTER_HEIGHT, QR_SIZE
+    x0, y0, size = MARGIN, 297 - 15 - FOOTER_HEIGHT, QR_SIZE  # A4, 15 mm bottom margin
     step = size / modules
     return [
         [pixels[int((x0 + (c + 0.5) * step) * scale), int((y0 + (r + 0.5) * step) * scale)] < 128
