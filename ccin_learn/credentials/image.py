@@ -261,7 +261,10 @@ def bake_svg(image: bytes, token: str) -> bytes:
     root = svg_root(image)
     if root.find(f".//{{{OB_NAMESPACE}}}credential") is not None:
         raise KitError("the image already holds a credential: bake a clean copy of the badge")
-    text = image.decode("utf-8")
+    try:
+        text = image.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KitError("the SVG image is not UTF-8: save it as UTF-8 and bake again") from None
     tag = root_start_tag(text)
     opening = tag.group()
     declared = re.search(r"""\sxmlns:openbadges\s*=\s*["']([^"']*)["']""", opening)

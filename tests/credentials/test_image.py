@@ -95,6 +95,9 @@ def test_an_image_without_a_credential_or_a_bad_one_is_refused():
         unbake(b"GIF89a not a badge")
     with pytest.raises(KitError, match="only a signed credential"):
         bake(badge_svg(TITLE), "not a credential")
+    latin1 = '<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"><title>Zoë</title></svg>'
+    with pytest.raises(KitError, match="not UTF-8"):
+        bake(latin1.encode("latin-1"), TOKEN)
     damaged = bytearray(baked_badge(TITLE, TOKEN, "png"))
     damaged[60] ^= 0xFF  # inside the credential's chunk
     with pytest.raises(KitError, match="damaged"):
