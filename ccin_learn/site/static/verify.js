@@ -117,7 +117,7 @@
   async function fetchText(address, what) {
     let response;
     try {
-      response = await fetch(address, { cache: "no-store", credentials: "omit", redirect: "error" });
+      response = await fetch(address, { cache: "no-store", credentials: "omit" });
     } catch (error) {
       throw couldNotCheck(`${what} could not be fetched (${address}: the site could not be reached or does not allow this page to read it).`);
     }
