@@ -235,6 +235,7 @@ def issued(issuer_site: tuple[Path, str], free_port) -> dict[str, str]:
     listed = signed(status_list(issuer, {REVOKED_INDEX}), rsa_key, "RS256", key_1)
     (folder / "status-list.jwt").write_text(listed, encoding="ascii")
     valid = signed(credential(issuer, VALID_INDEX, HOSTILE_NAME), rsa_key, "RS256", key_1)
+    expired = credential(issuer, VALID_INDEX, "Eve") | {"validUntil": "2026-11-30T00:00:00Z"}
     return {
         "valid": valid,
         "tampered": tampered(valid),
@@ -242,6 +243,7 @@ def issued(issuer_site: tuple[Path, str], free_port) -> dict[str, str]:
         "eddsa": signed(credential(issuer, VALID_INDEX, "李明"), ed_key, "EdDSA", key_2),
         "unsigned": signed(credential(issuer, VALID_INDEX, "Eve"), None, "none", key_1),
         "forged": forged(folder, issuer),
+        "expired": signed(expired, rsa_key, "RS256", key_1),
         "unreachable": signed(
             credential(issuer, VALID_INDEX, "Eve"),
             rsa_key,
@@ -299,12 +301,14 @@ def test_verdicts_offline_at_desktop_and_phone_width(chromium, site_url, issued,
         assert page.evaluate("document.activeElement.textContent") == "Check the credential"
         page.keyboard.press("Enter")
         page.get_by_text("Not genuine: the credential is not signed").wait_for(timeout=5000)
+        assert check(page, issued["expired"]) == "Expired: it was valid until 30 November 2026."
         assert check(page, issued["forged"]).startswith(
             "Could not check: the issuer's profile at http://127.0.0.1:"
         )
         assert check(page, issued["unreachable"]).startswith(
             "Could not check: the issuer's profile could not be fetched (http://127.0.0.1:"
         )
+        page.locator("#ccin-verify-result").screenshot(path=str(SHOTS / "unchecked-1280.png"))
         assert check(page, '{"proof": {}}').startswith("Could not check: this is the .json form")
 
         page.set_viewport_size({"width": 390, "height": 844})

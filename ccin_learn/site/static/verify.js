@@ -264,6 +264,7 @@
     const fits =
       payload.id === address &&
       idOf(payload.issuer) === profile.id &&
+      (payload.iss === undefined || payload.iss === profile.id) &&
       typesOf(payload.type).includes("BitstringStatusListCredential") &&
       subject.statusPurpose === "revocation" &&
       (payload.validUntil === undefined || Date.parse(payload.validUntil) >= now);
@@ -359,7 +360,7 @@
     const achievement = subject.achievement || {};
     const issuer = vc.issuer && typeof vc.issuer === "object" ? vc.issuer : {};
     const section = document.createElement("div");
-    const heading = document.createElement("h3");
+    const heading = document.createElement("h2");
     heading.textContent = trusted ? "What was awarded" : "What the credential claims (not confirmed: see above)";
     const list = document.createElement("dl");
     list.className = "ccin-verify-details";
