@@ -182,6 +182,8 @@
   /* Checks one signed JWT against the profile's key; `profile` is fetched when not given. */
   async function checkSignature(jwt, profile) {
     checkAlgorithm(jwt.header.alg);
+    // RFC 7515: a "crit" header names extensions the verifier must understand; this page knows none.
+    if (jwt.header.crit !== undefined) throw couldNotCheck("the credential's signature uses extensions this page does not know.");
     const kid = jwt.header.kid;
     const issuerProfile = profile || (await fetchProfile(kid));
     if (typeof kid !== "string" || !isWebAddress(kid) || withoutFragment(kid) !== issuerProfile.id) {
