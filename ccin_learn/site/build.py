@@ -160,6 +160,7 @@ def build_book(
     if strict:
         clear_pages(paths)
     problems = run_jupyter_book(paths, strict, report)
+    copy_issuer_folder(paths)
     if opens_a_tool_in_the_page(paths.html_dir):
         report("Building the tools that run in the page (JupyterLite)", 100)
         pyodide = paths.node_modules / "pyodide"
@@ -170,6 +171,30 @@ def build_book(
         raise KitError(f"the build finished but wrote no {index}; see {paths.build_log}")
     pages = sum(1 for _ in paths.html_dir.rglob("*.html"))
     return BuildResult(index=str(index), pages=pages, problems=problems)
+
+
+ISSUER_FOLDER = "issuer"
+
+
+def copy_issuer_folder(paths: KitPaths) -> bool:
+    """Copy the awarding body's published issuer folder (``<kit>/issuer/``: profile.json,
+    status-list.jwt, badge image) into the site at ``issuer/``; True if there was one.
+
+    A body that publishes with the kit's book then serves its profile and revocation
+    list from the same site as the "Check a credential" page, which reads them.
+    """
+    source = paths.root / ISSUER_FOLDER
+    if not source.is_dir():
+        return False
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and b"PRIVATE KEY" in path.read_bytes():
+            raise KitError(
+                f"{path} holds a private key: take it out of {source}, which is published"
+            )
+    destination = paths.html_dir / ISSUER_FOLDER
+    shutil.rmtree(destination, ignore_errors=True)
+    shutil.copytree(source, destination)
+    return True
 
 
 def opens_a_tool_in_the_page(html_dir: Path) -> bool:
