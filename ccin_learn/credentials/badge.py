@@ -50,7 +50,7 @@ from ccin_learn.grading.course import CourseConfig
 ALGORITHMS = ("RS256", "EdDSA")
 SCORE_RESULT = "score"
 DATE = "%Y-%m-%dT%H:%M:%SZ"
-VERIFY_PAGE = "../credentials/verify.html"  # the book's page, beside the published issuer/
+VERIFY_PAGE = "../book/credentials/verify.html"  # the book's page; issuer/ is at the site's root
 
 
 class VerificationError(KitError):
@@ -86,8 +86,8 @@ class Published:
 
     The kit does not publish credentials (the learner holds theirs), so
     ``credential_url`` is None unless a body publishes them itself. The verification
-    page is the book's ``credentials/verify.html``, which the kit's book places beside
-    the published ``issuer/`` folder.
+    page is the book's ``book/credentials/verify.html``; the kit's book build copies the
+    published ``issuer/`` folder to the site's root, beside ``book/``.
     """
 
     verify_page_url: str

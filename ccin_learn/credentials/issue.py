@@ -27,9 +27,10 @@ from pathlib import Path
 
 from defusedcsv import csv
 
-from ccin_learn.credentials.badge import Award, open_badge, sign_credential
+from ccin_learn.credentials.badge import Award, open_badge, published, sign_credential
 from ccin_learn.credentials.catalogue import Credential, load_credentials
-from ccin_learn.credentials.certificate import certificate_pdf
+from ccin_learn.credentials.certificate import CertificateLinks, certificate_pdf
+from ccin_learn.credentials.image import baked_badge
 from ccin_learn.credentials.keys import IssuerKeys, check_outside
 from ccin_learn.credentials.profile import issuer_id, key_id
 from ccin_learn.credentials.status import allocate, locked, mark_revoked, write_list
@@ -205,11 +206,18 @@ def write_award(out: Path, award: Award, cohort: Cohort, signing: Signing) -> di
     if signing.format in ("jwt", "both"):
         token = sign_credential(credential, signing.keys, signing.alg)
         atomic_write(badge, (token + "\n").encode("ascii"))
+        for image_format in ("svg", "png"):  # the badge image, the credential baked in
+            image = baked_badge(award.credential.title, token, image_format)
+            atomic_write(folder / f"{award.credential.id}-badge.{image_format}", image)
     if signing.format in ("di", "both"):
         proof = write_proof(stem.with_suffix(".json"), credential, cohort, signing, award)
         badge = proof if signing.format == "di" else badge
     certificate = folder / f"{award.credential.id}-certificate.pdf"
-    atomic_write(certificate, certificate_pdf(award, cohort.course, issuer_id(cohort.course)))
+    links = CertificateLinks(
+        verify_page=published(cohort.course).verify_page_url,
+        issuer_profile=issuer_id(cohort.course),
+    )
+    atomic_write(certificate, certificate_pdf(award, cohort.course, links))
     return {
         "credential_id": award.credential_id,
         "learner_id": award.learner_id,

@@ -41,7 +41,8 @@ def anyshire(course: CourseConfig) -> CourseConfig:
     """The shipped course with the trainer's own awarding body, as a cohort would have it."""
     body = course.awarding_body.model_copy(
         update={"name": "Anyshire Council", "url": "https://www.anyshire.gov.uk/",
-                "email": "learning@anyshire.gov.uk"}
+                "email": "learning@anyshire.gov.uk",
+                "issuer_url": "https://learn.anyshire.gov.uk/ccin/issuer/"}
     )  # fmt: skip
     return course.model_copy(update={"awarding_body": body})
 

@@ -8,7 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdfium2 import PdfDocument
 
+from ccin_learn.credentials.image import unbake
 from ccin_learn.credentials.issue import read_register
 from ccin_learn.credentials.status import LIST_BITS, encode, is_set, read_state
 from tests.credentials.issuer import ANYSHIRE, cohort_folder, gradebook_free, make_body, parts
@@ -134,3 +136,18 @@ def test_a_status_list_signed_by_anyone_else_is_refused(issued, run_cli, tmp_pat
         exit_code=1,
     ).err
     assert "the status list is not the issuer's: the signature does not match" in err
+
+
+def test_each_issued_credential_comes_with_its_baked_badge_and_a_certificate_linking_the_page(
+    issued,
+):
+    """What the learner receives: the .jwt, the badge images holding that very .jwt, and a
+    certificate whose link goes to the awarding body's verification page."""
+    _body, _cohort, out = issued
+    token = (out / "ada01" / "coop-option.jwt").read_text().strip()
+    for image_format in ("svg", "png"):
+        assert unbake((out / "ada01" / f"coop-option-badge.{image_format}").read_bytes()) == token
+    pdf = PdfDocument(out / "ada01" / "coop-option-certificate.pdf")
+    text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    assert "book/credentials/verify.html" in text, text
+    assert f"{ANYSHIRE}profile.json" in text
