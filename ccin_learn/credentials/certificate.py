@@ -84,7 +84,8 @@ def certificate_pdf(award: Award, course: CourseConfig, links: CertificateLinks)
     if kit_example_fields(course):
         raise KitError(
             "course.yaml still names the kit's example awarding body: put your "
-            "organisation's name, web address, email and issuer address there before making certificates"
+            "organisation's name, web address, email and issuer address there before "
+            "making certificates"
         )
     if not award.credential_id:
         raise KitError("the award has no credential id yet: issue the credential first")
