@@ -69,22 +69,20 @@ class Timings:
         return statistics.median(self.seconds)
 
 
-def sides(assignment: str, workers: int) -> list[Side]:
-    """Plain nbgrader, the kit sandboxed, and the kit without the sandbox."""
+def sides(assignment: str, workers: int | None) -> list[Side]:
+    """Plain nbgrader, the kit sandboxed, and the kit without the sandbox.
+
+    The kit runs with its own default number of workers (two per core) unless
+    ``workers`` is given, as a trainer would run it.
+    """
     kit = (sys.executable, "-m", "ccin_learn.cli", "grade", "autograde", assignment)
-    kit_options = ("--course", ".", "--workers", str(workers))
+    options = ("--course", ".") + (("--workers", str(workers)) if workers else ())
+    how = f"{workers} workers" if workers else "default workers"
+    plain = (sys.executable, "-m", "nbgrader", "autograde", assignment)
     return [
-        Side(
-            "nbgrader autograde (one at a time)",
-            (sys.executable, "-m", "nbgrader", "autograde", assignment),
-            sandboxed=False,
-        ),
-        Side(f"ccin-learn grade autograde ({workers} workers)", kit + kit_options, True),
-        Side(
-            f"ccin-learn ... --no-sandbox ({workers} workers)",
-            kit + kit_options + ("--no-sandbox",),
-            False,
-        ),
+        Side("nbgrader autograde (one at a time)", plain, sandboxed=False),
+        Side(f"ccin-learn grade autograde ({how})", kit + options, sandboxed=True),
+        Side(f"ccin-learn ... --no-sandbox ({how})", kit + options + ("--no-sandbox",), False),
     ]
 
 
@@ -143,6 +141,8 @@ def run_side(side: Side, cohort: Path) -> float:
     if done.returncode != 0:
         detail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-3:]
         raise SystemExit(f"{side.label} failed (exit {done.returncode}): {' | '.join(detail)}")
+    if side.sandboxed and "Learners' code ran in: bubblewrap" not in done.stdout:
+        raise SystemExit(f"{side.label} did not say it sandboxed learners' code: {done.stdout}")
     return seconds
 
 
@@ -215,7 +215,7 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=3, choices=range(3, 21), metavar="3..20")
     parser.add_argument("--assignment", default="community-wealth-building")
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--workers", type=int, default=None, help="default: the kit's own")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ccin-bench-") as tmp:
         work = Path(tmp)

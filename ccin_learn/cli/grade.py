@@ -177,7 +177,7 @@ def collect(assignment: str, course_dir: Path, zip_dir: Path | None, max_mb: int
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Submissions graded at once (default: one per CPU core).",
+    help="Submissions graded at once (default: two per CPU core, fewer if memory is short).",
 )
 @click.option(
     "--memory-mb",

@@ -76,6 +76,7 @@ from ccin_learn.grading.sandbox import (
 )
 
 DEFAULT_MEMORY_MB = 1024
+WORKER_MB = 300  # a grading worker: nbgrader, nbclient and the notebook in memory
 
 
 @dataclass
@@ -507,8 +508,29 @@ def secrets_token() -> str:
     return random_secrets.token_hex(12)
 
 
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)))
+def default_workers(memory_mb: int = DEFAULT_MEMORY_MB) -> int:
+    """Two per core, as many as memory allows at the per-submission limit.
+
+    A worker spends about half its time waiting on its kernel (starting it, and the
+    messages of each cell), leaving its core idle: two per core keep the cores busy
+    (on 2 cores, 4 workers graded 24 submissions about 1.3 times as fast as 2, in
+    the benchmark). Each sandbox may use ``memory_mb``, and the worker itself about
+    ``WORKER_MB``; more workers than the free memory holds at that would risk it.
+    """
+    cores = max(1, len(os.sched_getaffinity(0)))
+    fits = available_mb() // (memory_mb + WORKER_MB)
+    return max(1, min(2 * cores, fits))
+
+
+def available_mb() -> int:
+    """Memory the system can give without swapping (``MemAvailable``), in MB."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES") // (1024 * 1024)
 
 
 def submission_digest(folder: Path) -> str:
@@ -667,7 +689,7 @@ def autograde(
     master = master_cells(cohort, assignment)
     chosen = plan(cohort, assignment, learners, master, force, changed_source)
     outcomes = chosen.outcomes
-    workers = max(1, min(workers or default_workers(), len(chosen.to_grade) or 1))
+    workers = max(1, min(workers or default_workers(memory_mb), len(chosen.to_grade) or 1))
     if chosen.to_grade:
         graded = run_workers(
             cohort, assignment, chosen.to_grade, workers, memory_mb, progress, chosen.keep, sandbox

@@ -8,7 +8,7 @@ counted and capped together), sets the per-process limits, then execs bwrap,
 which starts ``ipykernel`` inside the sandbox. Where no cgroup is writable it
 stays as the sandbox's parent and watches it instead (``sandbox.watch``).
 
-The kernel takes the guard's snapshot (``guard.SNAPSHOT``) before any learner
+The kernel takes the guard's snapshot (``snapshot.SNAPSHOT``) before any learner
 code runs, through IPython's ``exec_lines``.
 """
 
@@ -22,8 +22,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from ccin_learn.grading import guard
 from ccin_learn.grading.sandbox import Cgroup, Limits, bwrap_command, process_limits, watch
+from ccin_learn.grading.snapshot import snapshot_line
 
 WATCHDOG = "watchdog"
 THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -84,7 +84,7 @@ def kernel_command(arguments: list[str], stash: str) -> list[str]:
         "-m",
         "ipykernel_launcher",
         *arguments,
-        f"--IPKernelApp.exec_lines={json.dumps([guard.snapshot_line(stash)])}",
+        f"--IPKernelApp.exec_lines={json.dumps([snapshot_line(stash)])}",
     ]
 
 

@@ -6,8 +6,8 @@ text is shown as text."""
 from __future__ import annotations
 
 import base64
-import gzip
 import json
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -18,10 +18,11 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+from ccin_learn.credentials import issue
 from tests.browser.offline import offline_page, serious_axe_violations
+from tests.credentials.issuer import cohort_folder, gradebook_free, make_body
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -31,11 +32,9 @@ CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-LIST_BITS = 131072
-VALID_INDEX, REVOKED_INDEX = 3, 7
+VALID_INDEX = 3  # a hand-made credential's place in the list (not set)
 # Attacker-chosen text in a credential, which the page must show as text.
 HOSTILE_NAME = "Ann <img src=x onerror=\"document.body.dataset.pwned='yes'\"> O'Neill"
-BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 class CorsHandler(SimpleHTTPRequestHandler):
@@ -65,48 +64,6 @@ def issuer_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def base58btc(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    digits = ""
-    while number:
-        number, rest = divmod(number, 58)
-        digits = BASE58[rest] + digits
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
-
-
-def profile(issuer_url: str, rsa_key: rsa.RSAPrivateKey, ed_key: ed25519.Ed25519PrivateKey) -> dict:
-    """The issuer Profile of the shared design: key-1 an RSA JWK, key-2 an Ed25519 Multikey."""
-    profile_id = f"{issuer_url}profile.json"
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key.public_key()))
-    jwk["kid"] = f"{profile_id}#key-1"
-    raw = ed_key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return {
-        "@context": CONTEXTS,
-        "id": profile_id,
-        "type": ["Profile"],
-        "name": "Anyshire Council",
-        "url": "https://www.anyshire.gov.uk/",
-        "email": "learning@anyshire.gov.uk",
-        "address": {"type": ["Address"], "addressCountry": "GB"},
-        "verificationMethod": [
-            {
-                "id": f"{profile_id}#key-1",
-                "type": "JsonWebKey",
-                "controller": profile_id,
-                "publicKeyJwk": jwk,
-            },
-            {
-                "id": f"{profile_id}#key-2",
-                "type": "Multikey",
-                "controller": profile_id,
-                "publicKeyMultibase": "z" + base58btc(b"\xed\x01" + raw),
-            },
-        ],
-    }
 
 
 def credential(issuer: dict, index: int, learner: str) -> dict:
@@ -170,28 +127,6 @@ def credential(issuer: dict, index: int, learner: str) -> dict:
     return vc | {"iss": issuer["id"], "sub": subject_id, "jti": vc["id"], "nbf": nbf, "iat": nbf}
 
 
-def status_list(issuer: dict, revoked: set[int]) -> dict:
-    """A BitstringStatusListCredential with the given bits set (bit 0: first byte's top bit)."""
-    bits = bytearray(LIST_BITS // 8)
-    for index in revoked:
-        bits[index // 8] |= 0x80 >> (index % 8)
-    address = issuer["id"].removesuffix("profile.json") + "status-list.jwt"
-    return {
-        "@context": [CONTEXTS[0]],
-        "id": address,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer["id"],
-        "validFrom": "2026-11-20T10:00:00Z",
-        "credentialSubject": {
-            "id": f"{address}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": "u" + b64url(gzip.compress(bytes(bits))),
-        },
-        "iss": issuer["id"],
-    }
-
-
 def signed(payload: dict, key: object, alg: str, kid: str) -> str:
     return jwt.encode(payload, key, algorithm=alg, headers={"typ": "vc+jwt", "kid": kid})
 
@@ -218,39 +153,46 @@ def forged(folder: Path, issuer: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def issued(issuer_site: tuple[Path, str], free_port) -> dict[str, str]:
-    """Credentials and the issuer's published folder, built here per the shared design of
-    issue 15 with PyJWT and cryptography (an RSA 3072 key; Ed25519 for EdDSA).
-
-    Integrator: once Helper E's issuer is merged, switch this to
-    `ccin-learn credentials keygen/issue/publish/revoke` writing into `folder`, so the page is
-    tested against what the kit really issues.
-    """
+def issued(issuer_site: tuple[Path, str], free_port, tmp_path_factory) -> dict[str, str]:
+    """What the kit itself issues and publishes, served from the body's own site: its
+    profile and status list (``publish``), credentials signed with RS256 and EdDSA
+    (``issue_credentials``), one of them revoked (``revoke``). The cases the kit never
+    makes (a forger's copy, an unsigned token, an expired one, an unreachable issuer) are
+    built by hand against the same published profile."""
     folder, issuer_url = issuer_site
-    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    ed_key = ed25519.Ed25519PrivateKey.generate()
-    issuer = profile(issuer_url, rsa_key, ed_key)
-    key_1, key_2 = issuer["verificationMethod"][0]["id"], issuer["verificationMethod"][1]["id"]
-    (folder / "profile.json").write_text(json.dumps(issuer), encoding="utf-8")
-    listed = signed(status_list(issuer, {REVOKED_INDEX}), rsa_key, "RS256", key_1)
-    (folder / "status-list.jwt").write_text(listed, encoding="ascii")
-    valid = signed(credential(issuer, VALID_INDEX, HOSTILE_NAME), rsa_key, "RS256", key_1)
+    base = tmp_path_factory.mktemp("kit-issuer")
+    body = make_body(base, issuer_url)
+    shutil.copytree(body.site, folder, dirs_exist_ok=True)
+    cohort = cohort_folder(base / "spring", body.course)
+    with pytest.MonkeyPatch.context() as patch:
+        gradebook_free(patch)
+        patch.setattr(issue, "learner_names", lambda _c: {"ada01": HOSTILE_NAME, "bea02": "Bo Li"})
+        issue.issue_credentials(cohort, base / "rs256", issue.Signing(body.keys))
+        issue.issue_credentials(cohort, base / "eddsa", issue.Signing(body.keys, alg="EdDSA"))
+    issue.revoke(body.course, base / "rs256", body.keys, folder, "bea02/coop-option", "Test")
+    issuer = json.loads((folder / "profile.json").read_text(encoding="utf-8"))
+    key_1 = issuer["verificationMethod"][0]["id"]
+    valid = (base / "rs256" / "ada01" / "coop-option.jwt").read_text().strip()
     expired = credential(issuer, VALID_INDEX, "Eve") | {"validUntil": "2026-11-30T00:00:00Z"}
     return {
         "valid": valid,
         "tampered": tampered(valid),
-        "revoked": signed(credential(issuer, REVOKED_INDEX, "Bo Li"), rsa_key, "RS256", key_1),
-        "eddsa": signed(credential(issuer, VALID_INDEX, "李明"), ed_key, "EdDSA", key_2),
+        "revoked": (base / "rs256" / "bea02" / "coop-option.jwt").read_text().strip(),
+        "eddsa": (base / "eddsa" / "ada01" / "coop-option.jwt").read_text().strip(),
         "unsigned": signed(credential(issuer, VALID_INDEX, "Eve"), None, "none", key_1),
         "forged": forged(folder, issuer),
-        "expired": signed(expired, rsa_key, "RS256", key_1),
+        "expired": signed(expired, body.keys.rsa, "RS256", key_1),
         "unreachable": signed(
             credential(issuer, VALID_INDEX, "Eve"),
-            rsa_key,
+            body.keys.rsa,
             "RS256",
             f"http://127.0.0.1:{free_port()}/issuer/profile.json#key-1",
         ),
     }
+
+
+def claims(token: str) -> dict:
+    return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
 
 
 def check(page: Any, token: str) -> str:
@@ -272,17 +214,19 @@ def test_verdicts_offline_at_desktop_and_phone_width(chromium, site_url, issued,
         assert check(page, issued["valid"]) == "Genuine."
         result = page.locator("#ccin-verify-result")
         assert result.get_attribute("aria-live") == "polite"
-        details = result.locator("dl").inner_text()
+        details = " ".join(result.locator("dl").inner_text().split())
+        vc = claims(issued["valid"])
+        achieved = vc["credentialSubject"]["achievement"]
+        required = achieved["resultDescription"][0]["requiredValue"]
         for shown in (
-            "The Coop Option",
-            "Total score: 85% (pass mark 70%)",
-            "Anyshire Council",
-            "https://www.anyshire.gov.uk/",
-            "20 November 2026",
-            "Passed the assessment of The Coop Option module.",
+            achieved["name"],
+            f"Total score: 90% (pass mark {required}%)",
+            vc["issuer"]["name"],
+            vc["issuer"]["url"],
+            " ".join(achieved["criteria"]["narrative"].split()),
             HOSTILE_NAME,
         ):
-            assert shown in details
+            assert shown in details, shown
         assert result.locator("img").count() == 0
         assert page.evaluate("document.body.dataset.pwned") is None
         page.screenshot(path=str(SHOTS / "genuine-1280.png"), full_page=True)
@@ -311,8 +255,19 @@ def test_verdicts_offline_at_desktop_and_phone_width(chromium, site_url, issued,
         page.locator("#ccin-verify-result").screenshot(path=str(SHOTS / "unchecked-1280.png"))
         assert check(page, '{"proof": {}}').startswith("Could not check: this is the .json form")
 
+        # From a certificate's QR code: the page names the credential and notices another
+        named = claims(issued["valid"])["id"]
+        page.goto(f"{site_url}{PAGE}?credential={named}", wait_until="networkidle")
+        assert named in page.locator(".ccin-verify-expected").inner_text()
+        assert check(page, issued["valid"]) == "Genuine."
+        assert page.locator(".ccin-verify-mismatch").count() == 0
+        check(page, issued["revoked"])
+        assert "not the credential the certificate names" in (
+            page.locator(".ccin-verify-mismatch").inner_text()
+        )
+
         page.set_viewport_size({"width": 390, "height": 844})
-        page.reload(wait_until="networkidle")
+        page.goto(f"{site_url}{PAGE}", wait_until="networkidle")
         jwt_file = tmp_path / "credential.jwt"
         jwt_file.write_text(issued["revoked"], encoding="ascii")
         page.get_by_label("Choose the credential file").set_input_files(str(jwt_file))

@@ -403,12 +403,29 @@
     const file = document.getElementById("ccin-verify-file");
     const drop = document.getElementById("ccin-verify-drop");
     let running = 0;
+    // A certificate's QR code and link name the credential: ?credential=urn:uuid:...
+    const expected = new URLSearchParams(window.location.search).get("credential");
+    if (expected) {
+      const named = document.createElement("p");
+      named.className = "ccin-verify-expected";
+      named.textContent = `The certificate you came from names the credential ${expected}. ` +
+        "Drop in, or paste, the credential file the learner gave you.";
+      form.before(named);
+    }
 
     async function run(token) {
       const mine = ++running;
       output.replaceChildren(Object.assign(document.createElement("p"), { textContent: "Checking\u2026" }));
       const result = await checkCredential(token, Date.now());
-      if (mine === running) show(result, output);
+      if (mine !== running) return;
+      show(result, output);
+      if (expected && result.vc && result.vc.id !== expected) {
+        const other = document.createElement("p");
+        other.className = "ccin-verify-mismatch";
+        other.textContent = `This is not the credential the certificate names (${expected}): ` +
+          `this file is ${result.vc.id || "a credential without an id"}.`;
+        output.append(other);
+      }
     }
 
     async function fromFile(chosen) {
