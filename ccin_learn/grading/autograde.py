@@ -513,8 +513,7 @@ def default_workers(memory_mb: int = DEFAULT_MEMORY_MB) -> int:
 
     A worker spends about half its time waiting on its kernel (starting it, and the
     messages of each cell), leaving its core idle: two per core keep the cores busy
-    (on 2 cores, 4 workers graded 24 submissions about 1.3 times as fast as 2, in
-    the benchmark). Each sandbox may use ``memory_mb``, and the worker itself about
+    (``benchmarks/autograde.py`` measures the result against plain nbgrader). Each sandbox may use ``memory_mb``, and the worker itself about
     ``WORKER_MB``; more workers than the free memory holds at that would risk it.
     """
     cores = max(1, len(os.sched_getaffinity(0)))

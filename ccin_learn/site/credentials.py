@@ -97,7 +97,8 @@ def hub_lines(notebook: str, assignment: str) -> list[str]:
         "",
         "1. Sign in to the hub your trainer gives you, and open JupyterLab.",
         "2. In the menu, open **Nbgrader**, then **Assignment List**. Under *Released "
-        f"assignments*, find `{assignment}` and press **Fetch**.",
+        f"assignments*, choose your cohort's course (your trainer tells you its id), find "
+        f"`{assignment}` and press **Fetch**.",
         f"3. Open the `{assignment}` folder and the notebook `{notebook}`. Answer in the cells "
         "left for your answers; the other cells are locked, and the marking always uses the "
         "original of them. Save as you go.",
@@ -105,8 +106,9 @@ def hub_lines(notebook: str, assignment: str) -> list[str]:
         f"beside `{assignment}`. You can submit again until your trainer collects the "
         "submissions; your latest one is marked.",
         "",
-        f"If you prefer a terminal: `nbgrader fetch_assignment {assignment}`, then "
-        f"`nbgrader submit {assignment}`.",
+        "If you prefer a terminal, give the course id your trainer gave you (each cohort "
+        f"has its own): `nbgrader fetch_assignment {assignment} --course COURSE-ID`, then "
+        f"`nbgrader submit {assignment} --course COURSE-ID`.",
         "",
     ]
 
@@ -176,17 +178,13 @@ def check_lines(credential: Credential, course: CourseConfig) -> list[str]:
     return [
         "## How anyone can check it",
         "",
-        "An employer, or anyone you show it to, can check that the badge is genuine and "
-        f"unchanged. {course.verification}",
-        "",
-        "```bash",
-        f"ccin-learn credentials verify {credential.id}.jwt --public-key issuer-public.pem",
-        "```",
-        "",
-        "`issuer-public.pem` is the public key that the awarding body publishes. A genuine "
-        "badge gives one line: *Valid:* the credential, who it was awarded to, by whom, "
-        "when, and the score. If the name, score, date or anything else was changed after "
-        "signing, or another key signed it, the check fails and says why.",
+        "An employer, or anyone you show it to, can check that the badge is genuine, "
+        "unchanged and not withdrawn, with nothing to install: on the "
+        "[Check a credential](verify.md) page they drop in your "
+        f"`{credential.id}.jwt` file, and their own browser checks the awarding body's "
+        "signature against the key it publishes on its website, its list of withdrawn "
+        "credentials, and the dates. Your certificate carries a QR code and a link to "
+        f"that page. {course.verification}",
         "",
     ]
 

@@ -62,7 +62,7 @@ def test_page_says_how_to_fetch_and_hand_in_on_the_hub_and_a_platform(course):
     hub = text.split("### On the network's JupyterHub", 1)[1].split("###", 1)[0]
     for step in ("**Assignment List**", "**Fetch**", "**Submit**", "`coop-option.ipynb`"):
         assert step in hub
-    assert "nbgrader fetch_assignment coop-option" in hub
+    assert "nbgrader fetch_assignment coop-option --course COURSE-ID" in hub
     platform = text.split("### Through your trainer's learning platform", 1)[1].split("###")[0]
     assert "Download the notebook `coop-option.ipynb`" in platform
     assert "Upload the completed notebook" in platform
@@ -75,7 +75,10 @@ def test_page_says_what_the_learner_receives_and_how_to_check_it(course):
     assert "`finance-certificate.pdf`" in text and "**Feedback**" in text
     assert course.awarding_body.name in text
     assert course.verification in text
-    assert "ccin-learn credentials verify finance.jwt --public-key issuer-public.pem" in text
+    # an employer is never told to run a command: the book's page checks it
+    section = text.split("## How anyone can check it", 1)[1].split("\n## ", 1)[0]
+    assert "ccin-learn" not in section and "`" + "finance.jwt`" in section
+    assert "[Check a credential](verify.md)" in section
 
 
 def test_the_list_has_one_line_per_credential_with_its_pass_mark():
