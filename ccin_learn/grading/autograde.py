@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import secrets as random_secrets
@@ -48,6 +49,7 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
+from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from sqlalchemy.exc import SAWarning
@@ -282,7 +284,7 @@ def grade_in_worker(learner: str) -> Outcome:
         notes += [Note(finding) for finding in guard.FINDINGS]  # tampering: a look, always
         notes += [Note(p, review=False) for p in run_problems(executed)]
     except Exception as err:  # one learner's failure must not stop the others
-        notes = failure_notes(notes, err, assignment, learner)
+        notes = failure_notes(notes, err)
     notes += contain(outcome)
     outcome.problems = [n.text for n in notes]
     outcome.review = [n.text for n in notes if n.review]
@@ -347,25 +349,48 @@ def run_autograde(scratch: Path, learner: str) -> None:
     config.CourseDirectory.student_id = learner
     config.CourseDirectory.assignment_id = _worker["assignment"]
     config.BaseConverter.force = True
-    Autograde(coursedir=CourseDirectory(config=config), config=config).start()
+    app = Autograde(coursedir=CourseDirectory(config=config), config=config)
+    errors = ErrorLines()
+    app.log.addHandler(errors)
+    try:
+        app.start()
+    except NbGraderException as err:
+        # nbgrader's message says "see the above traceback": that is its log, which the
+        # trainer never sees, so the cause it logged is the message instead
+        raise KitError(errors.cause() or str(err)) from err
+    finally:
+        app.log.removeHandler(errors)
 
 
-def failure_notes(notes: list[Note], err: Exception, assignment: str, learner: str) -> list[Note]:
+class ErrorLines(logging.Handler):
+    """The errors nbgrader logs while grading one learner, to say why it stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def cause(self) -> str:
+        """The last line of the last error that is not nbgrader's 'see the above' remark."""
+        for message in reversed(self.messages):
+            lines = [line.strip() for line in message.splitlines() if line.strip()]
+            if lines and "above traceback" not in lines[-1]:
+                return lines[-1][:300]
+        return ""
+
+
+def failure_notes(notes: list[Note], err: Exception) -> list[Note]:
     """Why nbgrader could not grade a submission, in words that say what to do.
 
     When a note already names the cause (a renamed notebook), nbgrader's own message
     ("No notebooks found, did you forget to run 'nbgrader generate_assignment'?") would
-    only mislead; its "see the above traceback" refers to a log the trainer never saw.
+    only mislead. Otherwise the cause nbgrader logged (``ErrorLines``) is the message.
     """
     if any(n.review for n in notes):
         return notes
     message = " ".join(str(err).split())[:300]
-    if "traceback" in message or "error log" in message:
-        log = os.path.join(tempfile.gettempdir(), f"ccin-grade-worker-{os.getuid()}.log")
-        message = (
-            f"nbgrader stopped with an error: its log is in {log} (look for "
-            f"'{assignment}' and '{learner}')"
-        )
     return [*notes, Note(f"could not be graded: {message}")]
 
 
@@ -513,7 +538,8 @@ def default_workers(memory_mb: int = DEFAULT_MEMORY_MB) -> int:
 
     A worker spends about half its time waiting on its kernel (starting it, and the
     messages of each cell), leaving its core idle: two per core keep the cores busy
-    (``benchmarks/autograde.py`` measures the result against plain nbgrader). Each sandbox may use ``memory_mb``, and the worker itself about
+    (``benchmarks/autograde.py`` measures the result against plain nbgrader). Each
+    sandbox may use ``memory_mb``, and the worker itself about
     ``WORKER_MB``; more workers than the free memory holds at that would risk it.
     """
     cores = max(1, len(os.sched_getaffinity(0)))

@@ -93,6 +93,29 @@ def python_prefixes() -> list[str]:
     return found
 
 
+def site_dirs() -> list[str]:
+    """Package folders this Python was given beyond its prefixes, which the kernel needs too.
+
+    A hub may run the kit with the system's Python and the kit's packages on PYTHONPATH
+    (its venv's Python under another account's home being closed to graders): the
+    sandbox's cleared environment would leave the kernel without ipykernel. Only
+    folders named ``site-packages`` or ``dist-packages`` are passed on, never a project
+    folder, which may hold model answers and hidden tests.
+    """
+    prefixes = python_prefixes()
+    found: list[str] = []
+    for entry in sys.path:
+        path = os.path.realpath(entry) if entry else ""
+        if (
+            os.path.basename(path) in ("site-packages", "dist-packages")
+            and os.path.isdir(path)
+            and not any(path == p or path.startswith(p + os.sep) for p in prefixes)
+            and path not in found
+        ):
+            found.append(path)
+    return found
+
+
 def system_mounts() -> list[str]:
     """bwrap arguments for the system's programs and libraries, read-only.
 
@@ -107,7 +130,7 @@ def system_mounts() -> list[str]:
             args += ["--ro-bind", path, path]
     for path in ETC_FILES:
         args += ["--ro-bind-try", path, path]
-    for prefix in python_prefixes():
+    for prefix in python_prefixes() + site_dirs():
         args += ["--ro-bind", prefix, prefix]
     return args
 
@@ -130,7 +153,7 @@ def sandbox_env(home: str) -> dict[str, str]:
         "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
-    }
+    } | ({"PYTHONPATH": os.pathsep.join(site_dirs())} if site_dirs() else {})
 
 
 def bwrap_command(
