@@ -21,17 +21,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from ccin_learn.credentials.catalogue import Credential
+from ccin_learn.credentials.jws import (
+    Sources,
+    Verification,
+    VerificationError,
+    check_signature,
+    unverified,
+)
 from ccin_learn.credentials.keys import IssuerKeys, PublicKey
 from ccin_learn.credentials.profile import (
     CONTEXTS,
@@ -43,18 +48,13 @@ from ccin_learn.credentials.profile import (
     public_key,
 )
 from ccin_learn.credentials.schema import schema_problems
-from ccin_learn.credentials.status import status_entry
+from ccin_learn.credentials.status import check_status, status_entry
 from ccin_learn.errors import KitError
 from ccin_learn.grading.course import CourseConfig
 
-ALGORITHMS = ("RS256", "EdDSA")
 SCORE_RESULT = "score"
 DATE = "%Y-%m-%dT%H:%M:%SZ"
 VERIFY_PAGE = "../book/credentials/verify.html"  # the book's page; issuer/ is at the site's root
-
-
-class VerificationError(KitError):
-    """The credential is not genuine or not well formed; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -215,38 +215,6 @@ def sign(award: Award, course: CourseConfig, keys: IssuerKeys, alg: str = "RS256
     return sign_credential(open_badge(award, course), keys, alg)
 
 
-@dataclass
-class Verification:
-    """A credential that passed, and in plain words what was checked and what was not."""
-
-    vc: dict[str, Any]
-    checked: list[str] = field(default_factory=list)
-    not_checked: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Sources:
-    """Where the verifier gets the issuer's key and status list (None: fetch them)."""
-
-    profile: Path | None = None
-    status_list: Path | None = None
-    pinned: PublicKey | None = None
-
-
-def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The header and payload, before any check, to find out who claims to have signed."""
-    try:
-        header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.DecodeError as err:
-        raise VerificationError(f"not a signed credential (JWT): {err}") from err
-    if header.get("alg") not in ALGORITHMS:
-        raise VerificationError(
-            f"signed with {header.get('alg')!r}: only RS256 and EdDSA signatures are accepted"
-        )
-    return header, claims
-
-
 def claimed_issuer(vc: dict[str, Any]) -> str:
     issuer = vc.get("issuer")
     return str(issuer.get("id", "") if isinstance(issuer, dict) else issuer or "")
@@ -267,33 +235,6 @@ def resolve_key(kid: str, issuer: str, sources: Sources) -> tuple[PublicKey, dic
                 f"not verified: {err}; give the issuer's profile with --issuer-profile FILE"
             ) from err
         raise VerificationError(f"not verified: {err}") from err
-
-
-def check_signature(token: str, key: PublicKey, alg: str) -> dict[str, Any]:
-    wanted = RSAPublicKey if alg == "RS256" else Ed25519PublicKey
-    if not isinstance(key, wanted):
-        raise VerificationError(f"the header says {alg}, but the issuer's key is of another kind")
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key,
-            algorithms=[alg],
-            options={"require": ["iss", "sub", "jti", "nbf"], "verify_aud": False},
-        )
-    except jwt.InvalidSignatureError as err:
-        raise VerificationError(
-            "the signature does not match: the credential was changed after it was signed, "
-            "or signed with a key that is not the issuer's"
-        ) from err
-    except jwt.ImmatureSignatureError as err:
-        raise VerificationError(
-            "the credential is not valid yet (its nbf is in the future)"
-        ) from err
-    except jwt.ExpiredSignatureError as err:
-        raise VerificationError("the credential has expired") from err
-    except jwt.InvalidTokenError as err:
-        raise VerificationError(f"the credential is not valid: {err}") from err
-    return claims
 
 
 def parse_date(value: object, what: str) -> datetime:
@@ -347,8 +288,6 @@ def verify(
     ``reasons`` maps credential ids to (date, reason) of revocations the caller can
     see locally (the issuing register), so a revoked credential's reason is shown.
     """
-    from ccin_learn.credentials.status import check_status  # lazy: status imports this module
-
     sources = sources or Sources()
     header, unchecked = unverified(token)
     report = Verification(unchecked)
@@ -377,8 +316,6 @@ def verify_document(
 ) -> Verification:
     """Check a credential with an embedded Data Integrity proof (eddsa-rdfc-2022)."""
     import importlib  # lazy: the proof module loads pyld, slow to import
-
-    from ccin_learn.credentials.status import check_status  # lazy: status imports this module
 
     sources = sources or Sources()
     proof = document.get("proof")

@@ -22,11 +22,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jwt
 from defusedcsv import csv
 
+from ccin_learn.credentials.jws import (
+    Sources,
+    Verification,
+    VerificationError,
+    check_signature,
+    unverified,
+)
 from ccin_learn.credentials.keys import STATE_NAME, IssuerKeys, PublicKey
 from ccin_learn.credentials.profile import (
     CONTEXTS,
@@ -40,9 +47,6 @@ from ccin_learn.credentials.profile import (
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write, read_regular_file
 from ccin_learn.grading.course import CourseConfig
-
-if TYPE_CHECKING:
-    from ccin_learn.credentials.badge import Sources, Verification
 
 LIST_NAME = "status-list.jwt"
 LIST_BITS = 131_072  # the spec's minimum (16 KB), so one credential cannot be singled out
@@ -216,8 +220,6 @@ def list_claims(
     token: str, url: str, key: PublicKey, profile: dict[str, Any] | None, issuer: str
 ) -> dict[str, Any]:
     """The status list's payload, its signature checked with the issuer's (or pinned) key."""
-    from ccin_learn.credentials.badge import VerificationError, check_signature, unverified
-
     header, claims = unverified(token)
     if profile is not None:
         try:
@@ -242,8 +244,6 @@ def check_status(
     reasons: dict[str, tuple[str, str]],
 ) -> None:
     """Whether the credential's bit is set in its issuer's signed status list."""
-    from ccin_learn.credentials.badge import VerificationError
-
     entry = vc.get("credentialStatus")
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
         report.not_checked.append("Revocation: not checked — the credential has no status entry")
