@@ -166,7 +166,8 @@ def issued(issuer_site: tuple[Path, str], free_port, tmp_path_factory) -> dict[s
     cohort = cohort_folder(base / "spring", body.course)
     with pytest.MonkeyPatch.context() as patch:
         gradebook_free(patch)
-        patch.setattr(issue, "learner_names", lambda _c: {"ada01": (HOSTILE_NAME, "ada@example.org"), "bea02": ("Bo Li", "")})
+        names = {"ada01": (HOSTILE_NAME, "ada@example.org"), "bea02": ("Bo Li", "")}
+        patch.setattr(issue, "learner_names", lambda _cohort: names)
         issue.issue_credentials(cohort, base / "rs256", issue.Signing(body.keys))
         issue.issue_credentials(cohort, base / "eddsa", issue.Signing(body.keys, alg="EdDSA"))
     issue.revoke(body.course, base / "rs256", body.keys, folder, "bea02/coop-option", "Test")
