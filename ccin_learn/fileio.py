@@ -12,11 +12,14 @@ such as ``/dev/zero`` or a symlink loop gives a one-line error, never a hang.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import tempfile
 from pathlib import Path
 from typing import IO
+
+from defusedcsv import csv
 
 from ccin_learn.errors import KitError
 
@@ -133,3 +136,20 @@ def open_private_log(path: Path) -> IO[str]:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
     os.fchmod(fd, PRIVATE_MODE)  # an older log may have been made world-readable
     return os.fdopen(fd, "w", encoding="utf-8")
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """Every row of a CSV file with a header, or none when there is no file yet."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def write_csv_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+    """The rows, under a header, written atomically; formula-like cells made safe."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(path, buffer.getvalue().encode("utf-8"))

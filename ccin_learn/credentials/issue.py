@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-from defusedcsv import csv
 
 from ccin_learn.credentials.badge import Award, open_badge, published, sign_credential
 from ccin_learn.credentials.catalogue import Credential, load_credentials
@@ -35,7 +32,7 @@ from ccin_learn.credentials.keys import IssuerKeys, check_outside
 from ccin_learn.credentials.profile import issuer_id, key_id
 from ccin_learn.credentials.status import allocate, locked, mark_revoked, write_list
 from ccin_learn.errors import KitError
-from ccin_learn.fileio import atomic_write
+from ccin_learn.fileio import atomic_write, read_csv_rows, write_csv_rows
 from ccin_learn.grading.cohort import Cohort
 from ccin_learn.grading.course import COURSE_NAME, CourseConfig, kit_example_fields
 from ccin_learn.grading.results import Result, results
@@ -71,18 +68,11 @@ class Decision:
 
 
 def read_register(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as stream:
-        return list(csv.DictReader(stream))
+    return read_csv_rows(path)
 
 
 def write_register(path: Path, rows: list[dict[str, str]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REGISTER_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(path, buffer.getvalue().encode("utf-8"))
+    write_csv_rows(path, REGISTER_COLUMNS, rows)
 
 
 def learner_names(cohort: Cohort) -> dict[str, tuple[str, str]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import fcntl
 import gzip
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from defusedcsv import csv
 
 from ccin_learn.credentials.jws import (
     Sources,
@@ -45,7 +43,7 @@ from ccin_learn.credentials.profile import (
     write_profile,
 )
 from ccin_learn.errors import KitError
-from ccin_learn.fileio import atomic_write, read_regular_file
+from ccin_learn.fileio import atomic_write, read_csv_rows, read_regular_file, write_csv_rows
 from ccin_learn.grading.course import CourseConfig
 
 LIST_NAME = "status-list.jwt"
@@ -150,19 +148,11 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def read_state(folder: Path) -> list[dict[str, str]]:
-    path = folder / STATE_NAME
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as stream:
-        return list(csv.DictReader(stream))
+    return read_csv_rows(folder / STATE_NAME)
 
 
 def write_state(folder: Path, rows: list[dict[str, str]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=STATE_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(folder / STATE_NAME, buffer.getvalue().encode("utf-8"))
+    write_csv_rows(folder / STATE_NAME, STATE_COLUMNS, rows)
     (folder / STATE_NAME).chmod(0o600)
 
 

@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.grading.cohorts import between
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSESSMENTS = ROOT / "assessments"
 SOURCE = ASSESSMENTS / "source"
@@ -94,19 +96,6 @@ def is_autograded(cell: dict) -> bool:
 
 def is_written(cell: dict) -> bool:
     return cell["cell_type"] == "markdown" and is_grade(cell) and is_solution(cell)
-
-
-def between(source: str, begin: str, end: str) -> list[str]:
-    """The lines inside every begin/end pair of markers."""
-    found, inside = [], False
-    for line in source.splitlines():
-        if line.strip() == begin:
-            inside = True
-        elif line.strip() == end:
-            inside = False
-        elif inside:
-            found.append(line)
-    return found
 
 
 def outside(source: str, begin: str, end: str) -> str:

@@ -163,3 +163,16 @@ def copy_cohort(root: Path, to: Path) -> Path:
     config = (to / "nbgrader_config.py").read_text(encoding="utf-8")
     (to / "nbgrader_config.py").write_text(config.replace(str(root), str(to)), encoding="utf-8")
     return to
+
+
+def between(source: str, begin: str, end: str) -> list[str]:
+    """The lines inside every begin/end pair of markers."""
+    found, inside = [], False
+    for line in source.splitlines():
+        if line.strip() == begin:
+            inside = True
+        elif line.strip() == end:
+            inside = False
+        elif inside:
+            found.append(line)
+    return found

@@ -34,7 +34,7 @@ from ccin_learn.grading.feedback import make_feedback as feedback
 from ccin_learn.grading.results import results
 from ccin_learn.grading.roster import Learner
 from ccin_learn.grading.zipcollect import collect_zips
-from tests.grading.cohorts import answered, copy_cohort
+from tests.grading.cohorts import answered, between, copy_cohort
 
 pytestmark = [
     pytest.mark.slow,
@@ -54,18 +54,6 @@ def fast(cohort: Cohort) -> Cohort:
 
 def page_text(page: Path) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", page.read_text(encoding="utf-8")))
-
-
-def between(source: str, begin: str, end: str) -> list[str]:
-    found, inside = [], False
-    for line in source.splitlines():
-        if line.strip() == begin:
-            inside = True
-        elif line.strip() == end:
-            inside = False
-        elif inside:
-            found.append(line)
-    return found
 
 
 def hidden_lines(source: Path) -> set[str]:
