@@ -373,10 +373,16 @@ class ErrorLines(logging.Handler):
         self.messages.append(record.getMessage())
 
     def cause(self) -> str:
-        """The last line of the last error that is not nbgrader's 'see the above' remark."""
+        """The exception nbgrader logged last (a traceback's last line); else its last
+        error that is not one of its summaries ("There was an error…", "see the above…")."""
         for message in reversed(self.messages):
             lines = [line.strip() for line in message.splitlines() if line.strip()]
-            if lines and "above traceback" not in lines[-1]:
+            if lines and lines[0].startswith("Traceback"):
+                return lines[-1][:300]
+        for message in reversed(self.messages):
+            lines = [line.strip() for line in message.splitlines() if line.strip()]
+            summary = ("above traceback", "error log", "There was an error processing")
+            if lines and not any(words in lines[-1] for words in summary):
                 return lines[-1][:300]
         return ""
 

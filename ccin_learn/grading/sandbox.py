@@ -181,9 +181,11 @@ def bwrap_command(
     # cohort after grading, and IPython's profile files have no place there.
     for name, value in sandbox_env("/tmp").items():
         args += ["--setenv", name, value]
+    # /tmp first: a kit (its venv) may live under /tmp, and a bind made before the
+    # tmpfs would be hidden by it (bwrap applies these in order)
+    args += ["--size", str(limits.memory_mb * MB), "--tmpfs", "/tmp"]
     args += system_mounts()
     args += ["--dev", "/dev", "--proc", "/proc"]
-    args += ["--size", str(limits.memory_mb * MB), "--tmpfs", "/tmp"]
     for path in writable:
         args += ["--bind", path, path]
     args += ["--chdir", cwd, "--", *command]
