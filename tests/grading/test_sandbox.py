@@ -33,7 +33,8 @@ needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewr
 
 LOOK_AROUND = """
 import json, os, socket
-seen = {"uid": os.getuid(), "env": sorted(os.environ), "project": os.path.exists(os.path.join(PROJECT, "pyproject.toml")),
+seen = {"uid": os.getuid(), "env": sorted(os.environ),
+        "project": os.path.exists(os.path.join(PROJECT, "pyproject.toml")),
         "secret": os.path.exists(SECRET)}
 try:
     socket.create_connection(("1.1.1.1", 80), timeout=2)
