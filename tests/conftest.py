@@ -121,6 +121,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.stash[EARLY_BUILD] = start_early(ROOT, shared)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need the built book run after the others, while its early build runs.
+
+    Both workers used to start with browser tests and wait about 40 s each for the
+    book. The sort is stable and the same in every worker, as pytest-xdist requires.
+    """
+    book = {"site_url", "built_site"}
+    items.sort(key=lambda item: bool(book & set(getattr(item, "fixturenames", ()))))
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """An early build still running when the run ends (all its tests deselected) is stopped."""
     build = session.config.stash.get(EARLY_BUILD, None)
