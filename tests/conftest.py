@@ -122,13 +122,28 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need the built book run after the others, while its early build runs.
+    """Slow files first, then those that need the built book, then the quick ones.
 
-    Both workers used to start with browser tests and wait about 40 s each for the
-    book. The sort is stable and the same in every worker, as pytest-xdist requires.
+    ``./kit test`` runs pytest-xdist with ``--no-loadscope-reorder``, so files go to
+    the workers in this order. xdist's own order (biggest file first) sent both workers
+    to book tests at once, to wait about 40 s each for the book: now the slow files
+    (servers, kernels, browsers) run while the book's early build does, and the many
+    quick files fill the end, so neither worker is left with a long file alone. The
+    order is the same in every worker, as xdist requires.
     """
     book = {"site_url", "built_site"}
-    items.sort(key=lambda item: bool(book & set(getattr(item, "fixturenames", ()))))
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def rank(group: list[pytest.Item]) -> int:
+        if any(book & set(getattr(item, "fixturenames", ())) for item in group):
+            return 1
+        slow = any(item.get_closest_marker(m) for item in group for m in ("slow", "browser"))
+        return 0 if slow else 2
+
+    ordered = sorted(files.values(), key=lambda group: (rank(group), -len(group)))
+    items[:] = [item for group in ordered for item in group]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -53,19 +53,45 @@ SUSPECT = re.compile(
 )
 
 
+# What a course notebook never needs: the network, other processes, files outside its
+# folder. The sandbox stops them silently; the trainer should still hear who tried.
+OUTSIDE = re.compile(
+    r"\bsocket\b|\burllib\b|\brequests\b|http\.client|\bsubprocess\b|\bmultiprocessing\b"
+    r"|\bctypes\b|start_new_session|\bos\.(?:fork|system|kill|killpg|setsid|exec\w*|spawn\w*|getppid)\b"
+    r"|(?P<path>['\"](?:/|~/)[^'\"\n]*['\"]|['\"][^'\"\n]*\.\./)"
+)
+
+
 def static_findings(notebook: Path) -> list[str]:
-    """Hook names in the learner's own (unlocked) code cells: the second signal."""
-    found: set[str] = set()
+    """Hook names, and reaching outside, in the learner's own (unlocked) code cells.
+
+    The hook names are the guard's second signal. Reaching outside (the network,
+    processes, other files) is contained by the sandbox, but a trainer grading
+    strangers' code should know whose code tried, without reading every notebook.
+    """
+    hooks: set[str] = set()
+    outside: set[str] = set()
     for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("locked"):
             continue
-        found |= {m.group(0).rstrip(" =") for m in SUSPECT.finditer(cell.source)}
-    if not found:
-        return []
-    return [
-        f"tampered: the learner's code in {notebook.name} uses {', '.join(sorted(found))}, "
-        "which can change how the tests run; check this submission by hand"
-    ]
+        hooks |= {m.group(0).rstrip(" =") for m in SUSPECT.finditer(cell.source)}
+        outside |= {
+            "file paths outside its folder" if m.group("path") else m.group(0)
+            for m in OUTSIDE.finditer(cell.source)
+        }
+    found = []
+    if hooks:
+        found.append(
+            f"tampered: the learner's code in {notebook.name} uses {', '.join(sorted(hooks))}, "
+            "which can change how the tests run; check this submission by hand"
+        )
+    if outside:
+        found.append(
+            f"reached outside: the learner's code in {notebook.name} uses "
+            f"{', '.join(sorted(outside))}; the sandbox kept it in, but check this "
+            "submission by hand"
+        )
+    return found
 
 
 def is_test_cell(cell: Any) -> bool:

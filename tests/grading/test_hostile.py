@@ -302,3 +302,23 @@ def test_no_network_not_even_the_hosts_loopback(graded):
     assert "refused 1.1.1.1" in seen and "refused 127.0.0.1" in seen, seen
     assert "connected" not in seen
     assert graded["connection"] is None
+
+
+@pytest.mark.parametrize(
+    ("learner", "named"),
+    [
+        ("forks", "os.fork"),
+        ("kids", "os.fork"),
+        ("snoop", "file paths outside its folder"),
+        ("vandal", "file paths outside its folder"),
+        ("daemon", "subprocess"),
+        ("killer", "os.kill"),
+        ("net", "socket"),
+    ],
+)
+def test_code_reaching_outside_is_named_for_review(graded, learner, named):
+    """Contained silently by the sandbox, so the trainer hears who tried, by name."""
+    reached = [p for p in outcome(graded, learner).review if p.startswith("reached outside:")]
+    assert reached and named in reached[0], outcome(graded, learner).problems
+    honest = outcome(graded, "ada").problems + outcome(graded, "bea").problems
+    assert not any(p.startswith("reached outside") for p in honest)
