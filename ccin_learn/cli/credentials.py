@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 
 def default_key() -> Path:
@@ -29,6 +31,17 @@ KEY = click.option(
     show_default="keygen's folder",
     help="The issuer's private RSA key (issuer-key.pem); its Ed25519 key is read beside it.",
 )
+
+
+def output_folder(what: str) -> Callable[[FC], FC]:
+    """``-o/--output``: a folder every command that writes or reads issued files needs."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help=what,
+    )
 
 
 @click.group()
@@ -57,13 +70,7 @@ def keygen(folder: Path | None) -> None:
 @credentials.command()
 @COURSE
 @KEY
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to put on your website at the course.yaml's issuer_url.",
-)
+@output_folder("Folder to put on your website at the course.yaml's issuer_url.")
 def publish(course_dir: Path, key: Path, output: Path) -> None:
     """Write the issuer profile (public keys) and the status list to publish."""
     from ccin_learn.credentials.keys import load_issuer_keys  # lazy: start-up speed
@@ -79,13 +86,7 @@ def publish(course_dir: Path, key: Path, output: Path) -> None:
 
 @credentials.command()
 @COURSE
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the badges, certificates and register.csv.",
-)
+@output_folder("Folder for the badges, certificates and register.csv.")
 @KEY
 @click.option(
     "--alg",
@@ -123,13 +124,7 @@ def issue(course_dir: Path, output: Path, key: Path, alg: str, form: str) -> Non
 @click.argument("credential")
 @click.option("--reason", required=True, help="Why it is withdrawn (kept in the register).")
 @COURSE
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="The folder the credential was issued into (with register.csv).",
-)
+@output_folder("The folder the credential was issued into (with register.csv).")
 @click.option(
     "--site",
     type=click.Path(file_okay=False, path_type=Path),

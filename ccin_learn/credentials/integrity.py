@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
-from ccin_learn.credentials.badge import VerificationError
+from ccin_learn.credentials.jws import VerificationError
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"

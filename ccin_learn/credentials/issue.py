@@ -16,8 +16,6 @@ folder before it is signed (``status.allocate``).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -54,7 +52,6 @@ REGISTER_COLUMNS = (
 )
 LOCK = ".register.lock"
 FORMATS = ("jwt", "di", "both")
-INTEGRITY = "ccin_learn.credentials.integrity"  # the Data Integrity proof (eddsa-rdfc-2022)
 
 
 @dataclass(frozen=True)
@@ -110,8 +107,6 @@ def check_format(signing: Signing) -> None:
     """Refuse, before anything is written, a format or algorithm this kit cannot make."""
     if signing.format not in FORMATS:
         raise KitError(f"unknown format {signing.format!r}: use jwt, di or both")
-    if signing.format != "jwt" and importlib.util.find_spec(INTEGRITY) is None:
-        raise KitError("this kit cannot make Data Integrity proofs yet: use --format jwt")
     if (signing.format != "jwt" or signing.alg == "EdDSA") and signing.keys.ed25519 is None:
         raise KitError(f"no Ed25519 key in {signing.keys.folder}: make keys with keygen")
 
@@ -228,7 +223,8 @@ def write_proof(
     path: Path, credential: dict[str, object], cohort: Cohort, signing: Signing, award: Award
 ) -> Path:
     """The credential with an embedded eddsa-rdfc-2022 proof, made with the Ed25519 key."""
-    integrity = importlib.import_module(INTEGRITY)  # lazy: pyld is slow to import
+    from ccin_learn.credentials import integrity  # lazy: pyld is slow to import
+
     assert signing.keys.ed25519 is not None  # check_format refused a run without one
     document = integrity.add_proof(
         credential, signing.keys.ed25519, key_id(cohort.course, "EdDSA"), award.issued_at

@@ -424,6 +424,9 @@ def extract(
                         f"{info.filename} is compressed more than {limits.ratio}:1 (a zip bomb?)"
                     )
                 out.write(chunk)
+    # zipfile's own ways of saying an entry cannot be read: a damaged archive or stream
+    # (BadZipFile, zlib.error, EOFError), a compression method it lacks
+    # (NotImplementedError) and an encrypted entry (RuntimeError)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as err:
         raise Refused(f"{info.filename} is damaged or unreadable: {one_line(err)}") from err
     except FileExistsError as err:

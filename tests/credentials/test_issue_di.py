@@ -14,8 +14,6 @@ import pytest
 
 from tests.credentials.issuer import ANYSHIRE, cohort_folder, gradebook_free, make_body
 
-pytest.importorskip("ccin_learn.credentials.integrity")
-
 
 def test_both_formats_are_issued_and_the_proof_verifies_against_the_profile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli
