@@ -26,13 +26,6 @@ from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import (
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -44,9 +37,9 @@ from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from ccin_learn.errors import KitError, one_line, shown_url
 from ccin_learn.selfassessment.access import Officer, Role
@@ -59,6 +52,14 @@ from ccin_learn.selfassessment.assessment import (
     unstamped,
 )
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
+from ccin_learn.selfassessment.tables import (
+    LEGACY_DRAFTS,
+    PERSON_COLUMN,
+    Base,
+    CouncilRow,
+    DraftRow,
+    VersionRow,
+)
 from ccin_learn.settings import DB_URL_VAR, current_person
 
 
@@ -68,70 +69,6 @@ class StoreError(KitError):
 
 class ConflictError(StoreError):
     """A save was based on a version that is no longer the latest."""
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A moment stored with its time zone and always read back in UTC, on any database.
-
-    SQLite gives back the naive UTC time it was given; PostgreSQL gives an aware time
-    in the connection's zone (the server's, say Europe/London). Both become aware UTC,
-    as ``save`` returns it, so a time reads the same whichever database kept it.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-# Council.name and its case-folded key are at most NAME_LIMIT (150) characters.
-NAME_COLUMN = 160
-
-
-class CouncilRow(Base):
-    __tablename__ = "councils"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(NAME_COLUMN), unique=True)
-    name: Mapped[str] = mapped_column(String(NAME_COLUMN))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-# A person's name: a JupyterHub user name (at most 255 characters) or a login name.
-PERSON_COLUMN = 255
-
-
-class VersionRow(Base):
-    __tablename__ = "assessment_versions"
-    __table_args__ = (UniqueConstraint("council_id", "version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))
-    version: Mapped[int] = mapped_column(Integer)
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    document: Mapped[str] = mapped_column(Text)
-    # Who saved it (NULL for versions saved before the kit recorded it).
-    saved_by: Mapped[str | None] = mapped_column(String(PERSON_COLUMN), nullable=True)
-
-
-LEGACY_DRAFTS = "drafts"  # before drafts had an owner: one per council
-
-
-class DraftRow(Base):
-    __tablename__ = "person_drafts"
-
-    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True)
-    person: Mapped[str] = mapped_column(String(PERSON_COLUMN), primary_key=True)
-    based_on: Mapped[int] = mapped_column(Integer)
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    document: Mapped[str] = mapped_column(Text)
 
 
 @dataclass(frozen=True)
@@ -253,8 +190,13 @@ class Store:
             row = find_council(session, council)
             return 0 if row is None else latest_number(session, row.id)
 
-    def save(self, assessment: Assessment, based_on: int) -> Version:
-        """Save a new version, refusing it if ``based_on`` is not the latest version."""
+    def save(self, assessment: Assessment, based_on: int, also: SaveStep | None = None) -> Version:
+        """Save a new version, refusing it if ``based_on`` is not the latest version.
+
+        ``also`` runs in the same transaction once the version's row is written (the
+        lead's agreement is recorded with the version it agrees, or neither is), after
+        the steps every save takes (``SAVE_STEPS``: the plan's snapshot).
+        """
         name = assessment.council.name
         self.officer.require(name, Role.EDITOR)
         try:
@@ -272,6 +214,9 @@ class Store:
                     saved_by=self.person,
                 )
                 session.add(row)
+                session.flush()
+                for step in (*SAVE_STEPS, *([also] if also else [])):
+                    step(session, council, row)
                 # The saver's draft goes only if it is what was saved: the same person's
                 # other tab may have kept different edits there since, and those stay.
                 draft = session.get(DraftRow, (council.id, self.person))
@@ -388,6 +333,11 @@ class Store:
         self.officer.require_new_council(name)
         return add_council(session, name)
 
+
+# What runs inside every version's save transaction, after the version's row is written:
+# each gets the session, the council's row and the new version's row.
+SaveStep = Callable[[Session, CouncilRow, VersionRow], None]
+SAVE_STEPS: tuple[SaveStep, ...] = ()
 
 TABLE_RACE_TRIES = 5
 
