@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ from platformdirs import user_data_dir
 from sqlalchemy import (
     create_engine,
     event,
-    func,
     inspect,
     select,
     text,
@@ -59,6 +58,9 @@ from ccin_learn.selfassessment.tables import (
     CouncilRow,
     DraftRow,
     VersionRow,
+    find_council,
+    latest_number,
+    now,
 )
 from ccin_learn.settings import DB_URL_VAR, current_person
 
@@ -102,10 +104,6 @@ def default_db_url() -> str:
         return os.environ[DB_URL_VAR]
     folder = Path(user_data_dir("ccin-learn", appauthor=False))
     return f"sqlite:///{folder / 'assessments.sqlite'}"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def make_engine(url: str) -> Engine:
@@ -412,10 +410,6 @@ ON_CONFLICT_INSERTS: dict[str, Callable[..., PostgresqlInsert | SqliteInsert]] =
 }
 
 
-def find_council(session: Session, name: str) -> CouncilRow | None:
-    return session.scalars(select(CouncilRow).where(CouncilRow.key == council_key(name))).first()
-
-
 def add_council(session: Session, name: str) -> CouncilRow:
     """The council's row, made now unless another session has just made it.
 
@@ -437,13 +431,6 @@ def add_council(session: Session, name: str) -> CouncilRow:
     if found is None:
         raise StoreError(f"could not add {name!r} to the database")
     return found
-
-
-def latest_number(session: Session, council_id: int) -> int:
-    found = session.scalar(
-        select(func.max(VersionRow.version)).where(VersionRow.council_id == council_id)
-    )
-    return found or 0
 
 
 def conflict_message(name: str, based_on: int, latest: int) -> str:

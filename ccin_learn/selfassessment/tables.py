@@ -20,9 +20,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    select,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from ccin_learn.selfassessment.assessment import council_key
 
 
 class Base(DeclarativeBase):
@@ -195,3 +199,21 @@ class EvidenceRow(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---- the queries every feature shares -------------------------------------------------
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def find_council(session: Session, name: str) -> CouncilRow | None:
+    return session.scalars(select(CouncilRow).where(CouncilRow.key == council_key(name))).first()
+
+
+def latest_number(session: Session, council_id: int) -> int:
+    found = session.scalar(
+        select(func.max(VersionRow.version)).where(VersionRow.council_id == council_id)
+    )
+    return found or 0
