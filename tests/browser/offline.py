@@ -8,6 +8,14 @@ from urllib.parse import urlsplit
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+# Text cut off: a box that hides what does not fit and holds more than it shows.
+CLIPPED_TEXT = """() => Array.from(document.querySelectorAll('article *')).filter(el => {
+  const style = getComputedStyle(el);
+  const hides = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+  const shown = el.getClientRects().length > 0 && el.clientWidth > 1;
+  return hides && shown && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim() !== '';
+}).map(el => el.tagName + ': ' + el.innerText.trim().slice(0, 60))"""
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

@@ -9,17 +9,22 @@ import pytest
 from ccin_learn.course.catalogue import default_catalogue
 from ccin_learn.site.toc import toc_docnames
 from ccin_learn.tools.legal_forms import QUESTIONS
-from tests.browser.offline import offline_page, serious_axe_violations
+from tests.browser.offline import CLIPPED_TEXT, PHONE, offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 PAGES = toc_docnames(Path(__file__).resolve().parents[2])
+LAPTOP = {"width": 1280, "height": 900}
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_renders_offline_without_errors_and_passes_axe(chromium, site_url, docname):
+def test_page_renders_offline_passes_axe_and_fits_a_phone(chromium, site_url, docname):
+    """Each page once: on a laptop's screen it renders offline with no error and passes
+    axe; narrowed to a phone, nothing is wider than the screen and no text is cut off
+    (one visit does both, as a reader turning a tablet would: the layout is CSS)."""
     page, log = offline_page(chromium)
     try:
+        page.set_viewport_size(LAPTOP)
         response = page.goto(f"{site_url}{docname}.html", wait_until="networkidle")
         assert response is not None and response.ok
         assert page.locator("article h1").first.is_visible()
@@ -29,6 +34,10 @@ def test_page_renders_offline_without_errors_and_passes_axe(chromium, site_url, 
         assert log.external_requests == []
         assert log.console_errors == []
         assert serious_axe_violations(page) == []
+        page.set_viewport_size(PHONE)
+        page.wait_for_function(f"window.innerWidth === {PHONE['width']}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate(CLIPPED_TEXT) == []
     finally:
         page.close()
 
