@@ -144,7 +144,8 @@ class Store:
     ) -> None:
         self.url = url or default_db_url()
         self.checklist = checklist or default_checklist()
-        self.person = (person or current_person())[:PERSON_COLUMN]
+        named = person or (officer.name if officer is not None else None)
+        self.person = (named or current_person())[:PERSON_COLUMN]
         # Whose rights every read and write is checked against (access.py); without a
         # hub, the person owns every council in the file.
         self.officer = officer or Officer.owner(self.person)
