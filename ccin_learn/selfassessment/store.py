@@ -51,6 +51,7 @@ from ccin_learn.selfassessment.assessment import (
     unstamped,
 )
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
+from ccin_learn.selfassessment.plan_rows import snapshot_plan
 from ccin_learn.selfassessment.tables import (
     LEGACY_DRAFTS,
     PERSON_COLUMN,
@@ -336,7 +337,7 @@ class Store:
 # What runs inside every version's save transaction, after the version's row is written:
 # each gets the session, the council's row and the new version's row.
 SaveStep = Callable[[Session, CouncilRow, VersionRow], None]
-SAVE_STEPS: tuple[SaveStep, ...] = ()
+SAVE_STEPS: tuple[SaveStep, ...] = (snapshot_plan,)
 
 TABLE_RACE_TRIES = 5
 
