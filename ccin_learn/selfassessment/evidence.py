@@ -174,11 +174,8 @@ def attach_file(store: Store, council: str, action_id: str, name: str, data: byt
     mime = detect_type(data, shown)
     with store.transaction() as session:
         row = locked_council(session, council)
-        used = session.scalar(
-            select(func.coalesce(func.sum(EvidenceRow.size), 0)).where(
-                EvidenceRow.council_id == row.id
-            )
-        )
+        total = select(func.sum(EvidenceRow.size)).where(EvidenceRow.council_id == row.id)
+        used = int(session.scalar(total) or 0)
         if used + len(data) > COUNCIL_LIMIT:
             raise EvidenceError(
                 f"not attached: {shown} ({size_words(len(data))}) would take {row.name}'s "
