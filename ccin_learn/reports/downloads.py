@@ -8,15 +8,18 @@ it with the version before, never with itself.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ccin_learn.errors import KitError
 from ccin_learn.fileio import atomic_write
 from ccin_learn.reports.csvfile import render_csv
+from ccin_learn.reports.extras import council_extras, session_extras
 from ccin_learn.reports.files import DOCX_MIME, Download
 from ccin_learn.reports.html import render_html
 from ccin_learn.reports.model import ReportInput, report_input
 from ccin_learn.reports.pdf import render_pdf
+from ccin_learn.reports.plan_files import plan_downloads
 from ccin_learn.reports.word import render_docx
 from ccin_learn.selfassessment.assessment import Assessment, to_json
 from ccin_learn.selfassessment.session import Session, compare_saved
@@ -31,14 +34,17 @@ def session_report(session: Session) -> ReportInput:
     Its JSON file says which saved version the working copy is based on, so
     importing it later obeys the stale-save rule.
     """
-    return report_input(session.file_assessment(), session.comparison(), session.checklist)
+    return report_input(
+        session.file_assessment(), session.comparison(), session.checklist, session_extras(session)
+    )
 
 
 def saved_report(store: Store, council: str, version: int | None = None) -> ReportInput:
     """The report of a saved version (default: the latest), compared with the one before."""
     comparison = compare_saved(store, council, version)
-    assessment = store.load(council, version).assessment
-    return report_input(assessment, comparison, store.checklist)
+    saved = store.load(council, version)
+    extras = council_extras(store, council, saved.version)
+    return report_input(saved.assessment, comparison, store.checklist, extras)
 
 
 def file_report(assessment: Assessment) -> ReportInput:
@@ -77,7 +83,18 @@ def downloads(report: ReportInput) -> list[Download]:
                  render(report, "pdf")),
         Download("Word report (.docx, for a cabinet paper)", f"{stem}.docx", DOCX_MIME,
                  render(report, "docx")),
+        *plan_files(report, stem),
     ]  # fmt: skip
+
+
+def plan_files(report: ReportInput, stem: str) -> list[Download]:
+    """The action plan's own files, once the council's plan has a step."""
+    plan = report.extras.plan
+    if plan is None or not plan.steps:
+        return []
+    today = report.generated_on or date.today()
+    return plan_downloads(plan, report.checklist, stem.replace("self-assessment", "action-plan"),
+                          today)  # fmt: skip
 
 
 def format_of(path: Path) -> str:

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ccin_learn.figures import PALETTE, Chart
 from ccin_learn.reports.model import CHART_DPI, ReportInput, report_charts
+from ccin_learn.reports.network import network_blocks
 from ccin_learn.text import percent
 
 
@@ -40,5 +41,11 @@ def render_html(report: ReportInput) -> str:
     return (
         environment()
         .get_template("report.html.j2")
-        .render(r=report, charts=charts, percent=percent, colours=PALETTE)
+        .render(
+            r=report,
+            charts=charts,
+            network=network_blocks(report),
+            percent=percent,
+            colours=PALETTE,
+        )
     )

@@ -14,8 +14,15 @@ from datetime import date
 from ccin_learn import __version__
 from ccin_learn.course.names import page_name
 from ccin_learn.figures import Chart
+from ccin_learn.reports.extras import NONE, CouncilExtras
 from ccin_learn.selfassessment.assessment import Assessment
-from ccin_learn.selfassessment.charts import actions_chart, comparison_chart, principles_chart
+from ccin_learn.selfassessment.benchmark import LEVEL, PERCENT
+from ccin_learn.selfassessment.charts import (
+    actions_chart,
+    benchmark_chart,
+    comparison_chart,
+    principles_chart,
+)
 from ccin_learn.selfassessment.checklist import Checklist, default_checklist
 from ccin_learn.selfassessment.compare import Change
 from ccin_learn.selfassessment.scoring import ScoreCard, score
@@ -42,6 +49,7 @@ class ReportInput:
     book_is_public: bool = False
     generated_on: date | None = None
     kit_version: str = __version__
+    extras: CouncilExtras = NONE  # respondents, benchmark, plan, evidence (from a database)
 
     @property
     def previous_card(self) -> ScoreCard | None:
@@ -96,6 +104,7 @@ def report_input(
     assessment: Assessment,
     comparison: Comparison | None = None,
     checklist: Checklist | None = None,
+    extras: CouncilExtras = NONE,
 ) -> ReportInput:
     """The report of ``assessment``; ``comparison`` says which version it is and what changed."""
     checklist = checklist or default_checklist()
@@ -111,6 +120,7 @@ def report_input(
         book_url=book_url(),
         book_is_public=book_url_is_public(),
         generated_on=date.today(),
+        extras=extras,
     )
 
 
@@ -133,4 +143,7 @@ def draw_charts(report: ReportInput) -> list[Chart]:
         drawn.append(
             comparison_chart(report.card, previous, report.checklist, report.previous_label)
         )
+    view = report.extras.benchmark
+    if view is not None:
+        drawn += [c for kind in (PERCENT, LEVEL) if (c := benchmark_chart(view, kind))]
     return drawn

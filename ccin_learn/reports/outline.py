@@ -8,11 +8,10 @@ charts, and leaving fonts and page layout to each format, keeps them in step.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
 
-from ccin_learn.figures import Chart
 from ccin_learn.reports.model import ReportInput, report_charts
+from ccin_learn.reports.network import evidence_lines, network_blocks, respondents_rows
+from ccin_learn.reports.outline_blocks import Block, Heading, Para, Picture, Table
 from ccin_learn.text import percent
 
 TITLE = "Cooperative council self-assessment"
@@ -22,40 +21,6 @@ DISCLAIMER = (
     "financial advice."
 )
 
-Size = Literal["title", "lead", "body", "small"]
-
-
-@dataclass(frozen=True)
-class Heading:
-    """Level 1 is the report's title, 2 a section, 3 a part of a section."""
-
-    text: str
-    level: int
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-    size: Size = "body"
-    bold: bool = False
-    link: str | None = None  # the whole paragraph links here
-    keep_with_next: bool = False  # e.g. an action's title stays with its level
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]  # empty: a table of labels and values, with no heading row
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[int, ...]  # relative column widths
-
-
-@dataclass(frozen=True)
-class Picture:
-    chart: Chart
-
-
-Block = Heading | Para | Table | Picture
-
 
 def outline(report: ReportInput) -> list[Block]:
     """Every block of the printed report, in reading order."""
@@ -64,6 +29,7 @@ def outline(report: ReportInput) -> list[Block]:
         *changes(report),
         *charts(report),
         *priorities(report),
+        *network_blocks(report),
         *actions(report),
         Para(footer_text(report), "small"),
     ]
@@ -84,6 +50,7 @@ def cover(report: ReportInput) -> Iterator[Block]:
         ("Version", report.status),
         ("Compared with", report.comparison_sentence),
         ("Completeness", card.completeness),
+        *respondents_rows(report.extras.respondents),
     ]
     rows = tuple((f"{label}:", value) for label, value in details if value)
     yield Table((), rows, (1, 2))
@@ -176,6 +143,7 @@ def actions(report: ReportInput) -> Iterator[Block]:
                 yield Para(f"Evidence: {answer.evidence}")
             if answer.notes:
                 yield Para(f"Notes: {answer.notes}")
+            yield from evidence_lines(report.extras.evidence, action.id)
 
 
 def footer_text(report: ReportInput) -> str:

@@ -171,9 +171,17 @@ def draw(pdf: ReportPDF, blocks: list[Block]) -> None:
 
 def render_pdf(report: ReportInput) -> bytes:
     a = report.assessment
-    pdf = ReportPDF(running_footer(report))
-    pdf.set_title(f"{TITLE}: {a.council.name}")
-    pdf.set_author(a.assessor or a.council.name)
+    return pdf_bytes(
+        outline(report), f"{TITLE}: {a.council.name}", a.assessor or a.council.name,
+        running_footer(report),
+    )  # fmt: skip
+
+
+def pdf_bytes(blocks: list[Block], title: str, author: str, footer: str) -> bytes:
+    """Blocks as a PDF (the report, or the action plan on its own)."""
+    pdf = ReportPDF(footer)
+    pdf.set_title(title)
+    pdf.set_author(author)
     pdf.add_page()
-    draw(pdf, outline(report))
+    draw(pdf, blocks)
     return bytes(pdf.output())

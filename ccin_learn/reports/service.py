@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccin_learn.errors import KitError
+from ccin_learn.reports.extras import session_extras
 from ccin_learn.reports.files import Download
 from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, load_assessment
 
@@ -98,9 +99,16 @@ def local_downloads(session: Session) -> list[Download]:
     return downloads(session_report(session))
 
 
+def session_request(session: Session) -> tuple[object, ...]:
+    """What the report process needs: the working copy, its comparison, the checklist and
+    the network's parts, which only this kernel can read from the database."""
+    extras = session_extras(session)
+    return (session.file_assessment(), session.comparison(), session.checklist, extras)
+
+
 def ask(address: Address, session: Session) -> list[Download] | None:
     """The files from the report process, or None when it cannot be reached."""
-    request = (session.file_assessment(), session.comparison(), session.checklist)
+    request = session_request(session)
     try:
         with connect(address) as connection:
             connection.send(request)
@@ -151,9 +159,9 @@ def answer(connection: Connection, render_lock: threading.Lock) -> None:
     """Make one request's files; a failure goes back as its message, never a traceback."""
     with connection:
         try:
-            assessment, comparison, checklist = connection.recv()
+            assessment, comparison, checklist, extras = connection.recv()
             with render_lock:
-                files = render_files(assessment, comparison, checklist)
+                files = render_files(assessment, comparison, checklist, extras)
             connection.send((True, files))
         except (OSError, EOFError):
             return  # the kernel went away; nothing to tell it
@@ -162,11 +170,13 @@ def answer(connection: Connection, render_lock: threading.Lock) -> None:
             connection.send((False, f"{type(err).__name__}: {err}"))
 
 
-def render_files(assessment: object, comparison: object, checklist: object) -> list[tuple]:
+def render_files(
+    assessment: object, comparison: object, checklist: object, extras: object
+) -> list[tuple]:
     from ccin_learn.reports.downloads import downloads  # lazy: only this process renders
     from ccin_learn.reports.model import report_input  # lazy: only this process renders
 
-    report = report_input(assessment, comparison, checklist)  # type: ignore[arg-type]
+    report = report_input(assessment, comparison, checklist, extras)  # type: ignore[arg-type]
     return [(f.label, f.filename, f.mime, f.data) for f in downloads(report)]
 
 

@@ -48,24 +48,34 @@ TEXT_WIDTH = Cm(16)  # A4 less 2.5 cm margins
 
 def render_docx(report: ReportInput) -> bytes:
     """The report as a Word document, in bytes."""
+    a = report.assessment
+    return docx_bytes(
+        outline(report),
+        f"{TITLE}: {a.council.name}",
+        a.assessor or a.council.name,
+        running_footer(report),
+    )
+
+
+def docx_bytes(blocks: list[Block], title: str, author: str, footer: str) -> bytes:
+    """Blocks as a Word document (the report, or the action plan on its own)."""
     document = Document()
-    set_up(document, report)
-    for block in outline(report):
+    set_up(document, title, author, footer)
+    for block in blocks:
         add_block(document, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def set_up(document: DocumentObject, report: ReportInput) -> None:
-    """A4 pages, the council's name in the footer, and the file's title and author."""
+def set_up(document: DocumentObject, title: str, author: str, footer: str) -> None:
+    """A4 pages, the footer line on every page, and the file's title and author."""
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
-    section.footer.paragraphs[0].text = running_footer(report)
+    section.footer.paragraphs[0].text = footer
     core = document.core_properties
-    core.title = f"{TITLE}: {report.assessment.council.name}"
-    core.author = report.assessment.assessor or report.assessment.council.name
+    core.title, core.author = title, author
     core.language = "en-GB"
     for level, size in HEADING_SIZES.items():
         style = document.styles[f"Heading {level}"]

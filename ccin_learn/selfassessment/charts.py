@@ -17,6 +17,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from ccin_learn.figures import BRAND, PREVIOUS, TEXT, Chart, wrapped
+from ccin_learn.selfassessment.benchmark import PERCENT, BenchmarkView, number
+from ccin_learn.selfassessment.benchmark import Figure as BenchmarkFigure
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.scoring import ScoreCard, principle_note
 
@@ -167,3 +169,50 @@ def comparison_chart(
         f"{changed} {'action' if changed == 1 else 'actions'} changed, {up} of them moved up."
     )
     return Chart(figure, title, alt, fitted=True)
+
+
+def benchmark_chart(view: BenchmarkView, kind: str) -> Chart | None:
+    """The shown figures of one kind (scores or action levels) as boxes from the lower to
+    the upper quartile, a line at the median and a diamond at the council's own value;
+    None when no figure of that kind can be shown. No minimum or maximum is drawn."""
+    figures = [f for f in view.shown if f.spec.kind == kind and f.group is not None]
+    if not figures:
+        return None
+    chart = Figure(figsize=(8, 0.55 * len(figures) + 1.5))
+    axes = chart.subplots()
+    positions = range(len(figures))[::-1]
+    for y, item in zip(positions, figures, strict=True):
+        group = item.group
+        assert group is not None
+        axes.barh(y, group.upper - group.lower, left=group.lower, height=0.5, color=PREVIOUS)
+        axes.plot([group.median] * 2, [y - 0.25, y + 0.25], color=TEXT, linewidth=2)
+        if item.own is not None:
+            axes.scatter([item.own], [y], marker="D", s=40, color=BRAND, zorder=3)
+    axes.scatter([], [], marker="D", s=40, color=BRAND, label=view.council)
+    axes.barh([], [], color=PREVIOUS, label="Middle half of councils (quartiles)")
+    axes.plot([], [], color=TEXT, linewidth=2, label="Median")
+    labels = [wrapped(f.spec.label) for f in figures]
+    axes.set_yticks(list(positions), labels, fontsize=8)
+    fit_margins(chart, labels)
+    top = 100 if kind == PERCENT else 4
+    axes.set_xlim(0, top * 1.02)
+    axes.set_xlabel("Score (%)" if kind == PERCENT else "Level reached (0 to 4)")
+    axes.legend(loc="lower right", fontsize=7)
+    what = "scores" if kind == PERCENT else "action levels"
+    title = f"Benchmark: {what} among councils of the same type"
+    chart.suptitle(title, fontsize=11)
+    return Chart(chart, title, benchmark_alt(view, figures), fitted=True)
+
+
+def benchmark_alt(view: BenchmarkView, figures: Sequence[BenchmarkFigure]) -> str:
+    """Each figure's median and the council's band, in words."""
+    parts = [
+        f"{f.spec.label}: median {number(f.group.median, f.spec.kind)}"
+        + (f", {view.council} {f.band}" if f.band else "")
+        for f in figures
+        if f.group is not None
+    ]
+    return (
+        f"Box chart of the middle half of {view.type_name.lower()}s taking part, with the "
+        f"median and {view.council}'s own value. " + "; ".join(parts) + "."
+    )
