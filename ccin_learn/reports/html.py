@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ccin_learn.figures import PALETTE, Chart
 from ccin_learn.reports.model import CHART_DPI, ReportInput, report_charts
-from ccin_learn.reports.network import network_blocks
+from ccin_learn.reports.network import network_blocks, respondents_rows
 from ccin_learn.text import percent
 
 
@@ -45,6 +45,7 @@ def render_html(report: ReportInput) -> str:
             r=report,
             charts=charts,
             network=network_blocks(report),
+            respondents=respondents_rows(report.extras.respondents),
             percent=percent,
             colours=PALETTE,
         )

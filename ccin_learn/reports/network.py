@@ -17,7 +17,7 @@ from ccin_learn.selfassessment.plan import PlanView
 from ccin_learn.selfassessment.respondents import RoundSummary
 
 PLAN_HEADER = ("Step", "Checklist action", "Owner", "Due", "Status", "Course page")
-PLAN_WIDTHS = (4, 3, 2, 2, 2, 3)
+PLAN_WIDTHS = (4, 3, 3, 2, 2, 3)
 
 
 def respondents_rows(summary: RoundSummary | None) -> list[tuple[str, str]]:
