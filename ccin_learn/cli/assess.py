@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,10 @@ from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.assessment import Assessment, load_assessment, stamped, to_json
 from ccin_learn.settings import APP_PORT, HOST
 from ccin_learn.text import percent
+
+if TYPE_CHECKING:
+    from ccin_learn.selfassessment.checklist import Checklist
+    from ccin_learn.selfassessment.plan import PlanView
 
 db_option = common_db_option(
     "Database URL (default: $CCIN_DB_URL, else a SQLite file in your data folder)."
@@ -277,3 +282,134 @@ def list_councils(db_url: str | None) -> None:
     """List the councils in the database."""
     names = open_store(db_url).councils()
     click.echo("\n".join(names) if names else "No councils saved yet.")
+
+
+@assess.command()
+@click.argument("council")
+@db_option
+def respondents(council: str, db_url: str | None) -> None:
+    """List who has shared a rating of COUNCIL, and who rated its latest agreed version.
+
+    For the latest agreed version it also lists the actions where officers' ratings
+    were two levels or more apart, with each officer's rating.
+    """
+    # lazy: start-up speed
+    from ccin_learn.selfassessment.respondents import latest_agreed, ratings, round_summary
+
+    store = open_store(db_url)
+    store.load(council)  # refuse an unknown council in one line
+    shared = ratings(store, council)
+    click.echo(f"Ratings shared since the last agreed version: {len(shared) or 'none'}")
+    for rating in shared:
+        card = rating.assessment.answers
+        answered = sum(1 for a in card.values() if a.answered)
+        click.echo(f"  {rating.person}  shared {rating.shared_at.astimezone():%Y-%m-%d %H:%M}"
+                   f"  {answered} of {len(store.checklist.actions)} answered")  # fmt: skip
+    version = latest_agreed(store, council)
+    summary = round_summary(store, council, version) if version else None
+    if not version:
+        click.echo("No version agreed yet.")
+    elif summary is None:
+        click.echo(f"Version {version} was agreed with no officer's rating recorded.")
+    else:
+        click.echo(f"Version {version}, agreed by {summary.agreed_by}: {summary.sentence}")
+        click.echo(f"  Rated by: {', '.join(summary.officers)}")
+        for spread in summary.disagreements:
+            ratings_text = "; ".join(f"{a.person} {a.words}" for a in spread.answers)
+            click.echo(f"  {spread.action.title}: {ratings_text}")
+
+
+@assess.command()
+@click.option(
+    "--type",
+    "council_type",
+    default=None,
+    metavar="T",
+    help="One type of council (an id such as unitary or county); default: all.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the distributions to this CSV file instead of printing them.",
+)
+@db_option
+def benchmark(council_type: str | None, output: Path | None, db_url: str | None) -> None:
+    """The benchmark's anonymised distributions, for the network's administrators.
+
+    One row per council type and figure: how many councils count towards it and its
+    quartiles, from each taking-part council's latest agreed version. A figure with
+    fewer than 5 councils is listed with its values withheld; no council is named.
+    """
+    # lazy: start-up speed
+    from ccin_learn.selfassessment.benchmark import WITHHELD, network_distributions, number
+
+    rows = network_distributions(open_store(db_url), council_type)
+    header = ["council_type", "figure", "councils", "lower_quartile", "median", "upper_quartile"]
+    table = []
+    for row in rows:
+        group, kind = row.group, row.figure.kind
+        values = (
+            [str(group.councils), number(group.lower, kind), number(group.median, kind),
+             number(group.upper, kind)]
+            if group else [WITHHELD, "", "", ""]
+        )  # fmt: skip
+        table.append([row.type_name, row.figure.label, *values])
+    if output is None:
+        for line in table:
+            click.echo("  ".join(cell for cell in line if cell))
+        return
+    from ccin_learn.csvtext import csv_text  # lazy: start-up speed
+    from ccin_learn.fileio import atomic_write  # lazy: start-up speed
+
+    atomic_write(output, csv_text(header, table).encode("utf-8-sig"))
+    click.echo(f"Wrote {len(table)} rows to {output}")
+
+
+@assess.command()
+@click.argument("council")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plan to a .csv, .docx (Word) or .pdf file instead of printing it.",
+)
+@db_option
+def plan(council: str, output: Path | None, db_url: str | None) -> None:
+    """Print COUNCIL's action plan, or write it as CSV, Word or PDF by the file's name."""
+    from datetime import date  # lazy: start-up speed
+
+    from ccin_learn.selfassessment.plan import plan_view  # lazy: start-up speed
+
+    fmt = output.suffix.lower().removeprefix(".") if output else ""
+    if output is not None and fmt not in ("csv", "docx", "pdf"):
+        raise click.UsageError(f"{output}: the plan's file must end in .csv, .docx or .pdf")
+    store = open_store(db_url)
+    store.load(council)  # refuse an unknown council before any work
+    view = plan_view(store, council)
+    if output is None:
+        click.echo("\n".join(plan_lines(view, store.checklist)))
+        return
+    from ccin_learn.fileio import atomic_write  # lazy: start-up speed
+    from ccin_learn.reports.plan_files import render_plan  # lazy: the report libraries
+
+    atomic_write(output, render_plan(view, store.checklist, fmt, date.today()))
+    click.echo(f"Wrote {view.council}'s action plan ({len(view.steps)} steps) to {output}")
+
+
+def plan_lines(view: PlanView, checklist: Checklist) -> list[str]:
+    """The plan as text: one line per step, then what was done since the last version."""
+    if not view.steps:
+        return [f"{view.council}'s action plan has no steps yet."]
+    titles = {a.id: a.title for a in checklist.actions}
+    lines = [f"{view.council}'s action plan:"]
+    for step in view.steps:
+        due = f"due {step.due:%-d %b %Y}" if step.due else "no date"
+        lines.append(f"  [{step.status}] {step.what} ({titles.get(step.action_id, '')}; "
+                     f"owner: {step.owner}; {due})")  # fmt: skip
+    if view.since_version:
+        done = [s.what for s in view.done_since]
+        lines.append(f"Done since version {view.since_version}: {'; '.join(done) or 'nothing'}")
+    return lines
