@@ -33,14 +33,17 @@ Run it as ``python -m ccin_learn.apps.server`` with Voila's own options
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import functools
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import voila.app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Bool, Float, Integer
@@ -59,10 +62,16 @@ from ccin_learn.apps.kernels import (
     default_limits,
     kit_factory,
 )
+from ccin_learn.errors import KitError
+from ccin_learn.hub.directory import HubDirectory
 from ccin_learn.reports.service import ReportService
-from ccin_learn.settings import SIGNED_IN_HEADER, book_url
+from ccin_learn.selfassessment.access import Officer
+from ccin_learn.selfassessment.evidence import EvidenceNotFound, read_file
+from ccin_learn.selfassessment.store import Store
+from ccin_learn.settings import SIGNED_IN_HEADER, book_url, current_person
 
 TEMPLATE_DIR = APPS_DIR / "jupyter" / "voila" / "templates" / "ccin"
+UPLOAD_MESSAGE_LIMIT = 32 * 1024 * 1024
 # Voila's handlers that expose the apps folder's files; the kit routes none of them.
 TREE_HANDLERS = (TornadoVoilaTreeHandler, VoilaContentsHandler)
 
@@ -177,6 +186,65 @@ class AppHandler(TornadoVoilaHandler):
         self.finish(self.busy_html)
 
 
+class EvidenceHandler(JupyterHandler):
+    """An evidence file, downloaded by a member of its council and by nobody else.
+
+    On a hub the signed-in person's councils come from the hub's groups; on a laptop
+    the server's user owns every council. A file that does not exist and one the
+    person may not open get the same answer, so an address tells a stranger nothing.
+    """
+
+    @web.authenticated
+    async def get(self, item_id: str) -> None:
+        try:
+            officer = await asyncio.to_thread(self.officer)
+            store = self.store().seen_by(officer)
+            item, data = await asyncio.to_thread(read_file, store, item_id)
+        except EvidenceNotFound as err:
+            self.refuse(404, str(err))
+            return
+        except (KitError, OSError) as err:
+            self.log.warning("evidence %s not given out: %s", item_id, err)
+            self.refuse(500, str(err))
+            return
+        self.set_header("Content-Type", item.media_type or "application/octet-stream")
+        self.set_header("Content-Disposition", attachment(item.name))
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Cache-Control", "private, no-store")
+        self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
+        self.finish(data)
+
+    def officer(self) -> Officer:
+        """Who asks: the hub's signed-in person with their councils, or the laptop's owner."""
+        user = self.current_user
+        name = str(getattr(user, "username", "") or "")
+        if not self.settings.get("ccin_hub_sign_in"):
+            return Officer.owner(name or current_person())
+        directory = HubDirectory.from_environment()
+        if directory is None or not name:
+            return Officer.nobody()
+        return directory.officer(name)
+
+    def store(self) -> Store:
+        """The server's one view of the database, opened on the first download."""
+        found = self.settings.get("ccin_store")
+        if found is None:
+            found = self.settings["ccin_store"] = Store(officer=Officer.nobody())
+        return found
+
+    def refuse(self, status: int, words: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(words[:1].upper() + words[1:] + ".\n")
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that saves the file under its own name (RFC 6266 and 5987)."""
+    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 class KitVoila(Voila):
     """Voila with the tools index at ``/``, no file tree and the kit's kernel policy."""
 
@@ -265,6 +333,10 @@ class KitVoila(Voila):
             default_tools(), book_url()
         )
         settings["ccin_hub_sign_in"] = self.hub_sign_in
+        # An evidence file comes to the app's kernel in one websocket message: room for
+        # one a little over the 10 MB limit, so the app can refuse it in words, where
+        # tornado's default (10 MiB) would drop the connection instead.
+        settings["websocket_max_message_size"] = UPLOAD_MESSAGE_LIMIT
         settings["default_handler_class"] = PageHandler
         settings["default_handler_args"] = {
             "html": not_found_html(default_tools(), book_url(), self.base_url),
@@ -309,7 +381,8 @@ class KitVoila(Voila):
         kept = [admitted(h, self.base_url) for h in super().init_handlers() if not serves_tree(h)]
         kept = [under(self.server_url, h) for h in kept]
         index = index_html(default_tools(), book_url(), self.base_url)
-        return [(self.server_url, PageHandler, {"html": index}), *kept]
+        evidence = url_path_join(self.server_url, r"evidence/([0-9a-f]{1,64})")
+        return [(self.server_url, PageHandler, {"html": index}), (evidence, EvidenceHandler), *kept]
 
 
 def admitted(handler: tuple[Any, ...], base_url: str) -> tuple[Any, ...]:

@@ -52,7 +52,7 @@ def benchmark(view: BenchmarkView | None) -> Iterator[Block]:
         return
     yield Heading("Benchmark among councils of the same type", 2)
     if not view.any_shown:
-        yield Para(not_shown_yet(view))
+        yield Para(view.not_shown_words)
         return
     yield Para(
         f"{view.council} (agreed version {view.own_version}) among {view.type_name.lower()}s "
@@ -80,18 +80,6 @@ def benchmark(view: BenchmarkView | None) -> Iterator[Block]:
     if withheld:
         yield Para(f"{withheld} more figures are not shown: fewer than {MIN_COUNCILS} councils "
                    "count towards each.", "small")  # fmt: skip
-
-
-def not_shown_yet(view: BenchmarkView) -> str:
-    if view.own_version is None:
-        return (
-            f"Not shown yet: {view.council} takes part, and its figures count once its lead "
-            "agrees a version."
-        )
-    return (
-        f"Not shown yet: the benchmark needs agreed versions from at least {MIN_COUNCILS} "
-        "councils of this type that take part."
-    )
 
 
 def plan_rows(plan: PlanView, titles: dict[str, str], pages: dict[str, str]) -> tuple:

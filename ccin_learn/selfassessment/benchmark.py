@@ -109,6 +109,19 @@ class BenchmarkView:
     def shown(self) -> tuple[Figure, ...]:
         return tuple(f for f in self.figures if f.shown)
 
+    @property
+    def not_shown_words(self) -> str:
+        """Why nothing is shown yet, in the app and the reports alike."""
+        if self.own_version is None:
+            return (
+                f"Not shown yet: {self.council} takes part, and its figures count once its "
+                "lead agrees a version."
+            )
+        return (
+            f"Not shown yet: the benchmark needs agreed versions from at least {MIN_COUNCILS} "
+            "councils of this type that take part."
+        )
+
 
 @dataclass(frozen=True)
 class DistributionRow:

@@ -16,6 +16,7 @@ drafts go to the person opening the database (on a laptop, its only user).
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -164,6 +165,13 @@ class Store:
     def as_person(self, person: str) -> Store:
         """The same database seen by another person (tests, and a hub's admin tools)."""
         return Store(self.url, self.checklist, person)
+
+    def seen_by(self, officer: Officer) -> Store:
+        """The same database and engine, seen by ``officer``: a server answering many
+        people opens the database once, and each request keeps its own rights."""
+        view = copy.copy(self)
+        view.officer, view.person = officer, officer.name[:PERSON_COLUMN]
+        return view
 
     def sign_in(self, officer: Officer) -> None:
         """From now on, work as ``officer``: their drafts, their name on versions, their

@@ -31,6 +31,7 @@ from ccin_learn.course.names import page_name
 from ccin_learn.errors import KitError
 from ccin_learn.palette import GREY, PALETTE
 from ccin_learn.reports.service import session_downloads
+from ccin_learn.selfassessment import benchmark, evidence, plan, respondents
 from ccin_learn.selfassessment.access import Directory, Officer, Role
 from ccin_learn.selfassessment.checklist import Action, Checklist, default_checklist
 from ccin_learn.selfassessment.merge import Merge
@@ -39,6 +40,13 @@ from ccin_learn.selfassessment.session import Session, compare_versions, usable_
 from ccin_learn.selfassessment.store import ConflictError, Store
 from ccin_learn.settings import book_url, signed_in_name
 from ccin_learn.text import percent
+from ccin_learn.widgets.assessment_network import (
+    NEW_STEP,
+    BenchmarkPanel,
+    EvidenceBox,
+    PlanPanel,
+    RatingsPanel,
+)
 from ccin_learn.widgets.assessment_panels import (
     ConflictPanel,
     MembersPanel,
@@ -101,6 +109,13 @@ def styled(widget: Styled, css_class: str) -> Styled:
     return widget
 
 
+def server_root(page_path: str) -> str:
+    """The app server's root from the app page's path (Voila gives it as ``SCRIPT_NAME``):
+    ``/services/ccin-app/voila/render/self-assessment.ipynb`` gives ``/services/ccin-app/``."""
+    root, found, _rest = page_path.partition("voila/render/")
+    return root if found and root.endswith("/") else "/"
+
+
 class ActionEditor(widgets.VBox):
     """One checklist action: its levels to choose from, not-applicable, evidence, notes."""
 
@@ -129,6 +144,8 @@ class ActionEditor(widgets.VBox):
         )
         self.notes = widgets.Textarea(description="Notes", layout=WIDE, style=LABEL_STYLE, rows=2)
         self.message = message_area()
+        # Files and links, filled in when a council opens (``EvidenceBox``).
+        self.evidence_slot = widgets.VBox()
         intro = widgets.HTML(render("assessment_action.html.j2", action=action))
         hints = widgets.HTML(render("assessment_evidence_prompts.html.j2", action=action))
         super().__init__(
@@ -141,6 +158,7 @@ class ActionEditor(widgets.VBox):
                 hints,
                 self.evidence,
                 self.notes,
+                self.evidence_slot,
             ],
             layout=widgets.Layout(
                 border_bottom=f"1px solid {GREY}", padding="0 0 1em 0", margin="0 0 1em 0"
@@ -227,6 +245,10 @@ class SelfAssessmentApp(widgets.VBox):
         self.book_base = (book_base or book_url()).rstrip("/") + "/"
         self.session: Session | None = None
         self.merge: Merge | None = None
+        # Where the app's server answers (evidence downloads): "/" on a laptop, the
+        # service's prefix on a hub; learnt from the page's address at sign-in.
+        self.server_root = "/"
+        self.evidence_boxes: dict[str, EvidenceBox] = {}
         self.here = TOP
         self.status = message_area()
         self.location = widgets.HTML(layout=widgets.Layout(display="none"))
@@ -294,6 +316,9 @@ class SelfAssessmentApp(widgets.VBox):
         self.downloads = widgets.HTML()
         self.switch_council = widgets.Button(description="Choose another council", icon="exchange")
         self.members = MembersPanel()
+        self.ratings = RatingsPanel()
+        self.benchmark = BenchmarkPanel()
+        self.plan = PlanPanel()
         self.wire()
         styled(self.workspace, "ccin-workspace")
         columns = widgets.HBox([self.question_column(), self.score_column()])
@@ -314,11 +339,14 @@ class SelfAssessmentApp(widgets.VBox):
                 self.save_button,
                 self.save_message,
                 self.conflict,
+                self.ratings,
                 self.versions_panel,
                 self.versions_message,
                 self.changes,
                 self.priorities,
+                self.plan,
                 self.charts,
+                self.benchmark,
                 widgets.HTML(render("heading.html.j2", level=2, text="Download")),
                 self.download_button,
                 self.download_message,
@@ -345,6 +373,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.download_button.on_click(self.on_downloads)
         self.switch_council.on_click(self.on_switch_council)
         self.members.give.on_click(self.on_give_role)
+        self.wire_network()
         self.members.remove.on_click(self.on_remove_member)
         for action_id, editor in self.editors.items():
             editor.level.observe(functools.partial(self.on_level, action_id), names="value")
@@ -368,6 +397,9 @@ class SelfAssessmentApp(widgets.VBox):
             "versions": self.versions_message,
             "downloads": self.download_message,
             "members": self.members.message,
+            "ratings": self.ratings.message,
+            "benchmark": self.benchmark.message,
+            "plan": self.plan.message,
         }
         return named | {action_id: e.message for action_id, e in self.editors.items()}
 
@@ -397,6 +429,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.refresh_location()
         self.refresh_heading()
         self.refresh_rights()
+        self.refresh_network()
         self.picker.layout.display = "none"
         self.workspace.layout.display = None
 
@@ -658,6 +691,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.refresh_history()
         self.refresh_scores()
         self.refresh_heading()
+        self.refresh_network()
         self.say(words, "ok")
 
     def offer_merge(self, refusal: str) -> None:
@@ -758,6 +792,7 @@ class SelfAssessmentApp(widgets.VBox):
         """Work as whoever opened the page, and list the councils they may open: on a hub,
         the name the server vouched for and the councils the hub's groups give them; on a
         laptop, the owner of every council."""
+        self.server_root = server_root(os.environ.get("SCRIPT_NAME", ""))
         if self.directory is not None:
             self.sign_in_to_hub(self.directory)
         councils = self.show_councils()
@@ -852,3 +887,224 @@ class SelfAssessmentApp(widgets.VBox):
         section = (wanted.get("section") or [""])[0]
         if section in self.panes:
             self.theme.value = section
+
+    # ---- the network: ratings, agreement, benchmark, plan, evidence ---------------------
+
+    def wire_network(self) -> None:
+        self.ratings.share.on_click(self.on_share_rating)
+        self.ratings.middle.on_click(self.on_middle_rating)
+        self.ratings.agree.on_click(self.on_agree)
+        self.benchmark.take_part.observe(self.on_take_part, names="value")
+        panel = self.plan
+        panel.which.observe(self.on_choose_step, names="value")
+        panel.action.observe(self.on_plan_action, names="value")
+        panel.add.on_click(self.on_add_step)
+        panel.save.on_click(self.on_save_step)
+        panel.remove.on_click(self.on_remove_step_asked)
+        panel.confirm_yes.on_click(self.on_remove_step)
+        panel.confirm_no.on_click(self.on_keep_step)
+
+    def refresh_network(self) -> None:
+        """The ratings, benchmark, plan and evidence of the open council, as the role allows."""
+        self.refresh_ratings()
+        self.refresh_benchmark()
+        self.refresh_plan()
+        self.refresh_evidence()
+
+    def refresh_ratings(self) -> None:
+        council = self.require_session().council
+        officer = self.store.officer
+        spreads, intro = None, ""
+        if officer.may(council, Role.LEAD):
+            found = respondents.ratings(self.store, council)
+            spreads = respondents.spread(found, self.checklist) if found else []
+            agreed = respondents.latest_agreed(self.store, council)
+            since = f"since version {agreed} was agreed" if agreed else "so far"
+            intro = (
+                f"{len(found)} officer{'s have' if len(found) != 1 else ' has'} shared "
+                f"{'their ratings' if len(found) != 1 else 'a rating'} {since}. Set the "
+                "council's answer in the questions, then agree it."
+            )
+        self.ratings.refresh(officer.may(council, Role.EDITOR), spreads, intro)
+
+    def refresh_benchmark(self) -> None:
+        council = self.require_session().council
+        lead = self.store.officer.may(council, Role.LEAD)
+        part = benchmark.taking_part(self.store, council)
+        view = benchmark.benchmark_for(self.store, council) if part else None
+        self.loading = True
+        try:
+            self.benchmark.take_part.value = part
+        finally:
+            self.loading = False
+        self.benchmark.refresh(council, view, lead, view.not_shown_words if view else "")
+
+    def refresh_plan(self) -> None:
+        session = self.require_session()
+        view = plan.plan_view(self.store, session.council)
+        can_edit = self.store.officer.may(session.council, Role.EDITOR)
+        self.loading = True
+        try:
+            self.plan.refresh(view, self.checklist, session.card.priorities, can_edit)
+            self.plan.pages_for(self.checklist.action(self.plan.action.value))
+        finally:
+            self.loading = False
+
+    def refresh_evidence(self, only: str | None = None) -> None:
+        council = self.require_session().council
+        can_add = self.store.officer.may(council, Role.EDITOR)
+        found = evidence.items(self.store, council)
+        for action_id, editor in self.editors.items():
+            if only is not None and action_id != only:
+                continue
+            box = self.evidence_box(action_id, editor)
+            mine = [item for item in found if item.action_id == action_id]
+            box.refresh(mine, self.server_root, can_add)
+
+    def evidence_box(self, action_id: str, editor: ActionEditor) -> EvidenceBox:
+        """The action's evidence box, made when a council first opens (not before the page
+        shows: the picker comes up sooner)."""
+        if action_id not in self.evidence_boxes:
+            box = EvidenceBox(editor.action)
+            box.upload.observe(functools.partial(self.on_upload, action_id), names="value")
+            box.add_link.on_click(functools.partial(self.on_add_link, action_id))
+            box.remove.on_click(functools.partial(self.on_remove_evidence, action_id))
+            self.evidence_boxes[action_id] = box
+            editor.evidence_slot.children = [box]
+        return self.evidence_boxes[action_id]
+
+    @near("ratings")
+    def on_share_rating(self, _button: object = None) -> None:
+        session = self.require_session()
+        respondents.share_rating(self.store, session.assessment)
+        self.refresh_ratings()
+        self.say(f"Your rating is shared with the lead of {session.council}.", "ok")
+
+    @near("ratings")
+    def on_middle_rating(self, _button: object = None) -> None:
+        session = self.require_session()
+        found = respondents.ratings(self.store, session.council)
+        session.assessment = respondents.middle_ratings(session.assessment, found, self.checklist)
+        session.autosave()
+        self.show_session()
+        self.here = "ratings"
+        self.say("Each rated action now has the officers' middle rating. Check each one, then "
+                 "agree.")  # fmt: skip
+
+    @near("ratings")
+    def on_agree(self, _button: object = None) -> None:
+        session = self.require_session()
+        try:
+            saved, used = respondents.agree(self.store, session.assessment, session.based_on)
+        except ConflictError as err:
+            self.here = "save"
+            self.offer_merge(str(err))
+            return
+        session.based_on, session.last_saved = saved.version, saved
+        session.restored_draft_at = session.draft_saved_at = None
+        self.after_save(
+            f"Agreed version {saved.version} as {saved.council}'s answer, from the ratings of "
+            f"{used} officer{'s' if used != 1 else ''}."
+        )
+
+    @near("benchmark")
+    def on_take_part(self, change: dict[str, Any]) -> None:
+        if self.loading:
+            return
+        council = self.require_session().council
+        try:
+            benchmark.set_taking_part(self.store, council, bool(change["new"]))
+        finally:
+            self.refresh_benchmark()
+        self.say(
+            f"{council} takes part in the benchmark." if change["new"]
+            else f"{council} no longer takes part in the benchmark.",
+            "ok",
+        )  # fmt: skip
+
+    @near("plan")
+    def on_choose_step(self, change: dict[str, Any]) -> None:
+        if self.loading:
+            return
+        self.plan.fill(self.plan.steps.get(change["new"]))
+        self.plan.confirm.layout.display = "none"
+
+    @near("plan")
+    def on_plan_action(self, change: dict[str, Any]) -> None:
+        self.plan.pages_for(self.checklist.action(change["new"]) if change["new"] else None)
+
+    @near("plan")
+    def on_add_step(self, _button: object = None) -> None:
+        council = self.require_session().council
+        added = plan.add_step(self.store, council, self.plan.typed())
+        self.refresh_plan()
+        self.plan.fill(None)
+        self.say(f"Added to the plan: {added.what}.", "ok")
+
+    @near("plan")
+    def on_save_step(self, _button: object = None) -> None:
+        council, step = self.require_session().council, self.chosen_step()
+        changed = plan.change_step(self.store, council, step.id, step.revision, self.plan.typed())
+        self.refresh_plan()
+        self.say(f"Saved: {changed.what} ({changed.status}).", "ok")
+
+    def chosen_step(self) -> plan.PlanStep:
+        step = self.plan.steps.get(self.plan.which.value)
+        if step is None:
+            raise KitError("choose the step to change")
+        return step
+
+    @near("plan")
+    def on_remove_step_asked(self, _button: object = None) -> None:
+        self.chosen_step()
+        self.plan.confirm.layout.display = None
+        self.say("Remove this step from the plan? Earlier versions keep it.")
+
+    @near("plan")
+    def on_remove_step(self, _button: object = None) -> None:
+        council, step = self.require_session().council, self.chosen_step()
+        plan.remove_step(self.store, council, step.id, step.revision)
+        self.plan.which.value = NEW_STEP
+        self.refresh_plan()
+        self.plan.fill(None)
+        self.say(f"Removed from the plan: {step.what}.", "ok")
+
+    @near("plan")
+    def on_keep_step(self, _button: object = None) -> None:
+        self.plan.confirm.layout.display = "none"
+        self.say("The step is kept.")
+
+    @near(lambda action_id: action_id)
+    def on_upload(self, action_id: str, change: dict[str, Any]) -> None:
+        if not change["new"]:
+            return
+        box = self.evidence_boxes[action_id]
+        upload = change["new"][0]
+        try:
+            added = evidence.attach_file(
+                self.store, self.require_session().council, action_id, upload["name"],
+                bytes(upload["content"]),
+            )  # fmt: skip
+        finally:
+            box.upload.value = ()  # ready for the next file, whatever happened
+        self.refresh_evidence(action_id)
+        self.say(f"Attached {added.name} ({added.type_words}, {added.size_words}).", "ok")
+
+    @near(lambda action_id: action_id)
+    def on_add_link(self, action_id: str, _button: object = None) -> None:
+        box = self.evidence_boxes[action_id]
+        council = self.require_session().council
+        added = evidence.attach_link(self.store, council, action_id, box.link.value)
+        box.link.value = ""
+        self.refresh_evidence(action_id)
+        self.say(f"Added the link to {added.name}.", "ok")
+
+    @near(lambda action_id: action_id)
+    def on_remove_evidence(self, action_id: str, _button: object = None) -> None:
+        box = self.evidence_boxes[action_id]
+        if not box.remove_choice.value:
+            raise KitError("choose the file or link to remove")
+        council = self.require_session().council
+        removed = evidence.remove(self.store, council, box.remove_choice.value)
+        self.refresh_evidence(action_id)
+        self.say(f"Removed {removed.name}.", "ok")

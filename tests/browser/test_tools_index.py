@@ -17,6 +17,10 @@ from playwright.sync_api import expect
 from ccin_learn.apps import APPS_DIR
 from ccin_learn.apps.catalogue import default_tools
 from ccin_learn.apps.launcher import NO_REPORT_PROCESS, running_voila
+from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, load_assessment
+from ccin_learn.selfassessment.checklist import default_checklist
+from ccin_learn.selfassessment.evidence import attach_file
+from ccin_learn.selfassessment.store import Store
 from tests.browser.offline import offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -28,7 +32,14 @@ LOADS = 10
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]) -> Iterator[str]:
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('tools-db') / 'app.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int], db_url: str
+) -> Iterator[str]:
     """The kit's Voila server for the apps folder; yields its base URL."""
     tmp = tmp_path_factory.mktemp("tools-index")
     with running_voila(
@@ -36,7 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int
         free_port(),
         BOOK_URL,
         tmp / "voila.log",
-        db_url=f"sqlite:///{tmp / 'app.sqlite'}",
+        db_url=db_url,
         extra=[NO_REPORT_PROCESS],  # no page here downloads a report
     ) as base:
         yield base
@@ -150,3 +161,29 @@ def test_a_tool_has_the_kits_header_and_its_name_as_title(chromium, server, tool
     assert log.external_requests == []
     assert log.console_errors == []
     page.close()
+
+
+def test_an_evidence_file_downloads_under_its_own_name_and_an_unknown_one_is_refused(
+    server: str, db_url: str
+) -> None:
+    """On a laptop the server's user owns every council: the file comes back byte for byte,
+    as an attachment that no browser runs; an address that names no file gets one line."""
+    store = Store(db_url, default_checklist(), person="officer")
+    example = load_assessment(EXAMPLES_DIR / "example-unitary.json")
+    store.save(example, 0)
+    data = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    name = "Minutes \u2013 M\u00f4n.pdf"  # an en dash and a circumflex: not ASCII
+    item = attach_file(store, example.council.name, "cwb-insourcing", name, data)
+    with urllib.request.urlopen(f"{server}evidence/{item.id}", timeout=30) as answer:
+        assert answer.read() == data
+        headers = answer.headers
+    assert headers["Content-Type"] == "application/pdf"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Disposition"] == (
+        'attachment; filename="Minutes _ M_n.pdf"; '
+        "filename*=UTF-8''Minutes%20%E2%80%93%20M%C3%B4n.pdf"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{server}evidence/{'0' * 32}", timeout=30)
+    assert refused.value.code == 404
+    assert refused.value.read().decode() == "No such evidence file, or not one you can open.\n"

@@ -1,0 +1,208 @@
+"""The self-assessment app's panels for the network: ratings, the benchmark, the plan, evidence.
+
+They hold controls and show what ``ccin_learn.selfassessment`` decided (the
+spread of ratings, the benchmark view, the plan, the evidence list); the app
+wires their buttons to the store's rules. No rule lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import ipywidgets as widgets
+
+from ccin_learn.course.names import page_name
+from ccin_learn.selfassessment.benchmark import MIN_COUNCILS, BenchmarkView, number
+from ccin_learn.selfassessment.checklist import Action, Checklist
+from ccin_learn.selfassessment.evidence import ACCEPT, EvidenceItem
+from ccin_learn.selfassessment.plan import STATUSES, PlanStep, PlanView
+from ccin_learn.selfassessment.respondents import ActionSpread
+from ccin_learn.selfassessment.scoring import Priority
+from ccin_learn.widgets.assessment_panels import AUTO, LABEL_STYLE, hidden_box, message_area, show
+from ccin_learn.widgets.templates import render
+
+WIDE = widgets.Layout(width="100%")
+NEW_STEP = ""
+
+
+def row_of_buttons(*buttons: widgets.Widget) -> widgets.HBox:
+    return widgets.HBox(list(buttons), layout=widgets.Layout(flex_flow="row wrap"))
+
+
+class RatingsPanel(widgets.VBox):
+    """Share my rating (editors); the officers' ratings and agreeing (the council's lead)."""
+
+    def __init__(self) -> None:
+        self.share = widgets.Button(
+            description="Share my rating with the lead", icon="share", layout=AUTO
+        )
+        self.table = widgets.HTML()
+        self.middle = widgets.Button(description="Start from the middle rating", layout=AUTO)
+        self.agree = widgets.Button(
+            description="Agree as the council's answer", icon="check", button_style="success",
+            layout=AUTO,
+        )  # fmt: skip
+        self.lead_box = hidden_box([self.table, row_of_buttons(self.middle, self.agree)])
+        self.message = message_area()
+        super().__init__([self.share, self.lead_box, self.message])
+
+    def refresh(self, can_share: bool, spreads: Sequence[ActionSpread] | None, intro: str) -> None:
+        """``spreads``: the open ratings per action for a lead, None for anyone else."""
+        show(self.share, can_share)
+        show(self.lead_box, spreads is not None)
+        if spreads is not None:
+            rated = [s for s in spreads if s.answers]
+            self.table.value = render("assessment_ratings.html.j2", spreads=rated, intro=intro)
+            self.agree.disabled = self.middle.disabled = not rated
+
+
+class BenchmarkPanel(widgets.VBox):
+    """Where the council stands among councils of its type; its lead opts in or out."""
+
+    def __init__(self) -> None:
+        self.view = widgets.HTML()
+        self.take_part = widgets.Checkbox(
+            description="Take part in the benchmark among councils of our type",
+            indent=False, layout=WIDE,
+        )  # fmt: skip
+        self.message = message_area()
+        super().__init__([self.view, self.take_part, self.message])
+
+    def refresh(
+        self, council: str, view: BenchmarkView | None, is_lead: bool, not_shown: str
+    ) -> None:
+        """``view``: what the council may see, or None when it does not take part."""
+        withheld = len(view.figures) - len(view.shown) if view else 0
+        self.view.value = render(
+            "assessment_benchmark.html.j2", council=council, view=view, lead=is_lead,
+            not_shown=not_shown, minimum=MIN_COUNCILS, number=number, withheld=withheld,
+        )  # fmt: skip
+        show(self.take_part, is_lead)
+
+
+class PlanPanel(widgets.VBox):
+    """The council's action plan, and the form to add or change a step (editors)."""
+
+    def __init__(self) -> None:
+        self.table = widgets.HTML()
+        self.which = widgets.Dropdown(description="Step to change", style=LABEL_STYLE, layout=WIDE)
+        self.action = widgets.Dropdown(
+            description="Checklist action", style=LABEL_STYLE, layout=WIDE
+        )
+        self.what = widgets.Text(description="Step", style=LABEL_STYLE, layout=WIDE)
+        self.owner = widgets.Text(description="Owner", style=LABEL_STYLE, layout=WIDE)
+        self.due = widgets.DatePicker(description="Due date", style=LABEL_STYLE)
+        self.status = widgets.Dropdown(
+            options=[(s.capitalize(), s) for s in STATUSES], description="Status",
+            style=LABEL_STYLE, layout=AUTO,
+        )  # fmt: skip
+        self.page = widgets.Dropdown(description="Course page", style=LABEL_STYLE, layout=WIDE)
+        self.add = widgets.Button(description="Add this step", icon="plus", layout=AUTO)
+        self.save = widgets.Button(description="Save this step", icon="save", layout=AUTO)
+        self.remove = widgets.Button(description="Remove this step", icon="trash", layout=AUTO)
+        self.confirm_yes = widgets.Button(
+            description="Yes, remove it", button_style="warning", layout=AUTO
+        )
+        self.confirm_no = widgets.Button(description="Keep it", layout=AUTO)
+        self.confirm = hidden_box([row_of_buttons(self.confirm_yes, self.confirm_no)])
+        self.message = message_area()
+        fields = [self.which, self.action, self.what, self.owner, self.due, self.status, self.page]
+        self.form = widgets.VBox(
+            [*fields, row_of_buttons(self.add, self.save, self.remove), self.confirm]
+        )
+        self.steps: dict[str, PlanStep] = {}
+        super().__init__([self.table, self.form, self.message])
+
+    def refresh(
+        self, plan: PlanView, checklist: Checklist, priorities: Sequence[Priority], can_edit: bool
+    ) -> None:
+        """Show the plan; offer priorities first in the action list, then every action."""
+        titles = {a.id: a.title for a in checklist.actions}
+        self.table.value = render(
+            "assessment_plan.html.j2", plan=plan, can_edit=can_edit,
+            rows=[step_row(s, titles) for s in plan.steps],
+        )  # fmt: skip
+        self.steps = {s.id: s for s in plan.steps}
+        first = [(f"Priority {n}: {p.action.title}", p.action.id)
+                 for n, p in enumerate(priorities, start=1)]  # fmt: skip
+        chosen = self.action.value
+        self.action.options = first + [(a.title, a.id) for a in checklist.actions]
+        self.action.value = chosen if chosen in {a.id for a in checklist.actions} else (
+            self.action.options[0][1])  # fmt: skip
+        keep = self.which.value if self.which.value in self.steps else NEW_STEP
+        self.which.options = [("A new step", NEW_STEP)] + [(s.what[:80], s.id) for s in plan.steps]
+        self.which.value = keep
+        show(self.form, can_edit)
+        show(self.confirm, False)
+        self.sync_buttons()
+
+    def pages_for(self, action: Action | None) -> None:
+        pages = action.course_pages if action else ()
+        self.page.options = [("None", "")] + [(page_name(p), p) for p in pages]
+
+    def sync_buttons(self) -> None:
+        new = self.which.value == NEW_STEP
+        show(self.add, new)
+        show(self.save, not new)
+        show(self.remove, not new)
+
+    def fill(self, step: PlanStep | None) -> None:
+        """Put a step's values in the boxes (or clear them for a new step)."""
+        if step is None:
+            self.what.value = self.owner.value = ""
+            self.due.value, self.status.value = None, STATUSES[0]
+        else:
+            self.action.value = step.action_id
+            self.what.value, self.owner.value = step.what, step.owner
+            self.due.value, self.status.value = step.due, step.status
+            self.page.value = step.course_page or ""
+        self.sync_buttons()
+
+    def typed(self) -> dict[str, object]:
+        """The boxes as a step, for the plan's rules to check."""
+        return {
+            "action_id": self.action.value,
+            "what": self.what.value,
+            "owner": self.owner.value,
+            "due": self.due.value,
+            "status": self.status.value,
+            "course_page": self.page.value or None,
+        }
+
+
+def step_row(step: PlanStep, titles: dict[str, str]) -> tuple[str, ...]:
+    due = f"{step.due:%-d %b %Y}" if isinstance(step.due, date) else "No date"
+    page = page_name(step.course_page) if step.course_page else ""
+    return (step.what, titles.get(step.action_id, step.action_id), step.owner, due,
+            step.status.capitalize(), page)  # fmt: skip
+
+
+class EvidenceBox(widgets.VBox):
+    """One action's evidence: the list (every member) and the way to add some (editors)."""
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+        self.list = widgets.HTML()
+        self.upload = widgets.FileUpload(
+            description="Attach a file", accept=ACCEPT, multiple=False, layout=AUTO
+        )
+        self.link = widgets.Text(
+            description="Evidence link", placeholder="https://", style=LABEL_STYLE, layout=WIDE
+        )
+        self.add_link = widgets.Button(description="Add link", icon="link", layout=AUTO)
+        self.remove_choice = widgets.Dropdown(
+            description="Evidence to remove", style=LABEL_STYLE, layout=WIDE
+        )
+        self.remove = widgets.Button(description="Remove", icon="trash", layout=AUTO)
+        self.removing = widgets.VBox([self.remove_choice, self.remove])
+        self.adding = widgets.VBox([self.upload, self.link, self.add_link, self.removing])
+        super().__init__([self.list, self.adding])
+
+    def refresh(self, found: list[EvidenceItem], root: str, can_add: bool) -> None:
+        self.list.value = render(
+            "assessment_evidence.html.j2", items=found, root=root, title=self.action.title
+        )
+        self.remove_choice.options = [(item.name, item.id) for item in found]
+        show(self.adding, can_add)
+        show(self.removing, bool(found))
