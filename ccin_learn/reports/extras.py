@@ -32,12 +32,15 @@ class CouncilExtras:
 NONE = CouncilExtras()
 
 
-def council_extras(store: Store, council: str, version: int | None) -> CouncilExtras:
+def council_extras(
+    store: Store, council: str, version: int | None, live_plan: bool = False
+) -> CouncilExtras:
     """The parts for saved ``version`` of a council, or for its working copy (None).
 
     A version's own ratings round if it was agreed (else the open round's), the
     benchmark if the council takes part, the plan as that version kept it (or the
-    live plan), and the council's evidence list.
+    live plan: always so for the app, which shows the plan as it stands), and the
+    council's evidence list.
     """
     if not store.latest_version_number(council):
         return NONE  # a council not saved yet has nothing of these
@@ -45,12 +48,13 @@ def council_extras(store: Store, council: str, version: int | None) -> CouncilEx
     return CouncilExtras(
         respondents=round_summary(store, council, version if agreed else None),
         benchmark=benchmark_for(store, council) if taking_part(store, council) else None,
-        plan=plan_view(store, council, version),
+        plan=plan_view(store, council, None if live_plan else version),
         evidence=tuple(items(store, council)),
     )
 
 
 def session_extras(session: Session) -> CouncilExtras:
-    """The network's parts for a working copy: a saved version's own when it is one."""
+    """The network's parts for a working copy: a saved version's own ratings when it is
+    one, and the plan as it stands (what the officer sees beside it)."""
     version = None if session.has_unsaved_changes() else session.based_on
-    return council_extras(session.store, session.council, version)
+    return council_extras(session.store, session.council, version, live_plan=True)

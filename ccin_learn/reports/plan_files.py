@@ -80,10 +80,10 @@ def render_plan(view: PlanView, checklist: Checklist, fmt: str, today: date) -> 
 def plan_downloads(view: PlanView, checklist: Checklist, stem: str, today: date) -> list[Download]:
     """The plan's three files, as the app offers them."""
     return [
-        Download("Action plan (Word)", f"{stem}.docx", DOCX_MIME,
+        Download("action plan (Word)", f"{stem}.docx", DOCX_MIME,
                  render_plan(view, checklist, "docx", today)),
-        Download("Action plan (PDF)", f"{stem}.pdf", "application/pdf",
+        Download("action plan (PDF)", f"{stem}.pdf", "application/pdf",
                  render_plan(view, checklist, "pdf", today)),
-        Download("Action plan (CSV)", f"{stem}.csv", "text/csv",
+        Download("action plan (CSV)", f"{stem}.csv", "text/csv",
                  render_plan(view, checklist, "csv", today)),
     ]  # fmt: skip

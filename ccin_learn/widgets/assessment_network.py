@@ -19,11 +19,20 @@ from ccin_learn.selfassessment.evidence import ACCEPT, EvidenceItem
 from ccin_learn.selfassessment.plan import STATUSES, PlanStep, PlanView
 from ccin_learn.selfassessment.respondents import ActionSpread
 from ccin_learn.selfassessment.scoring import Priority
-from ccin_learn.widgets.assessment_panels import AUTO, LABEL_STYLE, hidden_box, message_area, show
+from ccin_learn.widgets.assessment_panels import LABEL_STYLE, hidden_box, message_area, show
 from ccin_learn.widgets.templates import render
 
-WIDE = widgets.Layout(width="100%")
 NEW_STEP = ""
+
+
+def auto() -> widgets.Layout:
+    """A layout of its own: panels here show and hide single controls, and a layout
+    shared by several widgets would show or hide them all at once."""
+    return widgets.Layout(width="auto", max_width="100%")
+
+
+def wide() -> widgets.Layout:
+    return widgets.Layout(width="100%")
 
 
 def row_of_buttons(*buttons: widgets.Widget) -> widgets.HBox:
@@ -35,13 +44,13 @@ class RatingsPanel(widgets.VBox):
 
     def __init__(self) -> None:
         self.share = widgets.Button(
-            description="Share my rating with the lead", icon="share", layout=AUTO
+            description="Share my rating with the lead", icon="share", layout=auto()
         )
         self.table = widgets.HTML()
-        self.middle = widgets.Button(description="Start from the middle rating", layout=AUTO)
+        self.middle = widgets.Button(description="Start from the middle rating", layout=auto())
         self.agree = widgets.Button(
             description="Agree as the council's answer", icon="check", button_style="success",
-            layout=AUTO,
+            layout=auto(),
         )  # fmt: skip
         self.lead_box = hidden_box([self.table, row_of_buttons(self.middle, self.agree)])
         self.message = message_area()
@@ -64,7 +73,7 @@ class BenchmarkPanel(widgets.VBox):
         self.view = widgets.HTML()
         self.take_part = widgets.Checkbox(
             description="Take part in the benchmark among councils of our type",
-            indent=False, layout=WIDE,
+            indent=False, layout=wide(),
         )  # fmt: skip
         self.message = message_area()
         super().__init__([self.view, self.take_part, self.message])
@@ -86,25 +95,27 @@ class PlanPanel(widgets.VBox):
 
     def __init__(self) -> None:
         self.table = widgets.HTML()
-        self.which = widgets.Dropdown(description="Step to change", style=LABEL_STYLE, layout=WIDE)
-        self.action = widgets.Dropdown(
-            description="Checklist action", style=LABEL_STYLE, layout=WIDE
+        self.which = widgets.Dropdown(
+            description="Step to change", style=LABEL_STYLE, layout=wide()
         )
-        self.what = widgets.Text(description="Step", style=LABEL_STYLE, layout=WIDE)
-        self.owner = widgets.Text(description="Owner", style=LABEL_STYLE, layout=WIDE)
+        self.action = widgets.Dropdown(
+            description="Checklist action", style=LABEL_STYLE, layout=wide()
+        )
+        self.what = widgets.Text(description="Step", style=LABEL_STYLE, layout=wide())
+        self.owner = widgets.Text(description="Owner", style=LABEL_STYLE, layout=wide())
         self.due = widgets.DatePicker(description="Due date", style=LABEL_STYLE)
         self.status = widgets.Dropdown(
             options=[(s.capitalize(), s) for s in STATUSES], description="Status",
-            style=LABEL_STYLE, layout=AUTO,
+            style=LABEL_STYLE, layout=auto(),
         )  # fmt: skip
-        self.page = widgets.Dropdown(description="Course page", style=LABEL_STYLE, layout=WIDE)
-        self.add = widgets.Button(description="Add this step", icon="plus", layout=AUTO)
-        self.save = widgets.Button(description="Save this step", icon="save", layout=AUTO)
-        self.remove = widgets.Button(description="Remove this step", icon="trash", layout=AUTO)
+        self.page = widgets.Dropdown(description="Course page", style=LABEL_STYLE, layout=wide())
+        self.add = widgets.Button(description="Add this step", icon="plus", layout=auto())
+        self.save = widgets.Button(description="Save this step", icon="save", layout=auto())
+        self.remove = widgets.Button(description="Remove this step", icon="trash", layout=auto())
         self.confirm_yes = widgets.Button(
-            description="Yes, remove it", button_style="warning", layout=AUTO
+            description="Yes, remove it", button_style="warning", layout=auto()
         )
-        self.confirm_no = widgets.Button(description="Keep it", layout=AUTO)
+        self.confirm_no = widgets.Button(description="Keep it", layout=auto())
         self.confirm = hidden_box([row_of_buttons(self.confirm_yes, self.confirm_no)])
         self.message = message_area()
         fields = [self.which, self.action, self.what, self.owner, self.due, self.status, self.page]
@@ -185,16 +196,16 @@ class EvidenceBox(widgets.VBox):
         self.action = action
         self.list = widgets.HTML()
         self.upload = widgets.FileUpload(
-            description="Attach a file", accept=ACCEPT, multiple=False, layout=AUTO
+            description="Attach a file", accept=ACCEPT, multiple=False, layout=auto()
         )
         self.link = widgets.Text(
-            description="Evidence link", placeholder="https://", style=LABEL_STYLE, layout=WIDE
+            description="Evidence link", placeholder="https://", style=LABEL_STYLE, layout=wide()
         )
-        self.add_link = widgets.Button(description="Add link", icon="link", layout=AUTO)
+        self.add_link = widgets.Button(description="Add link", icon="link", layout=auto())
         self.remove_choice = widgets.Dropdown(
-            description="Evidence to remove", style=LABEL_STYLE, layout=WIDE
+            description="Evidence to remove", style=LABEL_STYLE, layout=wide()
         )
-        self.remove = widgets.Button(description="Remove", icon="trash", layout=AUTO)
+        self.remove = widgets.Button(description="Remove", icon="trash", layout=auto())
         self.removing = widgets.VBox([self.remove_choice, self.remove])
         self.adding = widgets.VBox([self.upload, self.link, self.add_link, self.removing])
         super().__init__([self.list, self.adding])

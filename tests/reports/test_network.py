@@ -128,14 +128,14 @@ def test_the_plan_downloads_as_word_pdf_and_csv_ready_for_a_cabinet_paper(
     tmp_path: Path,
 ) -> None:  # fmt: skip
     files = {d.label: d for d in downloads(report)}
-    word = open_docx(files["Action plan (Word)"].data)
+    word = open_docx(files["action plan (Word)"].data)
     assert word.paragraphs[0].text == f"Action plan: {MINE}"
     [table] = word.tables
     assert [c.text for c in table.rows[0].cells][:3] == ["Step", "Checklist action", "Owner"]
     assert STEP in [row.cells[0].text for row in table.rows]
-    pdf_text = " ".join(pdf_pages(files["Action plan (PDF)"].data))
+    pdf_text = " ".join(pdf_pages(files["action plan (PDF)"].data))
     assert STEP in " ".join(pdf_text.split())
-    rows = list(csv.DictReader(io.StringIO(files["Action plan (CSV)"].data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(files["action plan (CSV)"].data.decode("utf-8-sig"))))
     steps = {row["step"] for row in rows}
     assert STEP in steps and FORMULA_STEP not in steps
     assert "'" + FORMULA_STEP in steps, "a formula is neutralised"
