@@ -66,6 +66,7 @@ from ccin_learn.errors import KitError
 from ccin_learn.reports.service import ReportService
 from ccin_learn.selfassessment.access import Officer
 from ccin_learn.selfassessment.evidence import EvidenceNotFound, read_file
+from ccin_learn.selfassessment.hub_directory import HubDirectory
 from ccin_learn.selfassessment.store import Store
 from ccin_learn.settings import SIGNED_IN_HEADER, book_url, current_person
 
@@ -219,8 +220,6 @@ class EvidenceHandler(JupyterHandler):
         name = str(getattr(user, "username", "") or "")
         if not self.settings.get("ccin_hub_sign_in"):
             return Officer.owner(name or current_person())
-        from ccin_learn.hub.directory import HubDirectory  # lazy: the hub package uses apps
-
         directory = HubDirectory.from_environment()
         if directory is None or not name:
             return Officer.nobody()

@@ -142,7 +142,7 @@ ARTICLE = {Role.VIEWER: "a", Role.EDITOR: "an", Role.LEAD: "a"}
 
 
 class Directory(Protocol):
-    """Where councils' members are kept (a hub's groups: ``ccin_learn.hub.directory``)."""
+    """Where councils' members are kept (a hub's groups: ``hub_directory.HubDirectory``)."""
 
     def officer(self, name: str) -> Officer: ...
 

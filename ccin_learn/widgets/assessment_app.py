@@ -271,7 +271,7 @@ class SelfAssessmentApp(widgets.VBox):
         Under a hub it opens nothing until ``sign_in`` has learnt who opened the page:
         a preheated kernel starts before anyone has.
         """
-        from ccin_learn.hub.directory import HubDirectory  # lazy: only read under a hub
+        from ccin_learn.selfassessment.hub_directory import HubDirectory  # lazy: hubs only
 
         directory = HubDirectory.from_environment()
         if directory is None:

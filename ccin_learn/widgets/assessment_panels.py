@@ -215,7 +215,7 @@ class MembersPanel(widgets.VBox):
     """A council's members, for its lead: give someone a role, or take them out.
 
     Shown only to those whose role allows it; the hub's groups hold the members
-    (``ccin_learn.hub.directory``) and the app asks them, so no rule lives here.
+    (``ccin_learn.selfassessment.hub_directory``) and the app asks them, so no rule lives here.
     """
 
     def __init__(self) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from ccin_learn.hub.directory import HubDirectory, HubUnreachable
+from ccin_learn.selfassessment.hub_directory import HubDirectory, HubUnreachable
 
 
 def test_it_exists_only_under_a_hub(monkeypatch: pytest.MonkeyPatch) -> None:
