@@ -150,7 +150,9 @@ class PlanPanel(widgets.VBox):
 
     def pages_for(self, action: Action | None) -> None:
         pages = action.course_pages if action else ()
+        kept = self.page.value if self.page.value in pages else ""
         self.page.options = [("None", "")] + [(page_name(p), p) for p in pages]
+        self.page.value = kept
 
     def sync_buttons(self) -> None:
         new = self.which.value == NEW_STEP

@@ -5,7 +5,8 @@ The hub is written by ``hub init``, its cohorts added with ``hub cohort add`` an
 ``hub start``, its own database and the assessments' in a real PostgreSQL; the graders
 make their course folders with ``ccin-learn grade``, as themselves, in their private
 homes. People act in Chromium, and through the endpoints their browser uses (the
-Assignments tab's, the Admin page's). ``tests/hub/officers.py`` has the officers' part.
+Assignments tab's, the Admin page's). ``tests/hub/officers.py`` has the officers' part and
+``tests/hub/network.py`` the network's: ratings, agreement, benchmark, plan and evidence.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from tests.hub.driver import (
     wait_for_own_server,
     xsrf_header,
 )
+from tests.hub.network import RATERS, network_at_work, raters_join
 from tests.hub.officers import LEAD, MINE, VIEWER, officers_at_work, officers_join
 
 ADMIN = "ccintest-admin"
@@ -239,12 +241,15 @@ def test_the_network_at_work_learners_trainers_and_councils_officers(
         learners_and_a_trainer_at_work(hub, machine, chromium)
         officers_join(hub, signed_in(hub, ADMIN), written.app_db_url)
         officers_at_work(hub, chromium, written.app_db_url, PASSWORD)
+        raters_join(hub, signed_in(hub, ADMIN))
+        stranger = signed_in(hub, LEARNER2)  # of no council
+        network_at_work(hub, chromium, written.app_db_url, stranger, written.work)
     # The groups the administrator filled are kept when the hub starts again.
     with written.start() as hub:
         admin = signed_in(hub, ADMIN)
         headers = xsrf_header(admin, hub.url + "hub/admin")
         groups = admin.get(f"{hub.url}hub/api/groups", headers=headers, timeout=30).json()
-        members = {group["name"]: group["users"] for group in groups}
+        members = {group["name"]: sorted(group["users"]) for group in groups}
         assert members == {
             "network-admins": [ADMIN],
             f"nbgrader-{COURSE_A}": [LEARNER1],
@@ -253,6 +258,7 @@ def test_the_network_at_work_learners_trainers_and_councils_officers(
             f"formgrade-{COURSE_B}": [],
             f"council-{short_name(MINE)}-lead": [LEAD],
             f"council-{short_name(MINE)}-viewer": [VIEWER],
+            f"council-{short_name(MINE)}-editor": sorted(RATERS),
         }
     hub_keeps_its_people_in_postgresql(written)
 
@@ -266,7 +272,7 @@ def hub_keeps_its_people_in_postgresql(written: WrittenHub) -> None:
             users = set(connection.execute(sqlalchemy.text("SELECT name FROM users")).scalars())
     finally:
         engine.dispose()
-    assert {ADMIN, TRAINER, LEARNER1, LEARNER2, LEAD, VIEWER} <= users
+    assert {ADMIN, TRAINER, LEARNER1, LEARNER2, LEAD, VIEWER, *RATERS} <= users
     folder = written.files.folder
     assert not (folder / "jupyterhub.sqlite").exists(), "no SQLite file beside it"
     password = sqlalchemy.engine.make_url(written.hub_db_url).password
