@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,16 @@ db_option = common_db_option(
     "Database URL (default: $CCIN_DB_URL, else a SQLite file in your data folder)."
 )
 file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+def output_option(
+    help_text: str, required: bool = False
+) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """``-o/--output FILE``: where a command writes (or, when optional, instead of printing)."""
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=required,
+        default=None, help=help_text,
+    )  # fmt: skip
 
 
 def open_store(db_url: str | None):
@@ -150,13 +161,7 @@ def score(file: Path, as_json: bool) -> None:
 
 @assess.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The report to write: a .html, .pdf, .docx (Word) or .csv file.",
-)
+@output_option("The report to write: a .html, .pdf, .docx (Word) or .csv file.", required=True)
 @click.option(
     "--council", default=None, help="Report a saved version of this council instead of a file."
 )
@@ -213,13 +218,7 @@ def import_(file: Path, force: bool, db_url: str | None) -> None:
 
 @assess.command()
 @click.argument("council")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The JSON file to write.",
-)
+@output_option("The JSON file to write.", required=True)
 @click.option(
     "--version",
     "version",
@@ -256,13 +255,7 @@ def history(council: str, db_url: str | None) -> None:
 
 
 @assess.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the schema to this file instead of printing it.",
-)
+@output_option("Write the schema to this file instead of printing it.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of assessment files (for other systems that read them)."""
     from ccin_learn.fileio import atomic_write  # lazy: start-up speed
@@ -327,13 +320,7 @@ def respondents(council: str, db_url: str | None) -> None:
     metavar="T",
     help="One type of council (an id such as unitary or county); default: all.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the distributions to this CSV file instead of printing them.",
-)
+@output_option("Write the distributions to this CSV file instead of printing them.")
 @db_option
 def benchmark(council_type: str | None, output: Path | None, db_url: str | None) -> None:
     """The benchmark's anonymised distributions, for the network's administrators.
@@ -369,13 +356,7 @@ def benchmark(council_type: str | None, output: Path | None, db_url: str | None)
 
 @assess.command()
 @click.argument("council")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the plan to a .csv, .docx (Word) or .pdf file instead of printing it.",
-)
+@output_option("Write the plan to a .csv, .docx (Word) or .pdf file instead of printing it.")
 @db_option
 def plan(council: str, output: Path | None, db_url: str | None) -> None:
     """Print COUNCIL's action plan, or write it as CSV, Word or PDF by the file's name."""

@@ -209,13 +209,25 @@ class EvidenceBox(widgets.VBox):
         )
         self.remove = widgets.Button(description="Remove", icon="trash", layout=auto())
         self.removing = widgets.VBox([self.remove_choice, self.remove])
-        self.adding = widgets.VBox([self.upload, self.link, self.add_link, self.removing])
-        super().__init__([self.list, self.adding])
+        # One Tab stop per action until the officer asks for the controls; then they stay.
+        self.opener = widgets.Button(
+            description="Add or remove evidence files and links", icon="paperclip",
+            layout=auto(),
+        )  # fmt: skip
+        self.adding = hidden_box([self.upload, self.link, self.add_link, self.removing])
+        self.opener.on_click(self.on_open)
+        super().__init__([self.list, self.opener, self.adding])
+
+    def on_open(self, _button: object = None) -> None:
+        show(self.opener, False)
+        show(self.adding)
 
     def refresh(self, found: list[EvidenceItem], root: str, can_add: bool) -> None:
         self.list.value = render(
             "assessment_evidence.html.j2", items=found, root=root, title=self.action.title
         )
         self.remove_choice.options = [(item.name, item.id) for item in found]
-        show(self.adding, can_add)
+        opened = self.adding.layout.display != "none"
+        show(self.opener, can_add and not opened)
+        show(self.adding, can_add and opened)
         show(self.removing, bool(found))

@@ -453,7 +453,7 @@ def evidence_box(page: object, action_id: str) -> object:
         .filter(has=page.get_by_role("heading", name=title, level=3, exact=True))
         .last
     )
-    return editor.get_by_label("Evidence")
+    return editor.get_by_label("Evidence", exact=True)
 
 
 def saved_level(server: Server, name: str, action_id: str) -> tuple[int, int | None, str]:

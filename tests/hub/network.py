@@ -71,6 +71,10 @@ def rate(page: object, level: int) -> None:
 
 
 def attach(page: object, path: Path) -> None:
+    """Attach a file to the first action (its evidence controls open on asking)."""
+    opener = page.get_by_role("button", name="Add or remove evidence files and links").first
+    if opener.is_visible():
+        opener.click()
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name=re.compile("Attach a file")).first.click()
     chooser.value.set_files(str(path))
