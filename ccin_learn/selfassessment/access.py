@@ -5,8 +5,10 @@ network's hub each officer belongs to councils with a role, kept as JupyterHub
 groups so the hub's admin page and API manage them too:
 
 - ``council-<short name>-viewer``: reads the council's versions and downloads;
-- ``council-<short name>-editor``: also edits and saves versions;
-- ``council-<short name>-lead``: also manages who belongs to the council;
+- ``council-<short name>-editor``: also rates, edits and saves versions, plans and
+  attaches evidence;
+- ``council-<short name>-lead``: also sees the officers' ratings and agrees the council's
+  answer, opts into the benchmark and manages who belongs to the council;
 - ``network-admins``: every council, and starting new ones.
 
 The rules live here and in the store, which asks them before every read and

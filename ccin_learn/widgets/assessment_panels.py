@@ -206,7 +206,7 @@ class ConflictPanel(widgets.VBox):
 
 MEMBER_ROLES = (
     ("Viewer: reads and downloads", "viewer"),
-    ("Editor: also edits and saves", "editor"),
+    ("Editor: also rates, edits and saves", "editor"),
     ("Lead: also manages members", "lead"),
 )
 
