@@ -7,13 +7,13 @@ and the HTML report (which lays the same blocks out) say the same thing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from ccin_learn.reports.model import ReportInput
 from ccin_learn.reports.outline_blocks import Block, Heading, Para, Table
 from ccin_learn.selfassessment.benchmark import MIN_COUNCILS, BenchmarkView, number
+from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.evidence import EvidenceItem
-from ccin_learn.selfassessment.plan import PlanView
+from ccin_learn.selfassessment.plan import PlanView, action_title, step_cells
 from ccin_learn.selfassessment.respondents import RoundSummary
 
 PLAN_HEADER = ("Step", "Checklist action", "Owner", "Due", "Status", "Course page")
@@ -82,49 +82,28 @@ def benchmark(view: BenchmarkView | None) -> Iterator[Block]:
                    "count towards each.", "small")  # fmt: skip
 
 
-def plan_rows(plan: PlanView, titles: dict[str, str], pages: dict[str, str]) -> tuple:
-    return tuple(
-        (
-            s.what,
-            titles.get(s.action_id, s.action_id),
-            s.owner,
-            due_words(s.due),
-            s.status.capitalize(),
-            pages.get(s.course_page or "", ""),
-        )
-        for s in plan.steps
-    )
-
-
-def due_words(due: date | None) -> str:
-    return f"{due:%-d %b %Y}" if due else "No date"
-
-
-def plan(view: PlanView | None, titles: dict[str, str], pages: dict[str, str]) -> Iterator[Block]:
+def plan(view: PlanView | None, checklist: Checklist) -> Iterator[Block]:
     """The action plan as a table, then what was done since the version before."""
     if view is None:
         return
     yield Heading("Action plan", 2)
-    yield from plan_table(view, titles, pages, 3)
+    yield from plan_table(view, checklist, 3)
 
 
-def plan_table(
-    view: PlanView, titles: dict[str, str], pages: dict[str, str], level: int
-) -> Iterator[Block]:
+def plan_table(view: PlanView, checklist: Checklist, level: int) -> Iterator[Block]:
     """The plan's steps, then those done since the version before (report and plan file),
     under a heading of ``level``."""
     if not view.steps:
         yield Para("No steps in the plan yet.")
     else:
-        yield Table(PLAN_HEADER, plan_rows(view, titles, pages), PLAN_WIDTHS,
-                    f"Action plan for {view.council}")  # fmt: skip
+        rows = tuple(step_cells(step, checklist) for step in view.steps)
+        yield Table(PLAN_HEADER, rows, PLAN_WIDTHS, f"Action plan for {view.council}")
     if view.since_version:
         yield Heading(f"Done since version {view.since_version}", level)
         if not view.done_since:
             yield Para(f"Nothing marked done since version {view.since_version}.")
         for step in view.done_since:
-            yield Para(f"{step.what} ({titles.get(step.action_id, step.action_id)}; "
-                       f"owner: {step.owner})")  # fmt: skip
+            yield Para(f"{step.what} ({action_title(step, checklist)}; owner: {step.owner})")
 
 
 def evidence_lines(found: tuple[EvidenceItem, ...], action_id: str) -> Iterator[Block]:
@@ -143,14 +122,8 @@ def evidence_lines(found: tuple[EvidenceItem, ...], action_id: str) -> Iterator[
 def network_blocks(report: ReportInput) -> list[Block]:
     """The parts that follow the priorities: the disagreements, benchmark and plan."""
     extras = report.extras
-    titles = {a.id: a.title for a in report.checklist.actions}
-    pages = {
-        page: link.name
-        for a in report.checklist.actions
-        for page, link in zip(a.course_pages, report.course_links(a.course_pages), strict=True)
-    }
     return [
         *disagreements(extras.respondents),
         *benchmark(extras.benchmark),
-        *plan(extras.plan, titles, pages),
+        *plan(extras.plan, report.checklist),
     ]

@@ -38,11 +38,10 @@ def which_plan(view: PlanView, today: date) -> str:
 
 
 def plan_blocks(view: PlanView, checklist: Checklist, today: date) -> list[Block]:
-    titles, pages = names(checklist)
     return [
         Heading(f"Action plan: {view.council}", 1),
         Para(which_plan(view, today)),
-        *plan_table(view, titles, pages, 2),
+        *plan_table(view, checklist, 2),
     ]
 
 

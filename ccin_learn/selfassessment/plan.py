@@ -24,6 +24,7 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ccin_learn.course.names import page_name
 from ccin_learn.datafile import describe_validation_error
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.access import Role
@@ -40,8 +41,8 @@ from ccin_learn.selfassessment.store import Store
 from ccin_learn.selfassessment.tables import (
     CouncilRow,
     PlanStepRow,
-    VersionRow,
     find_council,
+    latest_number,
     now,
 )
 
@@ -200,14 +201,28 @@ def plan_view(store: Store, council: str, version: int | None = None) -> PlanVie
         row = find_council(session, council)
         if row is None:
             return PlanView(council, (), None, ())
-        latest = session.scalar(
-            select(VersionRow.version)
-            .where(VersionRow.council_id == row.id)
-            .order_by(VersionRow.version.desc())
-        )
-        if version is None:
-            current, since = live_steps(session, row.id), latest
+        since: int | None
+        if version is None:  # the plan on screen counts from the latest version (none: None)
+            current, since = live_steps(session, row.id), latest_number(session, row.id) or None
         else:
             current, since = snapshot(session, row.id, version) or [], version - 1 or None
         before = snapshot(session, row.id, since) if since else None
         return PlanView(row.name, tuple(current), since, newly_done(current, before), version)
+
+
+def due_words(due: date | None) -> str:
+    """A step's due date as the plan's tables print it."""
+    return f"{due:%-d %b %Y}" if due else "No date"
+
+
+def action_title(step: PlanStep, checklist: Checklist) -> str:
+    known = {a.id: a.title for a in checklist.actions}
+    return known.get(step.action_id, step.action_id)
+
+
+def step_cells(step: PlanStep, checklist: Checklist) -> tuple[str, ...]:
+    """A step as a row of the plan's table, the same in the app and in every report:
+    step, checklist action, owner, due, status, course page."""
+    page = page_name(step.course_page) if step.course_page else ""
+    return (step.what, action_title(step, checklist), step.owner, due_words(step.due),
+            step.status.capitalize(), page)  # fmt: skip

@@ -8,7 +8,6 @@ wires their buttons to the store's rules. No rule lives here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -16,7 +15,7 @@ from ccin_learn.course.names import page_name
 from ccin_learn.selfassessment.benchmark import MIN_COUNCILS, BenchmarkView, number
 from ccin_learn.selfassessment.checklist import Action, Checklist
 from ccin_learn.selfassessment.evidence import ACCEPT, EvidenceItem
-from ccin_learn.selfassessment.plan import STATUSES, PlanStep, PlanView
+from ccin_learn.selfassessment.plan import STATUSES, PlanStep, PlanView, step_cells
 from ccin_learn.selfassessment.respondents import ActionSpread
 from ccin_learn.selfassessment.scoring import Priority
 from ccin_learn.widgets.assessment_panels import LABEL_STYLE, hidden_box, message_area, show
@@ -129,10 +128,9 @@ class PlanPanel(widgets.VBox):
         self, plan: PlanView, checklist: Checklist, priorities: Sequence[Priority], can_edit: bool
     ) -> None:
         """Show the plan; offer priorities first in the action list, then every action."""
-        titles = {a.id: a.title for a in checklist.actions}
         self.table.value = render(
             "assessment_plan.html.j2", plan=plan, can_edit=can_edit,
-            rows=[step_row(s, titles) for s in plan.steps],
+            rows=[step_cells(s, checklist) for s in plan.steps],
         )  # fmt: skip
         self.steps = {s.id: s for s in plan.steps}
         first = [(f"Priority {n}: {p.action.title}", p.action.id)
@@ -182,13 +180,6 @@ class PlanPanel(widgets.VBox):
             "status": self.status.value,
             "course_page": self.page.value or None,
         }
-
-
-def step_row(step: PlanStep, titles: dict[str, str]) -> tuple[str, ...]:
-    due = f"{step.due:%-d %b %Y}" if isinstance(step.due, date) else "No date"
-    page = page_name(step.course_page) if step.course_page else ""
-    return (step.what, titles.get(step.action_id, step.action_id), step.owner, due,
-            step.status.capitalize(), page)  # fmt: skip
 
 
 class EvidenceBox(widgets.VBox):
