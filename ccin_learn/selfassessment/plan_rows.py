@@ -7,10 +7,10 @@ store's save steps), so this module sits below the store and imports none of it;
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,10 @@ class PlanStep:
         return self.status == "done"
 
 
+# A snapshot is the steps as JSON, written and read back by pydantic (dates as ISO 8601).
+SNAPSHOT = TypeAdapter(list[PlanStep])
+
+
 def to_step(row: PlanStepRow) -> PlanStep:
     return PlanStep(
         row.id, row.action_id, row.what, row.owner, row.due, row.status, row.course_page,
@@ -60,42 +64,13 @@ def step_order(step: PlanStep) -> tuple[bool, date, datetime]:
 
 def snapshot_plan(session: Session, council: CouncilRow, version: VersionRow) -> None:
     """Keep the plan as it stands with the version being saved (a store save step)."""
-    document = json.dumps([step_data(s) for s in live_steps(session, council.id)])
+    document = SNAPSHOT.dump_json(live_steps(session, council.id)).decode()
     session.add(PlanSnapshotRow(council_id=council.id, version=version.version, document=document))
-
-
-def step_data(step: PlanStep) -> dict[str, object]:
-    return {
-        "id": step.id,
-        "action_id": step.action_id,
-        "what": step.what,
-        "owner": step.owner,
-        "due": step.due.isoformat() if step.due else None,
-        "status": step.status,
-        "course_page": step.course_page,
-        "created_by": step.created_by,
-        "created_at": step.created_at.isoformat(),
-        "updated_at": step.updated_at.isoformat(),
-        "done_at": step.done_at.isoformat() if step.done_at else None,
-        "revision": step.revision,
-    }
-
-
-def from_data(data: dict) -> PlanStep:
-    return PlanStep(
-        data["id"], data["action_id"], data["what"], data["owner"],
-        date.fromisoformat(data["due"]) if data["due"] else None,
-        data["status"], data["course_page"], data["created_by"],
-        datetime.fromisoformat(data["created_at"]),
-        datetime.fromisoformat(data["updated_at"]),
-        datetime.fromisoformat(data["done_at"]) if data["done_at"] else None,
-        data["revision"],
-    )  # fmt: skip
 
 
 def snapshot(session: Session, council_id: int, version: int) -> list[PlanStep] | None:
     found = session.get(PlanSnapshotRow, (council_id, version))
-    return None if found is None else [from_data(d) for d in json.loads(found.document)]
+    return None if found is None else SNAPSHOT.validate_json(found.document)
 
 
 def newly_done(now_steps: list[PlanStep], before: list[PlanStep] | None) -> tuple[PlanStep, ...]:
