@@ -35,6 +35,7 @@ from ccin_learn.selfassessment.assessment import (
     unstamped,
 )
 from ccin_learn.selfassessment.checklist import Action, Checklist
+from ccin_learn.selfassessment.compare import describe
 from ccin_learn.selfassessment.store import Store, StoreError, Version
 from ccin_learn.selfassessment.tables import (
     OPEN_ROUND,
@@ -157,14 +158,19 @@ def ratings(store: Store, council: str, version: int = OPEN_ROUND) -> list[Ratin
     store.officer.require(council, Role.LEAD)
     with store.sessions() as session:
         row = find_council(session, council)
-        if row is None:
-            return []
-        rows = session.scalars(
-            select(ResponseRow)
-            .where(ResponseRow.council_id == row.id, ResponseRow.agreed_in == version)
-            .order_by(ResponseRow.person)
-        )
-        return [to_rating(found, row.name, store.checklist) for found in rows]
+        return [] if row is None else round_ratings(session, row, version, store.checklist)
+
+
+def round_ratings(
+    session: Session, council: CouncilRow, agreed_in: int, checklist: Checklist
+) -> list[Rating]:
+    """A round's ratings of a council, by officer name."""
+    rows = session.scalars(
+        select(ResponseRow)
+        .where(ResponseRow.council_id == council.id, ResponseRow.agreed_in == agreed_in)
+        .order_by(ResponseRow.person)
+    )
+    return [to_rating(found, council.name, checklist) for found in rows]
 
 
 def to_rating(row: ResponseRow, council: str, checklist: Checklist) -> Rating:
@@ -185,7 +191,7 @@ def my_rating(store: Store, council: str) -> Rating | None:
 
 
 def answer_words(answer: Answer, checklist: Checklist) -> str:
-    words = checklist.level_words(answer.level, answer.not_applicable is not None)
+    words = describe(answer, checklist)
     words = words[:1].upper() + words[1:]  # it starts a table cell
     if answer.not_applicable is not None:
         return f"{words}: {answer.not_applicable.reason}"
@@ -194,20 +200,18 @@ def answer_words(answer: Answer, checklist: Checklist) -> str:
 
 def spread(found: list[Rating], checklist: Checklist) -> list[ActionSpread]:
     """Per action, in checklist order, each officer's answer with their evidence."""
-    spreads = []
-    for action in checklist.actions:
-        answers = tuple(
-            OfficerAnswer(
-                rating.person,
-                answer_words(rating.assessment.answer(action.id), checklist),
-                level_of(rating.assessment.answer(action.id)),
-                rating.assessment.answer(action.id).evidence,
-                rating.assessment.answer(action.id).notes,
-            )
-            for rating in found
-        )
-        spreads.append(ActionSpread(action, answers))
-    return spreads
+    return [
+        ActionSpread(action, tuple(officer_answer(r, action.id, checklist) for r in found))
+        for action in checklist.actions
+    ]
+
+
+def officer_answer(rating: Rating, action_id: str, checklist: Checklist) -> OfficerAnswer:
+    answer = rating.assessment.answer(action_id)
+    return OfficerAnswer(
+        rating.person, answer_words(answer, checklist), level_of(answer), answer.evidence,
+        answer.notes,
+    )  # fmt: skip
 
 
 def level_of(answer: Answer) -> int | None:
@@ -269,7 +273,7 @@ def agree(store: Store, assessment: Assessment, based_on: int) -> tuple[Version,
 
 
 def agreements(store: Store, council: str) -> dict[int, tuple[str, datetime]]:
-    """Each agreed version's number: who agreed it and when (for the versions list)."""
+    """Each agreed version's number: who agreed it and when."""
     store.officer.require(council, Role.VIEWER)
     with store.sessions() as session:
         row = find_council(session, council)
@@ -297,15 +301,8 @@ def round_summary(store: Store, council: str, version: int | None = None) -> Rou
         if row is None:
             return None
         wanted = OPEN_ROUND if version is None else version
-        rows = list(
-            session.scalars(
-                select(ResponseRow)
-                .where(ResponseRow.council_id == row.id, ResponseRow.agreed_in == wanted)
-                .order_by(ResponseRow.person)
-            )
-        )
+        found = round_ratings(session, row, wanted, store.checklist)
         agreement = None if version is None else session.get(AgreementRow, (row.id, version))
-        found = [to_rating(r, row.name, store.checklist) for r in rows]
     if not found:
         return None
     differing = tuple(s for s in spread(found, store.checklist) if s.disagree)
