@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ccin_learn.selfassessment.benchmark import BenchmarkView, benchmark_for, taking_part
+from ccin_learn.selfassessment.benchmark import BenchmarkView, benchmark_for
 from ccin_learn.selfassessment.evidence import EvidenceItem, items
 from ccin_learn.selfassessment.plan import PlanView, plan_view
 from ccin_learn.selfassessment.respondents import RoundSummary, agreements, round_summary
@@ -45,9 +45,10 @@ def council_extras(
     if not store.latest_version_number(council):
         return NONE  # a council not saved yet has nothing of these
     agreed = version is not None and version in agreements(store, council)
+    view = benchmark_for(store, council)
     return CouncilExtras(
         respondents=round_summary(store, council, version if agreed else None),
-        benchmark=benchmark_for(store, council) if taking_part(store, council) else None,
+        benchmark=view if view.taking_part else None,
         plan=plan_view(store, council, None if live_plan else version),
         evidence=tuple(items(store, council)),
     )

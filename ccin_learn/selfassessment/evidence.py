@@ -274,8 +274,3 @@ def remove(store: Store, council: str, item_id: str) -> EvidenceItem:
         item = to_item(row, council_row.name)
         session.delete(row)
         return item
-
-
-def used_bytes(store: Store, council: str) -> int:
-    """How much of the council's 100 MB its files take."""
-    return sum(i.size for i in items(store, council) if i.kind == "file")

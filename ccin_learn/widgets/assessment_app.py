@@ -930,14 +930,13 @@ class SelfAssessmentApp(widgets.VBox):
     def refresh_benchmark(self) -> None:
         council = self.require_session().council
         lead = self.store.officer.may(council, Role.LEAD)
-        part = benchmark.taking_part(self.store, council)
-        view = benchmark.benchmark_for(self.store, council) if part else None
+        view = benchmark.benchmark_for(self.store, council)
         self.loading = True
         try:
-            self.benchmark.take_part.value = part
+            self.benchmark.take_part.value = view.taking_part
         finally:
             self.loading = False
-        self.benchmark.refresh(council, view, lead, view.not_shown_words if view else "")
+        self.benchmark.refresh(council, view if view.taking_part else None, lead)
 
     def refresh_plan(self) -> None:
         session = self.require_session()

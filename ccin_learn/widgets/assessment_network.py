@@ -77,14 +77,12 @@ class BenchmarkPanel(widgets.VBox):
         self.message = message_area()
         super().__init__([self.view, self.take_part, self.message])
 
-    def refresh(
-        self, council: str, view: BenchmarkView | None, is_lead: bool, not_shown: str
-    ) -> None:
+    def refresh(self, council: str, view: BenchmarkView | None, is_lead: bool) -> None:
         """``view``: what the council may see, or None when it does not take part."""
         withheld = len(view.figures) - len(view.shown) if view else 0
         self.view.value = render(
             "assessment_benchmark.html.j2", council=council, view=view, lead=is_lead,
-            not_shown=not_shown, minimum=MIN_COUNCILS, number=number, withheld=withheld,
+            minimum=MIN_COUNCILS, number=number, withheld=withheld,
         )  # fmt: skip
         show(self.take_part, is_lead)
 
