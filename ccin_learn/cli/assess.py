@@ -294,8 +294,7 @@ def respondents(council: str, db_url: str | None) -> None:
     shared = ratings(store, council)
     click.echo(f"Ratings shared since the last agreed version: {len(shared) or 'none'}")
     for rating in shared:
-        card = rating.assessment.answers
-        answered = sum(1 for a in card.values() if a.answered)
+        answered = sum(1 for a in rating.assessment.answers.values() if a.answered)
         click.echo(f"  {rating.person}  shared {rating.shared_at.astimezone():%Y-%m-%d %H:%M}"
                    f"  {answered} of {len(store.checklist.actions)} answered")  # fmt: skip
     version = latest_agreed(store, council)

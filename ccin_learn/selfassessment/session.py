@@ -151,7 +151,10 @@ class Session:
 
     def save_version(self) -> Version:
         """Save the edits as a new version; ConflictError if someone saved first."""
-        saved = self.store.save(self.assessment, self.based_on)
+        return self.now_based_on(self.store.save(self.assessment, self.based_on))
+
+    def now_based_on(self, saved: Version) -> Version:
+        """The working copy is now ``saved`` (a version just saved, or agreed by the lead)."""
         self.based_on, self.last_saved = saved.version, saved
         self.restored_draft_at = self.draft_saved_at = None
         return saved

@@ -999,8 +999,7 @@ class SelfAssessmentApp(widgets.VBox):
             self.here = "save"
             self.offer_merge(str(err))
             return
-        session.based_on, session.last_saved = saved.version, saved
-        session.restored_draft_at = session.draft_saved_at = None
+        session.now_based_on(saved)
         self.after_save(
             f"Agreed version {saved.version} as {saved.council}'s answer, from the ratings of "
             f"{used} officer{'s' if used != 1 else ''}."
