@@ -20,15 +20,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ccin_learn.course.names import page_name
-from ccin_learn.datafile import describe_validation_error
 from ccin_learn.errors import KitError
 from ccin_learn.selfassessment.access import Role
-from ccin_learn.selfassessment.assessment import NAME_LIMIT, Frozen, refuse_invisible
+from ccin_learn.selfassessment.assessment import NAME_LIMIT, Frozen, plain_words, refuse_invisible
 from ccin_learn.selfassessment.checklist import Checklist
 from ccin_learn.selfassessment.plan_rows import (
     PlanStep,
@@ -37,6 +42,7 @@ from ccin_learn.selfassessment.plan_rows import (
     snapshot,
     to_step,
 )
+from ccin_learn.selfassessment.session import friendly_validation
 from ccin_learn.selfassessment.store import Store
 from ccin_learn.selfassessment.tables import (
     CouncilRow,
@@ -49,6 +55,7 @@ from ccin_learn.selfassessment.tables import (
 Status = Literal["not started", "in progress", "done", "dropped"]
 STATUSES: tuple[Status, ...] = ("not started", "in progress", "done", "dropped")
 STEP_LIMIT = 500
+FIELD_WORDS = {"what": "step", "owner": "step's owner"}  # as the officer reads the boxes
 
 
 class PlanError(KitError):
@@ -65,10 +72,17 @@ class StepInput(Frozen):
     status: Status = "not started"
     course_page: str | None = None
 
+    @field_validator("what", "owner", mode="wrap")
+    @classmethod
+    def _plain(
+        cls, text: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> object:
+        return plain_words(text, handler, FIELD_WORDS[str(info.field_name)])
+
     @field_validator("what", "owner")
     @classmethod
     def _visible(cls, text: str, info: ValidationInfo) -> str:
-        return refuse_invisible(text, f"the step's {info.field_name}")
+        return refuse_invisible(text, f"the {FIELD_WORDS[str(info.field_name)]}")
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,7 @@ def checked_step(data: dict[str, object], checklist: Checklist) -> StepInput:
     try:
         step = StepInput.model_validate(data)
     except ValidationError as err:
-        raise PlanError(f"not saved: {describe_validation_error(err)}") from err
+        raise PlanError(f"not saved: {friendly_validation(err)}") from err
     known = {a.id for a in checklist.actions}
     if step.action_id not in known:
         raise PlanError(f"not saved: choose a checklist action (not {step.action_id!r})")

@@ -57,12 +57,12 @@ def test_a_step_is_kept_with_its_action_owner_due_date_status_and_course_page(
 @pytest.mark.parametrize(
     ("bad", "words"),
     [
-        ({"what": ""}, "not saved: "),
-        ({"owner": "   "}, "not saved: "),
+        ({"what": ""}, "not saved: enter the step$"),
+        ({"owner": "   "}, "not saved: enter the step's owner$"),
         ({"status": "finished"}, "not saved: "),
         ({"action_id": "zz"}, "choose a checklist action"),
         ({"course_page": "book/index"}, "choose a course page that serves this action"),
-        ({"what": "x" * 501}, "not saved: "),
+        ({"what": "x" * 501}, r"not saved: the step is too long: at most 500 characters"),
     ],
 )
 def test_a_bad_step_is_refused_in_one_line_and_nothing_is_added(
