@@ -2,9 +2,9 @@
 
 Run ``python benchmarks/live_tools.py [--runs 3] [--site _build/html]`` after
 ``ccin-learn book build``. It serves the built book with the kit's own server and, in
-Debian's chromium with every request off the machine aborted, opens the LM3 calculator's
-page and presses "Run this tool here", as a reader does; the clock stops when the page
-says the tool is running (its first result is drawn).
+Debian's chromium with every request off the machine failing (a dead proxy), opens the
+LM3 calculator's page and presses "Run this tool here", as a reader does; the clock stops
+when the page says the tool is running (its first result is drawn).
 
 - first visit: a fresh browser profile each run (empty cache), after one warm-up run;
 - later visit: one profile, a warm-up visit that fills its cache, then timed revisits
@@ -27,10 +27,21 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from ccin_learn.site.server import make_server, serve_in_thread, url_of
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Off-machine requests go to a proxy that is not there, so they fail; this machine's own
+# addresses bypass it. Not Playwright's request routing: routing turns the browser's HTTP
+# cache off, and a later visit would then fetch every file again.
+DEAD_PROXY = "--proxy-server=http://127.0.0.1:9"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    DEAD_PROXY,
+]
 RESULT_MS = 180_000
 TARGET_FIRST_S, TARGET_LATER_S, TARGET_MB = 10.0, 3.0, 60.0
 PAGE = "modules/community-wealth-building/lm3-calculator.html"
@@ -38,17 +49,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def offline(context: BrowserContext, outside: list[str]) -> None:
-    """Abort and record every request that is not to this machine."""
+    """Record every request that is not to this machine (the dead proxy makes it fail)."""
 
-    def route(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(("http://127.0.0.1", "data:", "blob:")):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
+    def seen(request: object) -> None:
+        url = request.url  # type: ignore[attr-defined]
+        if not url.startswith(("http://127.0.0.1", "data:", "blob:")):
             outside.append(url)
-            route.abort("internetdisconnected")  # type: ignore[attr-defined]
 
-    context.route("**/*", route)
+    context.on("request", seen)
+
+
+def proves_offline(context: BrowserContext) -> bool:
+    """True if a request off the machine fails, as every one in the runs must."""
+    page = context.new_page()
+    try:
+        page.goto("http://192.0.2.1/", timeout=10_000)  # TEST-NET-1: never a real host
+    except PlaywrightError:
+        return True
+    finally:
+        page.close()
+    return False
 
 
 def press_to_result(context: BrowserContext, url: str) -> float:
@@ -88,6 +108,8 @@ def measure(site: Path, runs: int) -> tuple[list[float], list[float], list[str]]
                 executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
             )
             kept = browser.new_context()
+            if not proves_offline(kept):
+                raise SystemExit("a request off this machine got through: not measuring")
             offline(kept, outside)
             fresh(browser, url, outside)  # warm-up: disk and OS caches
             press_to_result(kept, url)  # warm-up: fills the kept profile's cache

@@ -7,10 +7,11 @@ Why this shape:
   micropip, packaging and the pure-Python wheels the kernel and the tools need come
   from PyPI (``pip download`` for the Pyodide platform, kept in ``.lite-cache``).
   ``disablePyPIFallback`` stops the kernel reaching PyPI when the page runs.
-- **Every wheel is in Pyodide's lock, loaded at start** (``loadPyodideOptions.packages``):
-  Pyodide fetches them side by side as it starts, instead of the kernel resolving and
-  installing them one at a time with micropip, and the tool's code needs no ``%pip``.
-  Our lock names exactly what we ship, with hashes of our files.
+- **The packages go in as one image, with a memory snapshot** (``lite_snapshot.py``): the
+  page writes every package's files at once and restores Python's memory with IPython and
+  the tools already imported, through the kit's own start module (the kernel's
+  ``pyodideUrl``). The kernel is told the packages are there, so it installs none and the
+  tool's code needs no ``%pip``; the lock we ship names no package.
 - **MarkupSafe has no browser wheel**, but its source falls back to pure Python when the
   C speedups are absent; we pack that source as a ``py3-none-any`` wheel so Jinja2 (which
   the widgets render with) works in the page.
@@ -42,17 +43,17 @@ import hashlib
 import importlib
 import json
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 from ccin_learn.errors import KitError
+from ccin_learn.site import lite_snapshot
+from ccin_learn.site.steps import fetch_once, run
 
 PYODIDE = "314.0.6"
 JUPYTERLITE = "0.8.6"
@@ -148,6 +149,7 @@ KERNEL_WHEEL_FILES = (
     "ipykernel-6.9.2-py3-none-any.whl",
     "widgetsnbextension-4.0.999-py3-none-any.whl",
 )
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # The lab extensions the in-page tools need, from the environment the build runs in.
 LAB_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 # The REPL app has no notebook tracker, so this plugin fails to start and logs an error.
@@ -167,32 +169,6 @@ class LiteSite:
     bytes: int
 
 
-def run(command: list[str], cwd: Path | None = None) -> None:
-    """Run a build step; its output goes to the caller only if it fails."""
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise KitError(f"{command[0]} failed: {(done.stderr or done.stdout).strip()[-800:]}")
-
-
-def fetch_once(target: Path, fetch: Callable[[Path], None]) -> None:
-    """Fill ``target`` once: fetch into a fresh folder beside it, then rename it in place.
-
-    Builds running at once (test workers) each fetch into their own folder; the first
-    rename wins and the others' copies are dropped, so no build sees a half-filled folder.
-    """
-    if target.exists():
-        return
-    part = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=target.parent))
-    try:
-        fetch(part)
-        part.rename(target)
-    except OSError:
-        if not target.exists():
-            raise
-    finally:
-        shutil.rmtree(part, ignore_errors=True)
-
-
 def fetch_inputs(cache: Path) -> None:
     """Download the pinned packages once into ``cache``; later builds reuse them."""
     cache.mkdir(parents=True, exist_ok=True)
@@ -204,14 +180,27 @@ def fetch_inputs(cache: Path) -> None:
     fetch_once(cache / "sdist", lambda d: run([*pip, *sdist, "-d", str(d)]))
 
 
-def stage_pyodide(pyodide: Path, lite_dir: Path, wheels: list[Path]) -> list[str]:
-    """Pyodide's core and every wheel, in a lock that names exactly those; their names.
+def stage_pyodide(pyodide: Path, lite_dir: Path, wheels: list[Path], cache: Path) -> list[str]:
+    """Pyodide's core, the kit's start module, the packages' image and the memory snapshot.
 
-    Pyodide loads the packages its lock names all at once when it starts
-    (``loadPyodideOptions.packages``), which is quicker than the kernel's default of
-    resolving and installing them one by one with micropip after start-up.
+    The packages go in as one image, not as wheels in Pyodide's lock (``lite_snapshot``
+    says why); returns their names, which tell the kernel they need no installing.
     """
     target = lite_dir / "static" / "pyodide"
+    stage_core(pyodide, target)
+    image = target / lite_snapshot.IMAGE
+    image.write_bytes(lite_snapshot.image_bytes(wheels))
+    imports = snapshot_imports()
+    done = cache / lite_snapshot.snapshot_key(image, imports)
+    cache.mkdir(parents=True, exist_ok=True)
+    fetch_once(done, lambda folder: lite_snapshot.make_snapshot(target, image, imports, folder))
+    shutil.copy2(done / lite_snapshot.SNAPSHOT, target / lite_snapshot.SNAPSHOT)
+    return sorted({package_name(wheel) for wheel in wheels})
+
+
+def stage_core(pyodide: Path, target: Path) -> None:
+    """Pyodide's runtime files into ``target``, with a lock that names no package (they come
+    in the image) and the kit's start module beside them."""
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     version = json.loads((pyodide / "package.json").read_text(encoding="utf-8"))["version"]
@@ -220,33 +209,22 @@ def stage_pyodide(pyodide: Path, lite_dir: Path, wheels: list[Path]) -> list[str
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     for name in CORE:
         shutil.copy2(pyodide / name, target / name)
-    packages = {}
-    for wheel in wheels:
-        shutil.copy2(wheel, target / wheel.name)
-        entry = lock_entry(target / wheel.name)
-        packages[entry["name"]] = entry
-    lock["packages"] = dict(sorted(packages.items()))
+    lock["packages"] = {}
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
-    return list(lock["packages"])
+    lite_snapshot.stage_start(target)
 
 
-def lock_entry(wheel: Path) -> dict[str, object]:
-    """A pyodide-lock.json entry for a pure-Python wheel: name, file, hash, imports."""
-    name, version = wheel.name.split("-")[:2]
-    with zipfile.ZipFile(wheel) as archive:
-        tops = {Path(n).parts[0] for n in archive.namelist() if not n.endswith("/")}
-    imports = sorted(t.removesuffix(".py") for t in tops if ".dist-info" not in t)
-    return {
-        "name": name.lower().replace("_", "-"),
-        "version": version,
-        "file_name": wheel.name,
-        "install_dir": "site",
-        "sha256": sha256(wheel),
-        "package_type": "package",
-        "imports": imports,
-        "depends": [],
-        "unvendored_tests": False,
-    }
+def snapshot_imports() -> list[str]:
+    """IPython and the widgets, and every module the tools' code imports, in a fixed order."""
+    package = Path(__file__).resolve().parents[1]
+    named = {m for code in TOOL_CODE.values() for m in imported_modules(code)}
+    tools = {name for name in named if module_file(package, name) is not None}
+    return [*lite_snapshot.PRELUDE, *sorted(tools)]
+
+
+def package_name(wheel: Path) -> str:
+    """The normalised project name of a wheel, as the kernel's package list spells it."""
+    return wheel.name.split("-")[0].lower().replace("_", "-")
 
 
 def sha256(path: Path) -> str:
@@ -359,7 +337,7 @@ def write_config(lite_dir: Path, packages: list[str]) -> None:
         "jupyter-config-data": {
             "appName": "ccin-learn tools",
             "disabledExtensions": DISABLED,
-            "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": settings},
+            "litePluginSettings": {KERNEL_PLUGIN: settings},
         }
     }
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(page, indent=1))
@@ -468,12 +446,26 @@ def build_lite(
         wheels += sorted((cache / "pypi").glob("*.whl")) + sorted((cache / "lock").glob("*.whl"))
         wheels += [KERNEL_WHEELS / name for name in KERNEL_WHEEL_FILES]
         wheels = with_bytecode(pyodide, wheels, cache / "pyc")
-        write_config(lite_dir, stage_pyodide(pyodide, lite_dir, wheels))
+        write_config(lite_dir, stage_pyodide(pyodide, lite_dir, wheels, cache / "snapshot"))
         shutil.rmtree(output, ignore_errors=True)
         build = ["lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)]
         run([*jupyter, *build], cwd=lite_dir)
+    point_kernel_at_start(output)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return LiteSite(output, size)
+
+
+def point_kernel_at_start(output: Path) -> None:
+    """Make the kernel load Pyodide through the kit's start module (``lite_snapshot``).
+
+    Done after ``jupyter lite build``, whose pyodide add-on points the kernel at Pyodide's
+    own ``pyodide.mjs`` whenever the site carries Pyodide.
+    """
+    config_file = output / "jupyter-lite.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    plugins = config["jupyter-config-data"]["litePluginSettings"]
+    plugins[KERNEL_PLUGIN]["pyodideUrl"] = f"./static/pyodide/{lite_snapshot.START}"
+    config_file.write_text(json.dumps(config, indent=1), encoding="utf-8")
 
 
 def repl_url(lite_root: str, tool: str) -> str:

@@ -61,7 +61,7 @@ from ccin_learn.widgets.templates import render
 
 log = logging.getLogger("ccin_learn.app")
 NOT_ANSWERED = -1
-WIDE = widgets.Layout(width="100%")
+WIDE = {"width": "100%"}  # a dict: each control makes its own Layout from it
 LABEL_STYLE = {"description_width": "initial"}
 UNEXPECTED = (
     "Something went wrong and that step was not done. Your answers so far are kept. "

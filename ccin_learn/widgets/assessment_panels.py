@@ -17,7 +17,7 @@ from ccin_learn.selfassessment.store import Version
 from ccin_learn.widgets.templates import render
 
 LABEL_STYLE = {"description_width": "initial"}
-AUTO = widgets.Layout(width="auto", max_width="100%")
+AUTO = {"width": "auto", "max_width": "100%"}  # a dict: each control makes its own Layout
 HIDDEN = "none"
 
 

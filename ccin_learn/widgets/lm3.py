@@ -12,7 +12,9 @@ from ccin_learn.widgets.htmlcharts import BarRow, BarTable
 from ccin_learn.widgets.templates import render
 
 WIDE = {"description_width": "19em"}
-LAYOUT = widgets.Layout(width="30em")
+# Each box gets its own Layout, made with the box: a widget made on import would exist
+# before any kernel connects (the page's memory snapshot), and never reach the browser.
+BOX_WIDTH = "30em"
 
 # The hand-worked example on the book page: £100,000 income, 60% spent locally,
 # 40% of that re-spent locally, giving LM3 = 1.84.
@@ -29,7 +31,13 @@ EXAMPLE = LM3Inputs(
 def percent_control(description: str, value: float) -> widgets.BoundedFloatText:
     """A labelled 0 to 100 box; the logic still checks the range for other callers."""
     return widgets.BoundedFloatText(
-        value=value, min=0, max=100, step=1, description=description, style=WIDE, layout=LAYOUT
+        value=value,
+        min=0,
+        max=100,
+        step=1,
+        description=description,
+        style=WIDE,
+        layout={"width": BOX_WIDTH},
     )
 
 
@@ -63,7 +71,7 @@ class LM3Calculator(widgets.VBox):
             step=1000,
             description="Income in the year (£)",
             style=WIDE,
-            layout=LAYOUT,
+            layout={"width": BOX_WIDTH},
         )
         self.supplier_share = percent_control("Share spent on suppliers (%)", start.supplier_share)
         self.staff_share = widgets.HTML()

@@ -19,8 +19,9 @@ from ccin_learn.site.lite import (
     TOOL_CODE,
     compile_wheels,
     kit_wheel,
-    lock_entry,
+    package_name,
     repl_url,
+    snapshot_imports,
     write_wheel,
 )
 from ccin_learn.tools.coop_models import default_guide
@@ -152,16 +153,18 @@ def test_the_repl_url_hides_the_code_and_runs_the_tool():
     assert "LM3Calculator" in url
 
 
-def test_a_lock_entry_names_the_wheel_its_hash_and_what_it_imports(tmp_path):
-    wheel = write_wheel(
-        tmp_path, "Demo_Pkg", "2.0", {"demo_pkg/__init__.py": b"", "demo_top.py": b"X = 1\n"}
-    )
-    entry = lock_entry(wheel)
-    assert entry["name"] == "demo-pkg"
-    assert entry["version"] == "2.0"
-    assert entry["file_name"] == wheel.name
-    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest()
-    assert entry["imports"] == ["demo_pkg", "demo_top"]
+def test_a_package_is_named_as_the_kernel_spells_it(tmp_path):
+    wheel = write_wheel(tmp_path, "Demo_Pkg", "2.0", {"demo_pkg/__init__.py": b""})
+    assert package_name(wheel) == "demo-pkg"
+
+
+def test_the_snapshot_imports_ipython_and_every_tool_module_that_exists():
+    imports = snapshot_imports()
+    assert imports[:2] == ["IPython", "IPython.core.completerlib"]
+    assert "ccin_learn.widgets.lm3" in imports
+    # "from ccin_learn.course.pathway import Course" names a class, not a module
+    assert "ccin_learn.course.pathway.Course" not in imports
+    assert "pyodide_kernel" not in imports  # it holds Pyodide's JS API: no snapshot can
 
 
 @pytest.mark.slow

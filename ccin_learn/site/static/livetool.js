@@ -193,7 +193,7 @@
       } else {
         say(status, stage + "… " + seconds + " s");
       }
-    }, 250);
+    }, 100); // often: the tool shows the moment it is drawn
     say(status, stage + "…");
   }
 
