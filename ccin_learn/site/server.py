@@ -7,6 +7,7 @@ import functools
 import gzip
 import io
 import os
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -73,6 +74,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class SiteServer(ThreadingHTTPServer):
+    """The threaded server, quiet when a reader's browser drops a connection mid-file.
+
+    A browser cancels downloads all the time (a page closed, a tool's iframe removed); the
+    standard library prints a traceback for each, which looks like a fault in the kit.
+    """
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def site_directory(paths: KitPaths) -> Path:
     """The built site, or a clear error when there is none yet."""
     if not (paths.html_dir / "index.html").is_file():
@@ -84,7 +98,7 @@ def make_server(directory: Path, host: str, port: int) -> ThreadingHTTPServer:
     """Bind a static server; a busy port becomes a one-line error."""
     handler = functools.partial(SiteHandler, directory=str(directory))
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = SiteServer((host, port), handler)
     except OSError as err:
         if err.errno == errno.EADDRINUSE:
             raise KitError(

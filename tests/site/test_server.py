@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import socket
+import struct
+import time
 import urllib.request
 
 import pytest
@@ -52,3 +55,39 @@ def test_text_files_go_gzipped_to_a_browser_that_accepts_it(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("name", ["pyodide.asm.wasm", "start-pyodide.mjs"])
+def test_pyodides_runtime_goes_gzipped_with_its_own_type(tmp_path, name):
+    (tmp_path / name).write_bytes(b"\0asm" + b"\0" * 100_000)
+    server = make_server(tmp_path, "127.0.0.1", 0)
+    serve_in_thread(server)
+    try:
+        request = urllib.request.Request(url_of(server) + name, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            kind = "application/wasm" if name.endswith(".wasm") else "text/javascript"
+            assert response.headers["Content-Type"] == kind  # wasm streams only with its type
+            assert len(response.read()) < 1_000
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_reader_closing_a_download_midway_prints_no_traceback(tmp_path, capfd):
+    (tmp_path / "big.bin").write_bytes(b"x" * 20_000_000)
+    server = make_server(tmp_path, "127.0.0.1", 0)
+    serve_in_thread(server)
+    host, port = server.server_address[:2]
+    try:
+        with socket.create_connection((str(host), port)) as client:
+            client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1000)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.5)  # the server's thread meets the reset
+        with urllib.request.urlopen(url_of(server) + "big.bin") as response:
+            assert response.status == 200  # and goes on serving
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
