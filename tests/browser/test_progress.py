@@ -137,6 +137,28 @@ def test_pages_read_at_their_end_or_ticked_count_in_the_navigation(page, site_ur
     assert nav_count(page, "Financing cooperatives") == "1 of 13 read"
 
 
+def test_the_read_box_does_what_the_reader_meant_at_the_pages_end(page, site_url):
+    # The reader scrolls down to tick the box; reaching the end ticks it a moment before
+    # their click lands. The click meant "read", so it must not untick.
+    page.goto(site_url + LONG_PAGES[0], wait_until="networkidle")
+    box = read_box(page)
+    box.scroll_into_view_if_needed()
+    page.wait_for_function("document.getElementById('ccin-page-read').checked")
+    box.click()
+    assert box.is_checked()
+    page.reload(wait_until="networkidle")
+    assert read_box(page).is_checked()
+    read_box(page).click()  # a later click on a ticked box unticks it, as any checkbox
+    assert not read_box(page).is_checked()
+    read = json.loads(stored(page) or "{}").get("read", {})
+    assert not [name for name in read if "tax-reliefs" in name]
+    # Unticked stays unticked when a reload lands at the page's end again.
+    page.reload(wait_until="networkidle")
+    read_box(page).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert not read_box(page).is_checked()
+
+
 def test_home_page_continues_where_you_left_off(page, site_url):
     page.goto(site_url + "book/index.html", wait_until="networkidle")
     assert page.get_by_text("Your progress is kept only in this browser").is_visible()

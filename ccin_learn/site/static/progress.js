@@ -145,6 +145,10 @@
     navCounts();
   }
 
+  // A click this soon after the page ticked itself was aimed at the unticked box: the
+  // reader scrolled to it to tick it and the end of the page got there first.
+  var MEANT_TO_TICK_MS = 2000;
+
   function readBox(article) {
     var box = document.createElement("div");
     box.className = "ccin-page-read";
@@ -160,8 +164,38 @@
     note.textContent = "(kept only in this browser)";
     box.append(input, label, note);
     article.appendChild(box);
-    input.addEventListener("change", function () { setRead(input.checked); });
+    input.addEventListener("change", function () {
+      var autoTicked = Number(input.dataset.autoTicked || 0);
+      if (!input.checked && Date.now() - autoTicked < MEANT_TO_TICK_MS) {
+        input.checked = true;
+        return;
+      }
+      setRead(input.checked);
+      keptUnticked(input.checked ? "forget" : "remember");
+    });
     return input;
+  }
+
+  // Pages the reader unticked in this tab: reaching their end again (a reload lands
+  // there) does not tick them back. Kept for the tab only, beside nothing else.
+  function keptUnticked(action) {
+    var key = "ccin-learn-unticked";
+    var pages;
+    try {
+      pages = JSON.parse(sessionStorage.getItem(key) || "[]");
+    } catch (error) {
+      pages = [];
+    }
+    if (!Array.isArray(pages)) pages = [];
+    var here = pages.indexOf(config.page);
+    if (action === "remember" && here === -1) pages.push(config.page);
+    if (action === "forget" && here !== -1) pages.splice(here, 1);
+    try {
+      sessionStorage.setItem(key, JSON.stringify(pages));
+    } catch (error) {
+      // storage full or refused: the page may tick itself again, nothing worse
+    }
+    return pages.indexOf(config.page) !== -1;
   }
 
   // Reaching the box at the article's end marks the page read, once per visit, so a reader
@@ -171,8 +205,9 @@
     var observer = new IntersectionObserver(function (entries) {
       if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
       observer.disconnect();
-      if (!input.checked) {
+      if (!input.checked && !keptUnticked("ask")) {
         input.checked = true;
+        input.dataset.autoTicked = String(Date.now());
         setRead(true);
       }
     });
