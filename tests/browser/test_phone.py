@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.offline import PHONE, offline_page, serious_axe_violations
 
@@ -93,9 +94,17 @@ def test_menu_button_on_a_wide_screen_folds_the_sidebar_away(chromium, site_url)
         page.goto(f"{site_url}{MODULE_PAGE}", wait_until="networkidle")
         sidebar = page.locator("#pst-primary-sidebar")
         assert sidebar.is_visible()
-        page.locator(".bd-header-article .primary-toggle").click()
+        button = page.locator(".bd-header-article .primary-toggle")
+        button.hover()  # its tooltip says what its label says
+        expect(page.locator(".tooltip")).to_have_text("Menu: the course's pages and search")
+        button.click()
         sidebar.wait_for(state="hidden")
-        page.locator(".bd-header-article .primary-toggle").click()
+        # The press hides the tooltip, though the pointer and the focus stay on the button.
+        expect(page.locator(".tooltip")).to_have_count(0)
+        page.mouse.move(700, 500)
+        page.wait_for_timeout(300)
+        expect(page.locator(".tooltip")).to_have_count(0)
+        button.click()
         sidebar.wait_for(state="visible")
     finally:
         page.close()

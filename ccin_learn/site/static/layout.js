@@ -14,6 +14,26 @@
 (function () {
   "use strict";
 
+  var LABEL = "Menu: the course's pages and search";
+
+  // The tooltip shows on hover and focus; after a press the button keeps focus, so the
+  // tooltip stayed over the page until the reader clicked elsewhere. A press hides it
+  // until the pointer or the focus leaves the button.
+  function quietAfterPress(button) {
+    var Tooltip = window.bootstrap && window.bootstrap.Tooltip;
+    var tip = Tooltip && Tooltip.getInstance(button);
+    if (!tip) return;
+    tip.hide();
+    tip.disable();
+    var wake = function () {
+      tip.enable();
+      button.removeEventListener("mouseleave", wake);
+      button.removeEventListener("blur", wake);
+    };
+    button.addEventListener("mouseleave", wake);
+    button.addEventListener("blur", wake);
+  }
+
   function wireMenuButtons() {
     var toggles = document.querySelectorAll(".primary-toggle");
     if (toggles.length < 2) return;
@@ -21,7 +41,13 @@
     var dialog = document.getElementById("pst-primary-sidebar-modal");
     var sidebar = document.getElementById("pst-primary-sidebar");
     Array.prototype.slice.call(toggles, 1).forEach(function (button) {
-      button.setAttribute("aria-label", "Menu: the course's pages and search");
+      button.setAttribute("aria-label", LABEL);
+      // The theme's tooltip said "Toggle primary sidebar": the same words as the label now.
+      button.setAttribute("data-bs-original-title", LABEL);
+      button.addEventListener("show.bs.tooltip", function () {
+        var tip = window.bootstrap.Tooltip.getInstance(button);
+        if (tip) tip.setContent({ ".tooltip-inner": LABEL });
+      });
       button.setAttribute("aria-haspopup", "dialog");
       if (sidebar) button.setAttribute("aria-controls", "pst-primary-sidebar");
       button.addEventListener("click", function (event) {
@@ -32,6 +58,7 @@
         var open = dialog && dialog.open;
         var shown = open || (sidebar && !sidebar.classList.contains("pst-sidebar-hidden"));
         button.setAttribute("aria-expanded", shown ? "true" : "false");
+        quietAfterPress(button);
       });
       if (dialog) {
         dialog.addEventListener("close", function () {
