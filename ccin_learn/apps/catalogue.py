@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -26,6 +26,9 @@ class Tool(DataModel):
     name: str = Field(min_length=3)
     does: str = Field(min_length=20, description="one sentence: what the tool does")
     page: str = Field(pattern=r"^[a-z0-9][a-z0-9/-]*$", description="Sphinx docname")
+    layout: Literal["fit", "own"] = Field(
+        "fit", description="fit: the kit's widget rules fit it to a phone; own: it lays itself out"
+    )
 
     def page_url(self, book_url: str) -> str:
         """The tool's page in the book served at ``book_url``."""
@@ -69,7 +72,11 @@ def template_resources(tools: ToolsFile, book_url: str) -> dict[str, Any]:
         "course": tools.course,
         "book_url": book_url,
         "tools": {
-            tool.app: {"name": tool.name, "page_url": tool.page_url(book_url)}
+            tool.app: {
+                "name": tool.name,
+                "page_url": tool.page_url(book_url),
+                "fit": tool.layout == "fit",
+            }
             for tool in tools.tools
         },
     }

@@ -30,7 +30,9 @@ def test_templates_get_each_tools_name_and_page():
     assert resources["tools"]["lm3-calculator"] == {
         "name": "LM3 calculator",
         "page_url": "http://book.example/modules/community-wealth-building/lm3-calculator.html",
+        "fit": True,  # the kit's widget rules fit it to a phone
     }
+    assert resources["tools"]["self-assessment"]["fit"] is False  # it lays itself out
 
 
 def test_index_escapes_the_data_and_lists_every_tool():

@@ -16,6 +16,21 @@ CLIPPED_TEXT = """() => Array.from(document.querySelectorAll('article *')).filte
   const shown = el.getClientRects().length > 0 && el.clientWidth > 1;
   return hides && shown && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim() !== '';
 }).map(el => el.tagName + ': ' + el.innerText.trim().slice(0, 60))"""
+# Controls and words that run past the right edge of the screen, unless inside a wide
+# table's own box that scrolls sideways. A form in a scrolling box still counts: nobody
+# fills in boxes they must scroll sideways to see.
+PAST_THE_EDGE = """() => Array.from(document.querySelectorAll(
+    'input, select, textarea, button, label, .widget-label, p, li, td, th')).filter(el => {
+  const box = el.getBoundingClientRect();
+  if (!box.width || box.right <= innerWidth + 1) return false;
+  const table = el.closest('table');
+  if (!table) return true;
+  for (let up = table.parentElement; up; up = up.parentElement) {
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(up).overflowX);
+    if (scrolls && up.scrollWidth > up.clientWidth + 1) return false;
+  }
+  return true;
+}).map(el => el.tagName + ': ' + (el.innerText || el.value || '').trim().slice(0, 40))"""
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

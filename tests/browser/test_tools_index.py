@@ -21,7 +21,7 @@ from ccin_learn.selfassessment.assessment import EXAMPLES_DIR, load_assessment
 from ccin_learn.selfassessment.checklist import default_checklist
 from ccin_learn.selfassessment.evidence import attach_file
 from ccin_learn.selfassessment.store import Store
-from tests.browser.offline import offline_page, serious_axe_violations
+from tests.browser.offline import PAST_THE_EDGE, PHONE, offline_page, serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -147,6 +147,7 @@ def test_an_unknown_address_gets_the_kits_page_with_the_ways_back(chromium, serv
 @pytest.mark.parametrize("tool", TOOLS.tools, ids=lambda tool: tool.app)
 def test_a_tool_has_the_kits_header_and_its_name_as_title(chromium, server, tool):
     page, log = offline_page(chromium)
+    page.set_viewport_size(PHONE)  # on a phone, as many councillors open it
     page.goto(f"{server}voila/render/{tool.app}.ipynb", timeout=FIRST_WIDGET_MS)
     expect(page).to_have_title(tool.name)
     header = page.locator("header.ccin-kit-header")
@@ -158,6 +159,10 @@ def test_a_tool_has_the_kits_header_and_its_name_as_title(chromium, server, tool
     expect(page.locator(".jupyter-widgets").first).to_be_visible(timeout=FIRST_WIDGET_MS)
     expect(header).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
+    # Every control and line fits the phone's screen (the app lays itself out too).
+    page.wait_for_timeout(500)  # the widgets draw their children after their box
+    assert page.evaluate(PAST_THE_EDGE) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert log.external_requests == []
     assert log.console_errors == []
     page.close()
