@@ -162,6 +162,13 @@ def test_a_tool_has_the_kits_header_and_its_name_as_title(chromium, server, tool
     # Every control and line fits the phone's screen (the app lays itself out too).
     page.wait_for_timeout(500)  # the widgets draw their children after their box
     assert page.evaluate(PAST_THE_EDGE) == []
+    # Each radio button stands at the start of its answer, all in one column.
+    starts = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.widget-radio-box label')).map(label =>
+          label.querySelector('input').getBoundingClientRect().left
+            - label.getBoundingClientRect().left)"""
+    )
+    assert all(offset < 8 for offset in starts), starts
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert log.external_requests == []
     assert log.console_errors == []
