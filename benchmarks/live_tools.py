@@ -11,6 +11,9 @@ when the page says the tool is running (its first result is drawn).
   (the runtime then comes from the browser's cache).
 
 The two kinds alternate run by run, so a change in the machine's load touches both.
+``--baseline OTHER`` measures a second built book (an older commit's) in the same run and
+browser, each with its own warm-ups and kept profile, the two books' order alternating
+run by run, and prints each figure's ratio to the baseline's.
 Medians of ``--runs`` (>= 3); the load average is printed, since 2 shared cores make every
 figure depend on what else runs. Targets: first <= 10 s, later <= 3 s, the lite site
 <= 60 MB. A report: exits 0 whether or not targets are met, 1 if it cannot measure.
@@ -24,6 +27,7 @@ import shutil
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
@@ -94,71 +98,127 @@ def fresh(browser: Browser, url: str, outside: list[str]) -> float:
         context.close()
 
 
-def measure(site: Path, runs: int) -> tuple[list[float], list[float], list[str]]:
-    """First-visit and later-visit seconds (warm-ups dropped), and requests that tried to leave."""
-    server = make_server(site, "127.0.0.1", 0)
-    serve_in_thread(server)
-    url = f"{url_of(server).rstrip('/')}/{PAGE}"
+@dataclass
+class Side:
+    """One built book under test: its server, its kept profile, and its timings."""
+
+    site: Path
+    url: str = ""
+    kept: BrowserContext | None = None
+    first: list[float] = field(default_factory=list)
+    later: list[float] = field(default_factory=list)
+
+
+def one_run(browser: Browser, side: Side, later_first: bool, outside: list[str]) -> None:
+    """A first visit (fresh profile) and a later one (kept profile), in the given order."""
+    assert side.kept is not None
+    if later_first:
+        side.later.append(press_to_result(side.kept, side.url))
+        side.first.append(fresh(browser, side.url, outside))
+    else:
+        side.first.append(fresh(browser, side.url, outside))
+        side.later.append(press_to_result(side.kept, side.url))
+
+
+def measure(sides: list[Side], runs: int) -> list[str]:
+    """Fill each side's timings (warm-ups dropped); return the requests that tried to leave.
+
+    With a baseline, both books are measured in the same browser, the order of the sides
+    and of first and later visits alternating run by run.
+    """
+    servers = [make_server(side.site, "127.0.0.1", 0) for side in sides]
     outside: list[str] = []
-    first: list[float] = []
-    later: list[float] = []
     try:
+        for side, server in zip(sides, servers, strict=True):
+            serve_in_thread(server)
+            side.url = f"{url_of(server).rstrip('/')}/{PAGE}"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
             )
-            kept = browser.new_context()
-            if not proves_offline(kept):
-                raise SystemExit("a request off this machine got through: not measuring")
-            offline(kept, outside)
-            fresh(browser, url, outside)  # warm-up: disk and OS caches
-            press_to_result(kept, url)  # warm-up: fills the kept profile's cache
+            for side in sides:
+                side.kept = browser.new_context()
+                if not proves_offline(side.kept):
+                    raise SystemExit("a request off this machine got through: not measuring")
+                offline(side.kept, outside)
+                fresh(browser, side.url, outside)  # warm-up: disk and OS caches
+                press_to_result(side.kept, side.url)  # warm-up: fills the kept profile's cache
             for run in range(runs):
-                if run % 2:
-                    later.append(press_to_result(kept, url))
-                    first.append(fresh(browser, url, outside))
-                else:
-                    first.append(fresh(browser, url, outside))
-                    later.append(press_to_result(kept, url))
-            kept.close()
+                for side in sides if run % 2 == 0 else sides[::-1]:
+                    one_run(browser, side, later_first=bool(run % 2), outside=outside)
             browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
-    return first, later, outside
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    return outside
 
 
 def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
+def report(side: Side, baseline: Side | None) -> None:
+    """Medians against the targets, and against the baseline's when there is one."""
+    rows = [
+        (
+            "first visit, press to first result",
+            statistics.median(side.first),
+            "first",
+            TARGET_FIRST_S,
+        ),
+        ("later visit, from the cache", statistics.median(side.later), "later", TARGET_LATER_S),
+        ("lite runtime in the site", folder_mb(side.site / "lite"), "", TARGET_MB),
+    ]
+    for name, value, kind, target in rows:
+        unit = "MB" if not kind else "s"
+        line = (
+            f"{name:36} {value:6.1f} {unit} (target {target:g} {unit}, ratio {value / target:.2f})"
+        )
+        if baseline is not None:
+            before = (
+                statistics.median(getattr(baseline, kind))
+                if kind
+                else folder_mb(baseline.site / "lite")
+            )
+            line += f"; baseline {before:.1f} {unit}, ratio to it {value / before:.2f}"
+        print(line)
+    first, later = ([round(x, 1) for x in runs] for runs in (side.first, side.later))
+    print(f"runs: first {first}, later {later}")
+    if baseline is not None:
+        print(
+            f"baseline runs: first {[round(x, 1) for x in baseline.first]}, "
+            f"later {[round(x, 1) for x in baseline.later]}"
+        )
+
+
+def built(site: Path) -> bool:
+    return (site / PAGE).is_file() and (site / "lite").is_dir()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument(
+        "--baseline", type=Path, help="another built book (an older commit's) to measure beside it"
+    )
     args = parser.parse_args()
     if args.runs < 3:
         parser.error("--runs must be 3 or more: a median of fewer is not a figure")
-    if not (args.site / PAGE).is_file() or not (args.site / "lite").is_dir():
-        print(f"no built book with its lite site in {args.site}: run ccin-learn book build")
-        return 1
+    for site in filter(None, (args.site, args.baseline)):
+        if not built(site):
+            print(f"no built book with its lite site in {site}: run ccin-learn book build")
+            return 1
     print(
         f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
         f"({os.cpu_count()} cores)"
     )
-    first, later, outside = measure(args.site, args.runs)
+    side = Side(args.site)
+    baseline = Side(args.baseline) if args.baseline else None
+    outside = measure([side, baseline] if baseline else [side], args.runs)
     print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    size = folder_mb(args.site / "lite")
-    rows = [
-        ("first visit, press to first result", statistics.median(first), TARGET_FIRST_S, "s"),
-        ("later visit, from the cache", statistics.median(later), TARGET_LATER_S, "s"),
-        ("lite runtime in the site", size, TARGET_MB, "MB"),
-    ]
-    for name, value, target, unit in rows:
-        print(
-            f"{name:36} {value:6.1f} {unit} (target {target:g} {unit}, ratio {value / target:.2f})"
-        )
-    print(f"runs: first {[round(x, 1) for x in first]}, later {[round(x, 1) for x in later]}")
+    report(side, baseline)
     print(f"requests off the machine: {len(outside)}")
     return 0
 
