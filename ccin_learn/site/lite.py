@@ -191,7 +191,7 @@ def stage_pyodide(pyodide: Path, lite_dir: Path, wheels: list[Path], cache: Path
     image = target / lite_snapshot.IMAGE
     image.write_bytes(lite_snapshot.image_bytes(wheels))
     imports = snapshot_imports()
-    done = cache / lite_snapshot.snapshot_key(image, imports)
+    done = cache / lite_snapshot.snapshot_key(image, imports, target / "pyodide.asm.mjs")
     cache.mkdir(parents=True, exist_ok=True)
     fetch_once(done, lambda folder: lite_snapshot.make_snapshot(target, image, imports, folder))
     shutil.copy2(done / lite_snapshot.SNAPSHOT, target / lite_snapshot.SNAPSHOT)

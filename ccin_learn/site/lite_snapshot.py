@@ -92,9 +92,11 @@ def stage_start(pyodide_dir: Path) -> None:
     shutil.copy2(JS_DIR / START, pyodide_dir / START)
 
 
-def snapshot_key(image: Path, imports: list[str]) -> str:
-    """What a snapshot depends on: the image, the imports and the JavaScript that makes it."""
-    parts = [image.read_bytes(), " ".join(imports).encode()]
+def snapshot_key(image: Path, imports: list[str], runtime: Path) -> str:
+    """What a snapshot depends on: the image, the imports, the JavaScript that makes and
+    restores it, and the build of Pyodide (``runtime``: its ``pyodide.asm.mjs``, which
+    carries the build id a snapshot must match)."""
+    parts = [image.read_bytes(), " ".join(imports).encode(), runtime.read_bytes()]
     parts += [(JS_DIR / name).read_bytes() for name in (START, MAKER)]
     digest = hashlib.sha256()
     for part in parts:

@@ -99,13 +99,18 @@ def test_the_image_holds_every_file_of_the_wheels_in_a_fixed_order(tmp_path):
     assert files["demo/data.txt"] == DEMO["demo/data.txt"]
 
 
-def test_a_snapshot_depends_on_the_image_and_the_imports(tmp_path):
-    image = tmp_path / IMAGE
+def test_a_snapshot_depends_on_the_image_the_imports_and_the_pyodide_build(tmp_path):
+    image, runtime = tmp_path / IMAGE, tmp_path / "pyodide.asm.mjs"
     image.write_bytes(b"one")
-    key = snapshot_key(image, ["demo"])
-    assert snapshot_key(image, ["demo", "other"]) != key
+    runtime.write_bytes(b"build 1")
+    key = snapshot_key(image, ["demo"], runtime)
+    assert snapshot_key(image, ["demo"], runtime) == key
+    assert snapshot_key(image, ["demo", "other"], runtime) != key
+    runtime.write_bytes(b"build 2")  # a new Pyodide: an old snapshot would not restore
+    assert snapshot_key(image, ["demo"], runtime) != key
+    runtime.write_bytes(b"build 1")
     image.write_bytes(b"two")
-    assert snapshot_key(image, ["demo"]) != key
+    assert snapshot_key(image, ["demo"], runtime) != key
 
 
 def test_no_tool_module_makes_a_widget_on_import():
