@@ -35,7 +35,7 @@ save it to a file here and load the file there.</p>
 left off<span class="ccin-continue-title"></span></a></p>
 <div class="ccin-progress-tools" hidden>
 <p><button type="button" class="ccin-progress-export">Save your progress to a file</button></p>
-<p><label for="ccin-progress-import">Load progress from a file (this replaces the progress
+<p><label for="ccin-progress-import">Load progress from a file (it is added to the progress
 kept in this browser):</label>
 <input type="file" id="ccin-progress-import" class="ccin-progress-import"
 accept=".json,application/json"></p>

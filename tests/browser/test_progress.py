@@ -5,6 +5,7 @@ off, and progress saved to a file and loaded in another browser."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -194,7 +195,10 @@ def test_progress_saved_to_a_file_loads_in_a_fresh_browser(page, chromium, site_
         other.get_by_label("Load progress from a file").set_input_files(saved)
         message = other.locator(".ccin-progress-message")
         message.filter(has_text="Progress loaded").wait_for()
-        assert message.inner_text() == "Progress loaded: 1 page read and answers to 1 quiz."
+        assert message.inner_text() == (
+            "Progress loaded and added to what this browser kept. "
+            "You now have 1 page read and answers to 1 quiz."
+        )
         assert nav_count(other, "Financing cooperatives") == "1 of 13 read"
         link = other.get_by_role("link", name="Continue where you left off")
         assert link.inner_text() == "Continue where you left off: Self-check quiz"
@@ -203,6 +207,76 @@ def test_progress_saved_to_a_file_loads_in_a_fresh_browser(page, chromium, site_
         assert log.external_requests == [] and log.console_errors == []
     finally:
         other.close()
+
+
+def progress_file(read: dict, last: dict | None, quizzes: dict) -> dict:
+    """Progress as another browser saves it to a file."""
+    return {
+        "format": "ccin-learn-progress",
+        "version": 1,
+        "read": read,
+        "last": last,
+        "quizzes": quizzes,
+    }
+
+
+def choose_file(page, content: bytes) -> None:
+    """Choose a file in "Load progress from a file" on the home page, as a reader does."""
+    page.get_by_label("Load progress from a file").set_input_files(
+        {"name": "progress.json", "mimeType": "application/json", "buffer": content}
+    )
+
+
+def load_file(page, data: dict) -> str:
+    """Load progress saved by another browser; the message the page gives."""
+    choose_file(page, json.dumps(data).encode())
+    message = page.locator(".ccin-progress-message")
+    message.filter(has_text="Progress loaded").wait_for()
+    return message.inner_text()
+
+
+TOMORROW = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="milliseconds")
+
+
+@pytest.mark.parametrize(
+    ("saved_at", "continue_to"),
+    [
+        ("2026-11-02T10:00:00.000Z", "Self-check quiz"),
+        (None, "Self-check quiz"),
+        (TOMORROW, "Tax reliefs for investors"),
+    ],
+    ids=["older-file", "file-from-before-times-were-kept", "newer-file"],
+)
+def test_a_loaded_file_adds_to_this_browsers_progress(page, site_url, quiz, saved_at, continue_to):
+    first, second = quiz.questions[0], quiz.questions[1]
+    page.goto(site_url + LONG_PAGES[1], wait_until="networkidle")
+    tick_read(page)
+    page.goto(site_url + QUIZ_PAGE, wait_until="networkidle")
+    answer(page, 2, second, second.answer)
+    answer(page, 1, first, first.answer)
+    quiz_key = next(iter(json.loads(stored(page))["quizzes"]))
+    page.goto(site_url + "book/index.html", wait_until="networkidle")
+    last = {"page": "modules/finance/tax-reliefs", "title": "Tax reliefs for investors"}
+    if saved_at:
+        last["at"] = saved_at
+    other = progress_file(
+        read={"modules/finance/tax-reliefs": "2026-11-02T10:00:00.000Z"},
+        last=last,
+        quizzes={quiz_key: {first.id: {"chosen": wrong_key(first), "first": "wrong"}}},
+    )
+    assert load_file(page, other) == (
+        "Progress loaded and added to what this browser kept. "
+        "You now have 2 pages read and answers to 1 quiz."
+    )
+    assert nav_count(page, "Financing cooperatives") == "2 of 13 read"
+    link = page.get_by_role("link", name="Continue where you left off")
+    assert link.inner_text() == f"Continue where you left off: {continue_to}"
+    page.goto(site_url + QUIZ_PAGE, wait_until="networkidle")
+    # This browser's choices stay on screen; the file's wrong first try counts in the score.
+    assert feedback(page, first) == f"Correct. {first.feedback[first.answer]}"
+    assert feedback(page, second) == f"Correct. {second.feedback[second.answer]}"
+    total = len(quiz.questions)
+    assert score(page) == f"You have answered 2 of {total} questions: 1 right first time."
 
 
 @pytest.mark.parametrize(
@@ -228,9 +302,7 @@ def test_a_bad_file_gives_one_line_and_changes_nothing(page, site_url, content):
     tick_read(page)
     page.goto(site_url + "book/index.html", wait_until="networkidle")
     before = stored(page)
-    page.get_by_label("Load progress from a file").set_input_files(
-        {"name": "progress.json", "mimeType": "application/json", "buffer": content}
-    )
+    choose_file(page, content)
     message = page.locator(".ccin-progress-message")
     message.filter(has_text="nothing was changed").wait_for()
     assert message.inner_text() == BAD_FILE

@@ -41,7 +41,8 @@
       return PAGE_NAME.test(page) && typeof data.read[page] === "string";
     });
     var lastOk = data.last === null || (isObject(data.last) && PAGE_NAME.test(data.last.page) &&
-      typeof data.last.title === "string");
+      typeof data.last.title === "string" &&
+      (data.last.at === undefined || typeof data.last.at === "string"));
     var quizzesOk = Object.keys(data.quizzes).every(function (key) {
       return validQuiz(data.quizzes[key]);
     });
@@ -219,7 +220,9 @@
     if (!article || config.page === config.home) return;
     var input = readBox(article);
     watchEnd(input.parentNode, input);
-    update(function (data) { data.last = { page: config.page, title: pageTitle() }; });
+    update(function (data) {
+      data.last = { page: config.page, title: pageTitle(), at: new Date().toISOString() };
+    });
   }
 
   // ---- the home page: continue, save to a file, load from a file -------------------------
@@ -246,6 +249,39 @@
       "Your progress is saved to the file ccin-learn-progress.json in your downloads.";
   }
 
+  // Loading a file adds to what this browser kept, so an older file from another computer
+  // never wipes out reading done here. A page keeps its earlier read date; a question
+  // answered in both places keeps this browser's choice and counts as right first time only
+  // if it was right first time in both; "continue" goes to the later of the two last pages.
+  function merge(mine, theirs) {
+    var merged = JSON.parse(JSON.stringify(mine));
+    Object.keys(theirs.read).forEach(function (page) {
+      var here = merged.read[page];
+      if (!here || theirs.read[page] < here) merged.read[page] = theirs.read[page];
+    });
+    Object.keys(theirs.quizzes).forEach(function (key) {
+      if (!Object.keys(theirs.quizzes[key]).length) return;
+      var quiz = merged.quizzes[key] || (merged.quizzes[key] = {});
+      Object.keys(theirs.quizzes[key]).forEach(function (id) {
+        var other = theirs.quizzes[key][id];
+        if (!quiz[id]) {
+          quiz[id] = { chosen: other.chosen, first: other.first };
+        } else if (other.first === "wrong") {
+          quiz[id].first = "wrong";
+        }
+      });
+    });
+    if (later(theirs.last, merged.last)) merged.last = theirs.last;
+    return merged;
+  }
+
+  // A last page without a time (saved before times were kept) counts as older than any.
+  function later(a, b) {
+    if (!a) return false;
+    if (!b) return true;
+    return (a.at || "") > (b.at || "");
+  }
+
   function importProgress(panel, input) {
     var message = panel.querySelector(".ccin-progress-message");
     var file = input.files && input.files[0];
@@ -262,11 +298,17 @@
           "so nothing was changed.";
         return;
       }
-      save(data);
-      var pages = Object.keys(data.read).length;
-      var quizzes = Object.keys(data.quizzes).length;
-      message.textContent = "Progress loaded: " + plural(pages, "page", "pages") +
-        " read and answers to " + plural(quizzes, "quiz", "quizzes") + ".";
+      var merged = update(function (mine) {
+        var both = merge(mine, data);
+        mine.read = both.read;
+        mine.quizzes = both.quizzes;
+        mine.last = both.last;
+      });
+      var pages = Object.keys(merged.read).length;
+      var quizzes = Object.keys(merged.quizzes).length;
+      message.textContent = "Progress loaded and added to what this browser kept. You now have " +
+        plural(pages, "page", "pages") + " read and answers to " +
+        plural(quizzes, "quiz", "quizzes") + ".";
       showContinue(panel);
       navCounts();
     }).finally(function () { input.value = ""; });
