@@ -53,7 +53,7 @@ from urllib.parse import urlencode
 
 from ccin_learn.errors import KitError
 from ccin_learn.site import lite_snapshot
-from ccin_learn.site.steps import fetch_once, run
+from ccin_learn.site.steps import fetch_once, run, sha256
 
 PYODIDE = "314.0.6"
 JUPYTERLITE = "0.8.6"
@@ -184,15 +184,17 @@ def stage_pyodide(pyodide: Path, lite_dir: Path, wheels: list[Path], cache: Path
     """Pyodide's core, the kit's start module, the packages' image and the memory snapshot.
 
     The packages go in as one image, not as wheels in Pyodide's lock (``lite_snapshot``
-    says why); returns their names, which tell the kernel they need no installing.
+    says why); returns their names, which tell the kernel they need no installing. The
+    image and the snapshot are kept in ``cache`` (``image/``, ``snapshot/``) by content.
     """
     target = lite_dir / "static" / "pyodide"
     stage_core(pyodide, target)
     image = target / lite_snapshot.IMAGE
-    image.write_bytes(lite_snapshot.image_bytes(wheels))
+    shutil.copy2(lite_snapshot.packed_image(wheels, cache / "image"), image)
     imports = snapshot_imports()
-    done = cache / lite_snapshot.snapshot_key(image, imports, target / "pyodide.asm.mjs")
-    cache.mkdir(parents=True, exist_ok=True)
+    snapshots = cache / "snapshot"
+    done = snapshots / lite_snapshot.snapshot_key(image, imports, target / "pyodide.asm.mjs")
+    snapshots.mkdir(parents=True, exist_ok=True)
     fetch_once(done, lambda folder: lite_snapshot.make_snapshot(target, image, imports, folder))
     shutil.copy2(done / lite_snapshot.SNAPSHOT, target / lite_snapshot.SNAPSHOT)
     return sorted({package_name(wheel) for wheel in wheels})
@@ -225,10 +227,6 @@ def snapshot_imports() -> list[str]:
 def package_name(wheel: Path) -> str:
     """The normalised project name of a wheel, as the kernel's package list spells it."""
     return wheel.name.split("-")[0].lower().replace("_", "-")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_wheel(out: Path, name: str, version: str, files: dict[str, bytes]) -> Path:
@@ -446,7 +444,7 @@ def build_lite(
         wheels += sorted((cache / "pypi").glob("*.whl")) + sorted((cache / "lock").glob("*.whl"))
         wheels += [KERNEL_WHEELS / name for name in KERNEL_WHEEL_FILES]
         wheels = with_bytecode(pyodide, wheels, cache / "pyc")
-        write_config(lite_dir, stage_pyodide(pyodide, lite_dir, wheels, cache / "snapshot"))
+        write_config(lite_dir, stage_pyodide(pyodide, lite_dir, wheels, cache))
         shutil.rmtree(output, ignore_errors=True)
         build = ["lite", "build", "--lite-dir", str(lite_dir), "--output-dir", str(output)]
         run([*jupyter, *build], cwd=lite_dir)

@@ -27,7 +27,7 @@ import zipfile
 from pathlib import Path
 
 from ccin_learn.errors import KitError
-from ccin_learn.site.steps import run
+from ccin_learn.site.steps import fetch_once, run, sha256
 
 JS_DIR = Path(__file__).parent / "lite_js"
 START = "start-pyodide.mjs"
@@ -85,6 +85,19 @@ def image_bytes(wheels: list[Path]) -> bytes:
     header = json.dumps([[name, len(files[name])] for name in names]).encode()
     body = b"".join(files[name] for name in names)
     return gzip.compress(len(header).to_bytes(4, "little") + header + body, 9, mtime=0)
+
+
+def packed_image(wheels: list[Path], cache: Path) -> Path:
+    """The wheels' image, packed once per set of wheels and kept in ``cache``.
+
+    Packing and compressing takes about 3 s, and every book build stages the image; the
+    wheels change only with the pinned packages or the kit's own code.
+    """
+    key = hashlib.sha256(" ".join(f"{w.name}={sha256(w)}" for w in wheels).encode())
+    done = cache / key.hexdigest()[:16]
+    cache.mkdir(parents=True, exist_ok=True)
+    fetch_once(done, lambda folder: (folder / IMAGE).write_bytes(image_bytes(wheels)))
+    return done / IMAGE
 
 
 def stage_start(pyodide_dir: Path) -> None:

@@ -7,6 +7,7 @@ keep results in ``.lite-cache`` that several test workers may fill at once.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -40,3 +41,8 @@ def fetch_once(target: Path, fetch: Callable[[Path], object]) -> None:
             raise
     finally:
         shutil.rmtree(part, ignore_errors=True)
+
+
+def sha256(path: Path) -> str:
+    """A file's content hash, for the cache keys that decide whether a step runs again."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

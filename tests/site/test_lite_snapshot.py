@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 
 from ccin_learn.errors import KitError
-from ccin_learn.site.lite import TOOL_CODE, stage_core, write_wheel
+from ccin_learn.site import lite_snapshot
+from ccin_learn.site.lite import snapshot_imports, stage_core, write_wheel
 from ccin_learn.site.lite_snapshot import (
     IMAGE,
     SNAPSHOT,
     START,
     image_bytes,
     make_snapshot,
+    packed_image,
     snapshot_key,
 )
 
@@ -99,6 +101,19 @@ def test_the_image_holds_every_file_of_the_wheels_in_a_fixed_order(tmp_path):
     assert files["demo/data.txt"] == DEMO["demo/data.txt"]
 
 
+def test_the_image_is_packed_once_per_set_of_wheels(tmp_path, monkeypatch):
+    packs: list[int] = []
+    pack = lite_snapshot.image_bytes
+    monkeypatch.setattr(lite_snapshot, "image_bytes", lambda w: packs.append(1) or pack(w))
+    wheel = demo_wheel(tmp_path, DEMO)
+    first = packed_image([wheel], tmp_path / "cache")
+    assert first.read_bytes() == pack([wheel])
+    assert packed_image([wheel], tmp_path / "cache") == first and len(packs) == 1
+    (tmp_path / "v2").mkdir()
+    changed = demo_wheel(tmp_path / "v2", {**DEMO, "demo/data.txt": b"changed\n"})
+    assert packed_image([changed], tmp_path / "cache") != first and len(packs) == 2
+
+
 def test_a_snapshot_depends_on_the_image_the_imports_and_the_pyodide_build(tmp_path):
     image, runtime = tmp_path / IMAGE, tmp_path / "pyodide.asm.mjs"
     image.write_bytes(b"one")
@@ -113,20 +128,12 @@ def test_a_snapshot_depends_on_the_image_the_imports_and_the_pyodide_build(tmp_p
     assert snapshot_key(image, ["demo"], runtime) != key
 
 
-def test_no_tool_module_makes_a_widget_on_import():
+def test_nothing_the_snapshot_imports_makes_a_widget():
     # A widget made on import would sit in the snapshot with no kernel behind it, and the
     # page would wait for a model it never receives ("widget model not found").
-    modules = sorted(
-        {
-            line.split()[1]
-            for code in TOOL_CODE.values()
-            for line in code.splitlines()
-            if line.startswith("from ccin_learn")
-        }
-    )
     code = (
         "import importlib, json\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"for name in {snapshot_imports()!r}: importlib.import_module(name)\n"
         "from ipywidgets.widgets.widget import _instances\n"
         "print(json.dumps(sorted(type(w).__name__ for w in _instances.values())))"
     )
