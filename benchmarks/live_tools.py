@@ -158,38 +158,36 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
+def figures(side: Side) -> list[float]:
+    """The side's medians of first and later visits, and its lite site's size."""
+    return [
+        statistics.median(side.first),
+        statistics.median(side.later),
+        folder_mb(side.site / "lite"),
+    ]
+
+
+ROWS = [
+    ("first visit, press to first result", TARGET_FIRST_S, "s"),
+    ("later visit, from the cache", TARGET_LATER_S, "s"),
+    ("lite runtime in the site", TARGET_MB, "MB"),
+]
+
+
 def report(side: Side, baseline: Side | None) -> None:
     """Medians against the targets, and against the baseline's when there is one."""
-    rows = [
-        (
-            "first visit, press to first result",
-            statistics.median(side.first),
-            "first",
-            TARGET_FIRST_S,
-        ),
-        ("later visit, from the cache", statistics.median(side.later), "later", TARGET_LATER_S),
-        ("lite runtime in the site", folder_mb(side.site / "lite"), "", TARGET_MB),
-    ]
-    for name, value, kind, target in rows:
-        unit = "MB" if not kind else "s"
+    before = figures(baseline) if baseline is not None else [None] * len(ROWS)
+    for (name, target, unit), value, old in zip(ROWS, figures(side), before, strict=True):
         line = (
             f"{name:36} {value:6.1f} {unit} (target {target:g} {unit}, ratio {value / target:.2f})"
         )
-        if baseline is not None:
-            before = (
-                statistics.median(getattr(baseline, kind))
-                if kind
-                else folder_mb(baseline.site / "lite")
-            )
-            line += f"; baseline {before:.1f} {unit}, ratio to it {value / before:.2f}"
+        if old is not None:
+            line += f"; baseline {old:.1f} {unit}, ratio to it {value / old:.2f}"
         print(line)
-    first, later = ([round(x, 1) for x in runs] for runs in (side.first, side.later))
-    print(f"runs: first {first}, later {later}")
-    if baseline is not None:
-        print(
-            f"baseline runs: first {[round(x, 1) for x in baseline.first]}, "
-            f"later {[round(x, 1) for x in baseline.later]}"
-        )
+    for label, runs in (("runs", side), ("baseline runs", baseline)):
+        if runs is not None:
+            first, later = ([round(x, 1) for x in kind] for kind in (runs.first, runs.later))
+            print(f"{label}: first {first}, later {later}")
 
 
 def built(site: Path) -> bool:

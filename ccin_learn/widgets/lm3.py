@@ -12,9 +12,10 @@ from ccin_learn.widgets.htmlcharts import BarRow, BarTable
 from ccin_learn.widgets.templates import render
 
 WIDE = {"description_width": "19em"}
-# Each box gets its own Layout, made with the box: a widget made on import would exist
-# before any kernel connects (the page's memory snapshot), and never reach the browser.
-BOX_WIDTH = "30em"
+# A dict, not a Layout: each box makes its own Layout from it. A Layout made on import is
+# a widget that exists before any kernel connects (the page's memory snapshot) and never
+# reaches the browser.
+BOX = {"width": "30em"}
 
 # The hand-worked example on the book page: £100,000 income, 60% spent locally,
 # 40% of that re-spent locally, giving LM3 = 1.84.
@@ -37,7 +38,7 @@ def percent_control(description: str, value: float) -> widgets.BoundedFloatText:
         step=1,
         description=description,
         style=WIDE,
-        layout={"width": BOX_WIDTH},
+        layout=BOX,
     )
 
 
@@ -71,7 +72,7 @@ class LM3Calculator(widgets.VBox):
             step=1000,
             description="Income in the year (£)",
             style=WIDE,
-            layout={"width": BOX_WIDTH},
+            layout=BOX,
         )
         self.supplier_share = percent_control("Share spent on suppliers (%)", start.supplier_share)
         self.staff_share = widgets.HTML()

@@ -253,15 +253,14 @@
   // never wipes out reading done here. A page keeps its earlier read date; a question
   // answered in both places keeps this browser's choice and counts as right first time only
   // if it was right first time in both; "continue" goes to the later of the two last pages.
-  function merge(mine, theirs) {
-    var merged = JSON.parse(JSON.stringify(mine));
+  function addInto(mine, theirs) {
     Object.keys(theirs.read).forEach(function (page) {
-      var here = merged.read[page];
-      if (!here || theirs.read[page] < here) merged.read[page] = theirs.read[page];
+      var here = mine.read[page];
+      if (!here || theirs.read[page] < here) mine.read[page] = theirs.read[page];
     });
     Object.keys(theirs.quizzes).forEach(function (key) {
       if (!Object.keys(theirs.quizzes[key]).length) return;
-      var quiz = merged.quizzes[key] || (merged.quizzes[key] = {});
+      var quiz = mine.quizzes[key] || (mine.quizzes[key] = {});
       Object.keys(theirs.quizzes[key]).forEach(function (id) {
         var other = theirs.quizzes[key][id];
         if (!quiz[id]) {
@@ -271,8 +270,7 @@
         }
       });
     });
-    if (later(theirs.last, merged.last)) merged.last = theirs.last;
-    return merged;
+    if (later(theirs.last, mine.last)) mine.last = theirs.last;
   }
 
   // A last page without a time (saved before times were kept) counts as older than any.
@@ -298,12 +296,7 @@
           "so nothing was changed.";
         return;
       }
-      var merged = update(function (mine) {
-        var both = merge(mine, data);
-        mine.read = both.read;
-        mine.quizzes = both.quizzes;
-        mine.last = both.last;
-      });
+      var merged = update(function (mine) { addInto(mine, data); });
       var pages = Object.keys(merged.read).length;
       var quizzes = Object.keys(merged.quizzes).length;
       message.textContent = "Progress loaded and added to what this browser kept. You now have " +
