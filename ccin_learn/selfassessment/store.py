@@ -356,15 +356,20 @@ def create_tables(engine: Engine) -> None:
     Voila starts several kernels at once, and each opens the store: two of them can
     both see a table missing and both create it, and the second fails ("table
     councils already exists" on SQLite, a duplicate ``pg_type`` row on PostgreSQL).
-    Trying again sees the table and goes on.
+    So each table is made on its own, and a failure is only a fault if the table is
+    still missing afterwards; a passing lock is tried again. (Retrying the whole set
+    instead ran out of tries once there were more tables than tries.)
     """
-    for attempt in range(TABLE_RACE_TRIES):
-        try:
-            Base.metadata.create_all(engine)
-            return
-        except (OperationalError, ProgrammingError, IntegrityError):
-            if attempt == TABLE_RACE_TRIES - 1:
-                raise
+    for table in Base.metadata.sorted_tables:
+        for attempt in range(TABLE_RACE_TRIES):
+            try:
+                table.create(engine, checkfirst=True)
+                break
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if inspect(engine).has_table(table.name):
+                    break  # another process made it first
+                if attempt == TABLE_RACE_TRIES - 1:
+                    raise
 
 
 def add_saved_by(engine: Engine) -> None:
